@@ -1,0 +1,3 @@
+from graph.cli import cli
+
+cli(prog_name="python -m graph")

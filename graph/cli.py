@@ -1,0 +1,103 @@
+"""`python -m graph`: search, trace paths and count what is in the graph."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from graph.errors import HilosError
+from graph.explain import explain
+from graph.lookup import resolve
+from graph.serialize import path_to_dict
+from graph.store import DEFAULT_MAX_LENGTH, GraphStore, PathFilter, open_store
+
+DB_HELP = "Graph file of the embedded store (default: $HILOS_DB or ~/.local/share/hilos/graph.json)."
+
+
+def _open(db: str | None) -> GraphStore:
+    try:
+        return open_store(db)
+    except HilosError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+def cli() -> None:
+    """Hilos: trace who builds the technology behind immigration enforcement."""
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--label", "labels", multiple=True, help="Only entities of this label (repeatable).")
+@click.option("--limit", default=10, show_default=True)
+@click.option("--db", envvar="HILOS_DB", help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def search(text: str, labels: tuple[str, ...], limit: int, db: str | None, as_json: bool) -> None:
+    """Find entities by name or alias (case, accents and punctuation ignored)."""
+    store = _open(db)
+    hits = store.search(text, labels=labels or None, limit=limit)
+    if as_json:
+        click.echo(json.dumps([{"id": h.node.id, "label": h.node.label, "name": h.node.name,
+                                "matched": h.matched, "score": h.score} for h in hits], ensure_ascii=False))
+        return
+    if not hits:
+        click.echo(f"No entity matches '{text}'.", err=True)
+        sys.exit(1)
+    for hit in hits:
+        via = f"  (as {hit.matched!r})" if hit.matched != hit.node.name else ""
+        click.echo(f"{hit.node.id:40} {hit.node.label:13} {hit.node.name}{via}")
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@click.option("--k", default=1, show_default=True, type=click.IntRange(1, 50), help="How many paths.")
+@click.option("--max-length", default=DEFAULT_MAX_LENGTH, show_default=True, type=click.IntRange(1, 12))
+@click.option("--directed", is_flag=True, help="Follow relationships only in their own direction.")
+@click.option("--type", "rel_types", multiple=True, help="Only these relationship types (repeatable).")
+@click.option("--avoid", multiple=True, help="Never pass through this entity (repeatable).")
+@click.option("--db", envvar="HILOS_DB", help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print paths and explanation as JSON.")
+def path(source: str, target: str, lang: str, k: int, max_length: int, directed: bool,
+         rel_types: tuple[str, ...], avoid: tuple[str, ...], db: str | None, as_json: bool) -> None:
+    """Shortest paths between two entities, explained with cited sources."""
+    store = _open(db)
+    try:
+        start, end = resolve(store, source), resolve(store, target)
+        where = PathFilter(rel_types=frozenset(rel_types),
+                           avoid=frozenset(resolve(store, name).id for name in avoid))
+    except HilosError as exc:
+        raise click.ClickException(str(exc)) from exc
+    found = store.paths(start.id, end.id, k=k, max_length=max_length, directed=directed, where=where)
+    explanations = [explain(p, lang, store.get) for p in found]
+    if as_json:
+        click.echo(json.dumps({
+            "paths": [{**path_to_dict(p), "explanation": e.text()} for p, e in zip(found, explanations)],
+            "explanation": explanations[0].full_text() if explanations else "",
+        }, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo(f"No path from {start.name} to {end.name} within {max_length} steps.", err=True)
+        sys.exit(1)
+    for number, (found_path, explanation) in enumerate(zip(found, explanations), 1):
+        chain = " → ".join(node.name for node in found_path.nodes)
+        click.echo(f"{number}. {chain}\n\n{explanation.full_text()}\n")
+
+
+@cli.command()
+@click.option("--db", envvar="HILOS_DB", help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stats(db: str | None, as_json: bool) -> None:
+    """Counts of entities and relationships by label, type and evidence."""
+    counts = _open(db).stats()
+    if as_json:
+        click.echo(json.dumps(counts.__dict__, ensure_ascii=False))
+        return
+    click.echo(f"nodes: {counts.nodes}\nrelationships: {counts.relationships}")
+    for title, table in (("by label", counts.by_label), ("by type", counts.by_type),
+                         ("by evidence", counts.by_evidence)):
+        click.echo(f"{title}:")
+        for name, count in table.items():
+            click.echo(f"  {name:20} {count}")

@@ -1,0 +1,41 @@
+"""One error tree for Hilos: callers catch `HilosError` and show one clean line."""
+from __future__ import annotations
+
+
+class HilosError(Exception):
+    """Root of every error Hilos raises on purpose."""
+
+
+class SchemaError(HilosError):
+    """The declared schema (graph/schema/*.yaml) is inconsistent."""
+
+
+class LoadError(HilosError):
+    """Bad input data: names the file, the row or entry, and the field."""
+
+    def __init__(self, message: str, *, path: str | None = None, row: int | str | None = None,
+                 field: str | None = None) -> None:
+        self.path, self.row, self.field, self.reason = path, row, field, message
+        where = ", ".join(part for part in (
+            str(path) if path else "",
+            f"row {row}" if row is not None else "",
+            f"field '{field}'" if field else "",
+        ) if part)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class StoreError(HilosError):
+    """The store could not be opened, read or written."""
+
+
+class NotFound(HilosError):
+    """A name or id matches no entity; carries close suggestions."""
+
+    def __init__(self, text: str, suggestions: list[str]) -> None:
+        self.text, self.suggestions = text, suggestions
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"No entity matches '{text}'.{hint}")
+
+
+class QueryRejected(HilosError):
+    """A user query was refused (write attempt, timeout, malformed)."""

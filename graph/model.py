@@ -1,0 +1,153 @@
+"""Nodes, relationships and paths, and their validation against the schema."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from graph.errors import LoadError
+from graph.schema import Property, Schema, get_schema
+from graph.types import CLEANERS
+
+EdgeKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Node:
+    """An entity. `properties` holds everything but id and label (name included)."""
+
+    id: str
+    label: str
+    properties: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.properties.get("name", self.id)
+
+    @property
+    def aliases(self) -> list[str]:
+        return list(self.properties.get("aliases") or [])
+
+    def description(self, lang: str) -> str:
+        other = "en" if lang == "es" else "es"
+        return self.properties.get(f"description_{lang}") or self.properties.get(f"description_{other}") or ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, **self.properties}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Node:
+        props = {k: v for k, v in data.items() if k not in ("id", "label")}
+        return cls(data["id"], data["label"], props)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A relationship; one per (source, type, target)."""
+
+    source: str
+    type: str
+    target: str
+    properties: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> EdgeKey:
+        return (self.source, self.type, self.target)
+
+    @property
+    def sources(self) -> list[str]:
+        return list(self.properties.get("sources") or [])
+
+    @property
+    def evidence(self) -> str:
+        return self.properties.get("evidence", "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "type": self.type, "target": self.target, **self.properties}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Edge:
+        props = {k: v for k, v in data.items() if k not in ("source", "type", "target")}
+        return cls(data["source"], data["type"], data["target"], props)
+
+
+@dataclass(frozen=True)
+class Path:
+    """A walk through the graph: nodes[i] and nodes[i+1] are joined by edges[i].
+
+    Edges keep their own direction, which may run against the walk.
+    """
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+    def __len__(self) -> int:
+        return len(self.edges)
+
+    @property
+    def node_ids(self) -> tuple[str, ...]:
+        return tuple(n.id for n in self.nodes)
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    """Nodes and the edges among them, e.g. a neighbourhood; `truncated` when a cap was hit."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    truncated: bool = False
+
+
+def _clean_props(raw: Mapping[str, Any], spec: Mapping[str, Property], *, where: dict) -> dict[str, Any]:
+    unknown = sorted(set(raw) - set(spec))
+    if unknown:
+        raise LoadError(f"unknown property (allowed: {', '.join(sorted(spec))})", field=unknown[0], **where)
+    cleaned: dict[str, Any] = {}
+    for name, prop in spec.items():
+        value = raw.get(name)
+        if value is None or value == "" or value == []:
+            if prop.required:
+                raise LoadError("required value is missing", field=name, **where)
+            continue
+        clean = CLEANERS[prop.type](value)
+        if clean is None:
+            raise LoadError(f"not a valid {prop.type}: {str(value)[:80]!r}", field=name, **where)
+        cleaned[name] = clean
+    return cleaned
+
+
+def make_node(raw: Mapping[str, Any], *, path: str | None = None, row: int | str | None = None,
+              schema: Schema | None = None) -> Node:
+    """Validate and clean one node record (with a `label` key) against the schema."""
+    schema = schema or get_schema()
+    where = {"path": path, "row": row}
+    label = raw.get("label")
+    if label not in schema.labels:
+        raise LoadError(f"unknown label {label!r} (known: {', '.join(schema.labels)})", field="label", **where)
+    spec = schema.labels[label]
+    props = _clean_props({k: v for k, v in raw.items() if k != "label"}, spec.properties, where=where)
+    node_id = props.pop("id")
+    if node_id.split(":", 1)[0] != spec.id_prefix or ":" not in node_id or not node_id.split(":", 1)[1]:
+        raise LoadError(f"id must look like '{spec.id_prefix}:<key>', got {node_id!r}", field="id", **where)
+    return Node(node_id, label, props)
+
+
+def make_edge(raw: Mapping[str, Any], *, path: str | None = None, row: int | str | None = None,
+              schema: Schema | None = None) -> Edge:
+    """Validate and clean one relationship record (source, type, target, properties)."""
+    schema = schema or get_schema()
+    where = {"path": path, "row": row}
+    rel_type = raw.get("type")
+    if rel_type not in schema.rel_types:
+        raise LoadError(f"unknown relationship type {rel_type!r} (known: {', '.join(schema.rel_types)})",
+                        field="type", **where)
+    for end in ("source", "target"):
+        if not isinstance(raw.get(end), str) or ":" not in raw[end]:
+            raise LoadError("must be a node id such as 'company:palantir'", field=end, **where)
+    props = _clean_props({k: v for k, v in raw.items() if k not in ("source", "type", "target")},
+                         schema.rel_properties, where=where)
+    if props["evidence"] not in schema.evidence:
+        raise LoadError(f"evidence must be one of {', '.join(schema.evidence)}, got {props['evidence']!r}",
+                        field="evidence", **where)
+    if not props["sources"]:
+        raise LoadError("at least one source id is required", field="sources", **where)
+    return Edge(raw["source"], rel_type, raw["target"], props)

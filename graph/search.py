@@ -1,0 +1,66 @@
+"""Ranking of names and aliases for search; the same on every store.
+
+A query is compared with every name and alias after `fold` (case, accents and
+punctuation ignored). Exact matches come first, then names that start with the
+query, then names holding every query word, then close spellings (typos).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from rapidfuzz import fuzz, process
+
+from graph.model import Node
+from graph.text import compact, fold
+
+EXACT, PREFIX, WORDS, FUZZY_CUTOFF = 100.0, 90.0, 80.0, 72.0
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    node: Node
+    score: float
+    matched: str  # the name or alias that matched best
+
+
+def score(query: str, name: str) -> float:
+    """How well `name` answers `query`, 0-100 (see module docstring)."""
+    q, n = fold(query), fold(name)
+    if not q or not n:
+        return 0.0
+    if q == n or compact(query) == compact(name):
+        return EXACT
+    if n.startswith(q):
+        return PREFIX
+    words = n.split()
+    if all(any(w.startswith(part) for w in words) for part in q.split()):
+        return WORDS
+    fuzzy = max(fuzz.ratio(q, n), fuzz.partial_ratio(q, n) if len(q) >= 4 else 0.0)
+    return fuzzy * 0.75 if fuzzy >= FUZZY_CUTOFF else 0.0
+
+
+def names_of(node: Node) -> list[str]:
+    return [node.name, *node.aliases]
+
+
+def rank(query: str, nodes: Iterable[Node], *, labels: Iterable[str] | None = None,
+         limit: int = 10) -> list[SearchHit]:
+    """Best hits first; ties broken by name then id so every store agrees."""
+    wanted = set(labels) if labels else None
+    hits = []
+    for node in nodes:
+        if wanted and node.label not in wanted:
+            continue
+        best, matched = max(((score(query, name), name) for name in names_of(node)), key=lambda t: t[0])
+        if best > 0:
+            hits.append(SearchHit(node, best, matched))
+    hits.sort(key=lambda h: (-h.score, fold(h.node.name), h.node.id))
+    return hits[:limit]
+
+
+def suggest(query: str, names: Iterable[str], limit: int = 3) -> list[str]:
+    """Close spellings for a 'did you mean' message."""
+    choices = {fold(n): n for n in names}
+    found = process.extract(fold(query), list(choices), scorer=fuzz.WRatio, limit=limit, score_cutoff=50)
+    return [choices[match] for match, _score, _index in found]

@@ -1,0 +1,110 @@
+"""The GraphStore protocol that every backend implements, and how to open one."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path as FilePath
+from typing import Iterable, Iterator, Protocol, runtime_checkable
+
+from graph.model import Edge, Node, Path, Subgraph
+from graph.search import SearchHit
+
+DEFAULT_MAX_LENGTH = 6
+DEFAULT_NEIGHBOUR_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class PathFilter:
+    """What a path or neighbourhood may go through. Empty means no restriction."""
+
+    rel_types: frozenset[str] = frozenset()
+    labels: frozenset[str] = frozenset()  # labels allowed for intermediate nodes
+    evidence: frozenset[str] = frozenset()
+    fiscal_years: frozenset[int] = frozenset()  # edges without a year always pass
+    avoid: frozenset[str] = frozenset()  # node ids never to pass through
+
+    def edge_ok(self, edge: Edge) -> bool:
+        if self.rel_types and edge.type not in self.rel_types:
+            return False
+        if self.evidence and edge.evidence not in self.evidence:
+            return False
+        year = edge.properties.get("fiscal_year")
+        return not (self.fiscal_years and year is not None and year not in self.fiscal_years)
+
+    def node_ok(self, node: Node) -> bool:
+        return node.id not in self.avoid and (not self.labels or node.label in self.labels)
+
+
+NO_FILTER = PathFilter()
+
+
+@dataclass
+class WriteResult:
+    """What a write did: counts of created, updated and unchanged records."""
+
+    nodes_created: int = 0
+    nodes_updated: int = 0
+    edges_created: int = 0
+    edges_updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class Stats:
+    nodes: int
+    relationships: int
+    by_label: dict[str, int] = field(default_factory=dict)
+    by_type: dict[str, int] = field(default_factory=dict)
+    by_evidence: dict[str, int] = field(default_factory=dict)
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A graph of Hilos entities. Every method gives the same answer on every backend."""
+
+    def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteResult:
+        """Merge nodes and edges by id (idempotent), all or nothing."""
+
+    def get(self, node_id: str) -> Node | None:
+        """The node with this id, or None."""
+
+    def nodes(self, label: str | None = None) -> Iterator[Node]:
+        """Every node, optionally of one label, in id order."""
+
+    def edges(self) -> Iterator[Edge]:
+        """Every relationship, ordered by (source, type, target)."""
+
+    def edges_of(self, node_id: str) -> list[Edge]:
+        """Relationships touching a node (both directions), ordered by (type, source, target)."""
+
+    def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 10) -> list[SearchHit]:
+        """Entities whose name or alias matches, best first (see graph.search)."""
+
+    def neighbours(self, node_id: str, *, depth: int = 1, where: PathFilter = NO_FILTER,
+                   limit: int = DEFAULT_NEIGHBOUR_LIMIT) -> Subgraph:
+        """The node and what lies within `depth` hops, capped at `limit` nodes."""
+
+    def paths(self, source_id: str, target_id: str, *, k: int = 1, max_length: int = DEFAULT_MAX_LENGTH,
+              directed: bool = False, where: PathFilter = NO_FILTER) -> list[Path]:
+        """Up to k shortest simple paths, shortest first; ties ordered by node ids."""
+
+    def stats(self) -> Stats:
+        """Counts of nodes and relationships by label, type and evidence."""
+
+    def close(self) -> None:
+        """Release files or connections."""
+
+
+def default_db_path() -> FilePath:
+    """HILOS_DB, else the user's data folder (XDG_DATA_HOME or ~/.local/share)/hilos/graph.json."""
+    if os.environ.get("HILOS_DB"):
+        return FilePath(os.environ["HILOS_DB"]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or FilePath.home() / ".local" / "share"
+    return FilePath(base) / "hilos" / "graph.json"
+
+
+def open_store(db: str | os.PathLike | None = None) -> GraphStore:
+    """Open the embedded store at `db` (default: `default_db_path()`)."""
+    from graph.store_networkx import EmbeddedStore
+
+    return EmbeddedStore(FilePath(db) if db else default_db_path())

@@ -1,0 +1,27 @@
+"""Text normalization shared by search, entity resolution and alias checks."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and turn punctuation into single spaces.
+
+    "Falcón" -> "falcon", "FALCON-SA" -> "falcon sa", "Amazon.com" -> "amazon com".
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", bare.casefold()).strip()
+
+
+def compact(text: str) -> str:
+    """`fold` without spaces, so "FALCON-SA", "Falcon SA" and "FalconSA" agree."""
+    return fold(text).replace(" ", "")
+
+
+def slugify(text: str) -> str:
+    """A stable id-friendly slug: "Palantir USG, Inc." -> "palantir-usg-inc"."""
+    return fold(text).replace(" ", "-")

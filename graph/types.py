@@ -1,0 +1,102 @@
+"""Small cleaners for typed property values.
+
+Each returns the cleaned value or None when the input cannot be read; the
+caller (a loader) turns None into an error that names file, row and field.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+_DATE_FORMATS = (
+    ("%Y-%m-%d", 10), ("%Y/%m/%d", 10), ("%m/%d/%Y", 10), ("%Y-%m-%d %H:%M:%S", 10),
+    ("%Y-%m-%dT%H:%M:%S", 10), ("%Y-%m", 7), ("%Y", 4),
+)
+_AMOUNT = re.compile(r"^\(?-?\$?-?[0-9][0-9,]*(\.[0-9]+)?\)?$")
+
+
+def clean_date(value: object) -> str | None:
+    """An ISO date keeping its precision: "2017-12", "2017-12-01", "2014".
+
+    Accepts ISO forms, US "12/31/2017", timestamps, and date objects.
+    """
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and 1000 <= value <= 9999:
+        return str(value)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    for fmt, width in _DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(text[:19] if "%H" in fmt else text, fmt)
+        except ValueError:
+            continue
+        return parsed.date().isoformat()[:width]
+    return None
+
+
+def clean_amount(value: object) -> float | None:
+    """A dollar amount as float: 53100000, "53,100,000.00", "$1,270,000", "(500.00)" -> -500."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip().replace(" ", "")
+    if not text or not _AMOUNT.match(text):
+        return None
+    negative = text.startswith("(") or "-" in text
+    number = float(text.strip("()").replace("$", "").replace(",", "").replace("-", ""))
+    return -number if negative else number
+
+
+def clean_integer(value: object) -> int | None:
+    """An integer from an int or a string such as "2018" or "650,000"."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9][0-9,]*", value.strip()):
+        return int(value.strip().replace(",", ""))
+    return None
+
+
+def clean_url(value: object) -> str | None:
+    """An http(s) URL, or None: `javascript:` and other schemes are refused."""
+    if isinstance(value, str) and re.match(r"^https?://[^\s<>\"']+$", value.strip()):
+        return value.strip()
+    return None
+
+
+def clean_list(value: object) -> list[str] | None:
+    """A list of non-empty strings; a string is split on ';'."""
+    if isinstance(value, str):
+        value = value.split(";")
+    if not isinstance(value, (list, tuple)):
+        return None
+    items = [str(item).strip() for item in value if item is not None and str(item).strip()]
+    return items
+
+
+def clean_string(value: object) -> str | None:
+    """A non-empty string (numbers are turned into text), without NUL bytes."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    text = value.replace("\x00", "").strip()
+    return text or None
+
+
+CLEANERS = {
+    "string": clean_string, "text": clean_string, "date": clean_date, "amount": clean_amount,
+    "integer": clean_integer, "url": clean_url, "list": clean_list,
+}

@@ -1,0 +1,3 @@
+from loaders.cli import cli
+
+cli(prog_name="python -m loaders")

@@ -1,0 +1,43 @@
+"""`python -m loaders`: import seed data (and, later, real procurement data)."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from graph.errors import HilosError
+from graph.store import open_store
+from loaders.seed import SEED_DIR, load_seed, read_seed
+
+log = logging.getLogger(__name__)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+def cli(verbose: bool) -> None:
+    """Load data into the Hilos graph."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+
+
+@cli.command()
+@click.option("--db", envvar="HILOS_DB", help="Graph file of the embedded store.")
+@click.option("--folder", type=click.Path(exists=True, file_okay=False, path_type=Path), default=SEED_DIR,
+              show_default=True, help="Seed folder (*.yaml, *.nodes.csv, *.relationships.csv).")
+@click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+def seed(db: str | None, folder: Path, dry_run: bool) -> None:
+    """Validate and load the cited seed data; loading twice changes nothing."""
+    try:
+        store = open_store(db)
+        if dry_run:
+            batch = read_seed(folder, store)
+            click.echo(f"valid: {len(batch.nodes)} nodes, {len(batch.edges)} relationships (nothing written)")
+            return
+        result = load_seed(store, folder)
+        totals = store.stats()
+    except HilosError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"nodes: {result.nodes_created} created, {result.nodes_updated} updated; "
+               f"relationships: {result.edges_created} created, {result.edges_updated} updated; "
+               f"{result.unchanged} unchanged")
+    click.echo(f"store now holds {totals.nodes} nodes and {totals.relationships} relationships")

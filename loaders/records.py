@@ -1,0 +1,90 @@
+"""Reading seed records from YAML and CSV files, keeping where each came from."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from graph.errors import LoadError
+
+
+@dataclass(frozen=True)
+class Record:
+    """One node or relationship record and its origin (file and row/line)."""
+
+    kind: str  # "node" or "relationship"
+    data: dict[str, Any]
+    path: str
+    row: int
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that remembers the line of every mapping."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay text here: the schema's cleaners convert them and keep their precision.
+_LineLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+SECTIONS = {"nodes": "node", "relationships": "relationship"}
+
+
+def read_yaml(path: Path) -> Iterator[Record]:
+    """Records from a YAML file with top-level `nodes:` and/or `relationships:` lists."""
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_LineLoader) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise LoadError(f"not valid UTF-8 YAML: {exc}", path=str(path)) from exc
+    if not isinstance(document, dict):
+        raise LoadError("expected a mapping with 'nodes' and/or 'relationships'", path=str(path), row=1)
+    document.pop("__line__", None)
+    unknown = sorted(set(document) - set(SECTIONS))
+    if unknown:
+        raise LoadError(f"unknown section (expected {', '.join(SECTIONS)})", path=str(path), field=unknown[0])
+    for section, kind in SECTIONS.items():
+        entries = document.get(section) or []
+        if not isinstance(entries, list):
+            raise LoadError("must be a list", path=str(path), field=section)
+        for index, entry in enumerate(entries, 1):
+            if not isinstance(entry, dict):
+                raise LoadError(f"entry {index} of '{section}' is not a mapping", path=str(path), field=section)
+            line = entry.pop("__line__", index)
+            yield Record(kind, entry, str(path), line)
+
+
+def read_csv(path: Path, kind: str) -> Iterator[Record]:
+    """Records from a CSV file; list columns (aliases, sources) use ';' between items."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row_number, row in enumerate(csv.DictReader(handle), 2):
+                if None in row:
+                    raise LoadError("more cells than header columns", path=str(path), row=row_number)
+                yield Record(kind, {k: v for k, v in row.items() if v not in ("", None)}, str(path), row_number)
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"not UTF-8 text: {exc}", path=str(path)) from exc
+
+
+def read_folder(folder: Path) -> Iterator[Record]:
+    """Every record in a seed folder: *.yaml, *.nodes.csv and *.relationships.csv, by file name."""
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    if not any(p.suffix in (".yaml", ".yml", ".csv") for p in files):
+        raise LoadError("no .yaml or .csv seed files found", path=str(folder))
+    for path in files:
+        if path.suffix in (".yaml", ".yml"):
+            yield from read_yaml(path)
+        elif path.name.endswith(".nodes.csv"):
+            yield from read_csv(path, "node")
+        elif path.name.endswith(".relationships.csv"):
+            yield from read_csv(path, "relationship")

@@ -1,0 +1,40 @@
+"""Shared fixtures: an embedded store on a temp file, the tiny graph, the seed graph."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.store_networkx import EmbeddedStore
+from loaders.seed import load_seed
+from tests.fixtures import tiny_edges, tiny_nodes
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A graph file in a temp folder, also exported as HILOS_DB for CLIs and the app."""
+    path = tmp_path / "graph.json"
+    monkeypatch.setenv("HILOS_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def tiny_store(db_path: Path) -> EmbeddedStore:
+    """An embedded store holding the hand-made graph of tests/fixtures.py."""
+    store = EmbeddedStore(db_path)
+    store.write(tiny_nodes(), tiny_edges())
+    return store
+
+
+@pytest.fixture(scope="session")
+def seed_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A graph file with the seed data loaded once per test session."""
+    path = tmp_path_factory.mktemp("seed") / "graph.json"
+    load_seed(EmbeddedStore(path))
+    return path
+
+
+@pytest.fixture
+def seed_store(seed_file: Path) -> EmbeddedStore:
+    """The seed graph, opened fresh (read-only use)."""
+    return EmbeddedStore(seed_file)

@@ -10,14 +10,15 @@ from graph.errors import HilosError
 from graph.explain import explain
 from graph.lookup import resolve
 from graph.serialize import path_to_dict
-from graph.store import DEFAULT_MAX_LENGTH, GraphStore, PathFilter, open_store
+from graph.store import BACKENDS, DEFAULT_MAX_LENGTH, GraphStore, PathFilter, open_store
 
+BACKEND_HELP = "Where the graph lives (default: neo4j when NEO4J_URI is set, else embedded)."
 DB_HELP = "Graph file of the embedded store (default: $HILOS_DB or ~/.local/share/hilos/graph.json)."
 
 
-def _open(db: str | None) -> GraphStore:
+def _open(db: str | None, backend: str | None) -> GraphStore:
     try:
-        return open_store(db)
+        return open_store(db, backend)
     except HilosError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -32,10 +33,11 @@ def cli() -> None:
 @click.option("--label", "labels", multiple=True, help="Only entities of this label (repeatable).")
 @click.option("--limit", default=10, show_default=True)
 @click.option("--db", envvar="HILOS_DB", help=DB_HELP)
+@click.option("--backend", type=click.Choice(BACKENDS), help=BACKEND_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def search(text: str, labels: tuple[str, ...], limit: int, db: str | None, as_json: bool) -> None:
+def search(text: str, labels: tuple[str, ...], limit: int, db: str | None, backend: str | None, as_json: bool) -> None:
     """Find entities by name or alias (case, accents and punctuation ignored)."""
-    store = _open(db)
+    store = _open(db, backend)
     hits = store.search(text, labels=labels or None, limit=limit)
     if as_json:
         click.echo(json.dumps([{"id": h.node.id, "label": h.node.label, "name": h.node.name,
@@ -59,11 +61,12 @@ def search(text: str, labels: tuple[str, ...], limit: int, db: str | None, as_js
 @click.option("--type", "rel_types", multiple=True, help="Only these relationship types (repeatable).")
 @click.option("--avoid", multiple=True, help="Never pass through this entity (repeatable).")
 @click.option("--db", envvar="HILOS_DB", help=DB_HELP)
+@click.option("--backend", type=click.Choice(BACKENDS), help=BACKEND_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print paths and explanation as JSON.")
 def path(source: str, target: str, lang: str, k: int, max_length: int, directed: bool,
-         rel_types: tuple[str, ...], avoid: tuple[str, ...], db: str | None, as_json: bool) -> None:
+         rel_types: tuple[str, ...], avoid: tuple[str, ...], db: str | None, backend: str | None, as_json: bool) -> None:
     """Shortest paths between two entities, explained with cited sources."""
-    store = _open(db)
+    store = _open(db, backend)
     try:
         start, end = resolve(store, source), resolve(store, target)
         where = PathFilter(rel_types=frozenset(rel_types),
@@ -88,10 +91,11 @@ def path(source: str, target: str, lang: str, k: int, max_length: int, directed:
 
 @cli.command()
 @click.option("--db", envvar="HILOS_DB", help=DB_HELP)
+@click.option("--backend", type=click.Choice(BACKENDS), help=BACKEND_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def stats(db: str | None, as_json: bool) -> None:
+def stats(db: str | None, backend: str | None, as_json: bool) -> None:
     """Counts of entities and relationships by label, type and evidence."""
-    counts = _open(db).stats()
+    counts = _open(db, backend).stats()
     if as_json:
         click.echo(json.dumps(counts.__dict__, ensure_ascii=False))
         return

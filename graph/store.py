@@ -103,8 +103,24 @@ def default_db_path() -> FilePath:
     return FilePath(base) / "hilos" / "graph.json"
 
 
-def open_store(db: str | os.PathLike | None = None) -> GraphStore:
-    """Open the embedded store at `db` (default: `default_db_path()`)."""
+BACKENDS = ("embedded", "neo4j")
+
+
+def default_backend() -> str:
+    """Neo4j when NEO4J_URI is set, else the embedded store."""
+    return "neo4j" if os.environ.get("NEO4J_URI") else "embedded"
+
+
+def open_store(db: str | os.PathLike | None = None, backend: str | None = None) -> GraphStore:
+    """Open a store: the embedded one at `db` (default `default_db_path()`) or Neo4j from NEO4J_* settings."""
+    backend = backend or default_backend()
+    if backend == "neo4j":
+        from graph.settings import neo4j_settings
+        from graph.store_neo4j import Neo4jStore
+
+        return Neo4jStore.connect(neo4j_settings())
+    if backend != "embedded":
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     from graph.store_networkx import EmbeddedStore
 
     return EmbeddedStore(FilePath(db) if db else default_db_path())

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from graph.errors import HilosError
-from graph.store import open_store
+from graph.store import BACKENDS, open_store
 from loaders.seed import SEED_DIR, load_seed, read_seed
 
 log = logging.getLogger(__name__)
@@ -22,13 +22,15 @@ def cli(verbose: bool) -> None:
 
 @cli.command()
 @click.option("--db", envvar="HILOS_DB", help="Graph file of the embedded store.")
+@click.option("--backend", type=click.Choice(BACKENDS),
+              help="Where the graph lives (default: neo4j when NEO4J_URI is set, else embedded).")
 @click.option("--folder", type=click.Path(exists=True, file_okay=False, path_type=Path), default=SEED_DIR,
               show_default=True, help="Seed folder (*.yaml, *.nodes.csv, *.relationships.csv).")
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
-def seed(db: str | None, folder: Path, dry_run: bool) -> None:
+def seed(db: str | None, backend: str | None, folder: Path, dry_run: bool) -> None:
     """Validate and load the cited seed data; loading twice changes nothing."""
     try:
-        store = open_store(db)
+        store = open_store(db, backend)
         if dry_run:
             batch = read_seed(folder, store)
             click.echo(f"valid: {len(batch.nodes)} nodes, {len(batch.edges)} relationships (nothing written)")

@@ -1,6 +1,7 @@
 """Shared fixtures: an embedded store on a temp file, the tiny graph, the seed graph."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,17 @@ import pytest
 from graph.store_networkx import EmbeddedStore
 from loaders.seed import load_seed
 from tests.fixtures import tiny_edges, tiny_nodes
+
+
+# CI exports NEO4J_URI for the Neo4j tests; every other test uses the embedded
+# store, so the variable is taken out of their environment and kept here.
+NEO4J_TEST_URI = os.environ.get("NEO4J_URI", "")
+
+
+@pytest.fixture(autouse=True)
+def _embedded_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

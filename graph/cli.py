@@ -105,3 +105,11 @@ def stats(db: str | None, backend: str | None, as_json: bool) -> None:
         click.echo(f"{title}:")
         for name, count in table.items():
             click.echo(f"  {name:20} {count}")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the schema (labels, relationship types, evidence) as Markdown."""
+    from graph.schema_doc import schema_markdown
+
+    click.echo(schema_markdown(), nl=False)

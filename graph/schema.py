@@ -63,6 +63,7 @@ class Schema:
     rel_types: dict[str, RelType]
     rel_properties: dict[str, Property]
     evidence: dict[str, dict[str, str]] = field(default_factory=dict)
+    node_common: dict[str, Property] = field(default_factory=dict)  # properties every label has
 
     def label_for_id(self, node_id: str) -> Label | None:
         prefix = node_id.split(":", 1)[0]
@@ -116,7 +117,7 @@ def load_schema(directory: Path = SCHEMA_DIR) -> Schema:
     evidence = rels_raw["evidence"]
     for kind, texts in evidence.items():
         _texts(texts, ("label",), f"relationships.yaml evidence {kind}")
-    return Schema(labels, rel_types, _properties(rels_raw["common"], "relationships.yaml common"), evidence)
+    return Schema(labels, rel_types, _properties(rels_raw["common"], "relationships.yaml common"), evidence, common)
 
 
 @cache

@@ -46,6 +46,18 @@ def seed_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def seed_articles() -> str:
+    """The text of both seed articles in ../shared/seeds (the quotes must be printed there)."""
+    folder = SHARED / "seeds"
+    if not folder.is_dir():
+        pytest.skip(f"the seed articles are not at {folder}")
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt")))
+
+
 @pytest.fixture
 def seed_store(seed_file: Path) -> EmbeddedStore:
     """The seed graph, opened fresh (read-only use)."""

@@ -1,0 +1,257 @@
+"""Every Cypher statement Hilos runs, in one place to review and lint.
+
+Values always travel as `$parameters`. Labels and relationship types come only
+from the declared schema (graph.schema), backtick-quoted; the only other text
+put into a statement is a bounded integer where Cypher accepts no parameter
+(`SHORTEST 3 GROUPS`, `{1,6}`). `python -m graph.cypher --dump-json` prints
+every statement with example parameters for scripts/lint_cypher.mjs.
+
+Storage model: every node carries the common label `Entity` plus its schema
+label, the properties of graph.model.Node (lists stay lists) and `search_keys`,
+the folded names and aliases that the full-text index serves to search. One
+relationship per (source, type, target) holds the edge's properties.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from graph.errors import SchemaError
+from graph.schema import get_schema
+
+ENTITY = "Entity"
+FULLTEXT_INDEX = "entity_search"
+FULLTEXT_ANALYZER = "standard-no-stop-words"  # on folded text it splits on spaces, like graph.text.fold
+SEARCH_KEYS = "search_keys"
+MAX_PATH_LENGTH = 1000  # a bound for the statement text only: no simple path is longer than the graph
+# Labels and types that may appear in a statement: the schema's, plus the common label.
+LABELS = (ENTITY, *get_schema().labels)
+REL_TYPES = tuple(get_schema().rel_types)
+if ENTITY in get_schema().labels:
+    raise SchemaError(f"'{ENTITY}' is reserved for the Neo4j store: rename that label in graph/schema/labels.yaml")
+
+
+def quote(name: str) -> str:
+    """A backtick-quoted identifier (backticks inside are doubled)."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def label(name: str) -> str:
+    """`:Label` for a declared label; SchemaError otherwise."""
+    if name not in LABELS:
+        raise SchemaError(f"label {name!r} is not in the declared schema")
+    return ":" + quote(name)
+
+
+def rel_type(name: str) -> str:
+    """`:TYPE` for a declared relationship type; SchemaError otherwise."""
+    if name not in REL_TYPES:
+        raise SchemaError(f"relationship type {name!r} is not in the declared schema")
+    return ":" + quote(name)
+
+
+def _bounded(value: int, low: int, high: int, what: str) -> int:
+    """An int within [low, high], for the few places Cypher takes no parameter."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{what} must be an integer from {low} to {high}, not {value!r}")
+    return value
+
+
+E = label(ENTITY)
+# The schema label of node `n` (every node has exactly one besides Entity).
+_LABEL_OF_N = f"[l IN labels(n) WHERE l <> '{ENTITY}'][0]"
+_NODE_COLUMNS = "properties(n) AS properties, labels(n) AS labels"
+_EDGE_COLUMNS = "startNode(r).id AS source, type(r) AS type, endNode(r).id AS target, properties(r) AS properties"
+
+# -- schema bootstrap (all idempotent) -----------------------------------------
+
+
+def _index_name(label_name: str, prop: str) -> str:
+    return quote(f"{label_name.lower()}_{prop}")
+
+
+def schema_statements() -> list[str]:
+    """Uniqueness of `id` per label, a name index per schema label, the full-text index."""
+    statements = [f"CREATE CONSTRAINT {_index_name(name, 'id')} IF NOT EXISTS "
+                  f"FOR (n{label(name)}) REQUIRE n.id IS UNIQUE" for name in LABELS]
+    statements += [f"CREATE INDEX {_index_name(name, 'name')} IF NOT EXISTS FOR (n{label(name)}) ON (n.name)"
+                   for name in LABELS[1:]]
+    statements.append(
+        f"CREATE FULLTEXT INDEX {quote(FULLTEXT_INDEX)} IF NOT EXISTS FOR (n{E}) ON EACH [n.{SEARCH_KEYS}] "
+        f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{FULLTEXT_ANALYZER}'}}}}")
+    return statements
+
+
+def drop_schema_statements() -> list[str]:
+    """The reverse of schema_statements (tests that need an empty schema)."""
+    statements = [f"DROP CONSTRAINT {_index_name(name, 'id')} IF EXISTS" for name in LABELS]
+    statements += [f"DROP INDEX {_index_name(name, 'name')} IF EXISTS" for name in LABELS[1:]]
+    statements.append(f"DROP INDEX {quote(FULLTEXT_INDEX)} IF EXISTS")
+    return statements
+
+
+AWAIT_INDEXES = "CALL db.awaitIndexes($timeout)"
+SHOW_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties RETURN name, type, labelsOrTypes, properties"
+SHOW_INDEXES = "SHOW INDEXES YIELD name, type, labelsOrTypes, properties, state RETURN name, type, labelsOrTypes, properties, state"
+CLEAR = "MATCH (n) DETACH DELETE n"
+
+# -- writes --------------------------------------------------------------------
+
+
+def merge_nodes(label_name: str, rows: str = "$rows") -> str:
+    """Upsert nodes of one label; each row is the node's full property map (id and search_keys included).
+
+    1. MERGE on the Entity id (unique), 2. replace every property with the
+    already-merged map, 3. set this label and drop any other schema label (a
+    node whose label changed). `rows` is `$rows`, or a literal list in exports.
+    """
+    others = "".join(label(name) for name in LABELS[1:] if name != label_name)
+    statement = f"UNWIND {rows} AS row MERGE (n{E} {{id: row.id}}) SET n = row, n{label(label_name)}"
+    return f"{statement} REMOVE n{others}" if others else statement
+
+
+def merge_edges(type_name: str, rows: str = "$rows") -> str:
+    """Upsert relationships of one type from `rows` ({source, target, properties}).
+
+    1. MATCH both ends by Entity id, 2. MERGE the one relationship of this type
+    between them, 3. replace its properties with the already-merged map.
+    """
+    return (f"UNWIND {rows} AS row MATCH (a{E} {{id: row.source}}) MATCH (b{E} {{id: row.target}}) "
+            f"MERGE (a)-[r{rel_type(type_name)}]->(b) SET r = row.properties")
+
+
+EXISTING_NODES = f"UNWIND $ids AS id MATCH (n{E} {{id: id}}) RETURN {_NODE_COLUMNS}"
+EXISTING_IDS = f"UNWIND $ids AS id MATCH (n{E} {{id: id}}) RETURN n.id AS id"
+EXISTING_EDGES = (f"UNWIND $keys AS key MATCH (a{E} {{id: key[0]}})-[r]->(b{E} {{id: key[2]}}) "
+                  f"WHERE type(r) = key[1] RETURN {_EDGE_COLUMNS}")
+
+# -- reads ---------------------------------------------------------------------
+
+NODE_BY_ID = f"MATCH (n{E} {{id: $id}}) RETURN {_NODE_COLUMNS}"
+
+
+def nodes_of(label_name: str = ENTITY) -> str:
+    """Every node of one label (default: all)."""
+    return f"MATCH (n{label(label_name)}) RETURN {_NODE_COLUMNS}"
+
+
+ALL_EDGES = f"MATCH (:{quote(ENTITY)})-[r]->(:{quote(ENTITY)}) RETURN {_EDGE_COLUMNS}"
+EDGES_OF = f"MATCH (n{E} {{id: $id}})-[r]-(:{quote(ENTITY)}) WITH DISTINCT r RETURN {_EDGE_COLUMNS}"
+# Relationships joining consecutive path nodes (either direction): the store picks each hop's edge.
+EDGES_BETWEEN = (f"UNWIND $pairs AS pair MATCH (:{quote(ENTITY)} {{id: pair[0]}})-[r]-(:{quote(ENTITY)} {{id: pair[1]}}) "
+                 f"RETURN {_EDGE_COLUMNS}")
+EDGES_AMONG = (f"UNWIND $ids AS id MATCH (:{quote(ENTITY)} {{id: id}})-[r]->(b{E}) WHERE b.id IN $ids "
+               f"RETURN {_EDGE_COLUMNS}")
+COUNT_LABELS = f"MATCH (n{E}) RETURN {_LABEL_OF_N} AS label, count(*) AS count"
+COUNT_TYPES = (f"MATCH (:{quote(ENTITY)})-[r]->(:{quote(ENTITY)}) "
+               "RETURN type(r) AS type, coalesce(r.evidence, '') AS evidence, count(*) AS count")
+
+# Search: names and aliases of candidates, ranked by graph.search.rank in Python.
+_NAME_COLUMNS = f"n.id AS id, {_LABEL_OF_N} AS label, n.name AS name, n.aliases AS aliases"
+SEARCH_FULLTEXT = (f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $query) YIELD node "
+                   f"WITH node AS n RETURN {_NAME_COLUMNS}")
+SEARCH_SCAN = f"MATCH (n{E}) RETURN {_NAME_COLUMNS}"
+
+# Neighbourhoods: one BFS level at a time; the store orders and caps in Python.
+NEIGHBOURS_OF = (
+    f"UNWIND $ids AS current MATCH (:{quote(ENTITY)} {{id: current}})-[r]-(n{E}) "
+    f"RETURN current, n.id AS id, {_LABEL_OF_N} AS label, n.name AS name, n.amount_usd AS amount_usd, "
+    "collect({source: startNode(r).id, type: type(r), target: endNode(r).id, evidence: r.evidence, "
+    "fiscal_year: r.fiscal_year, amount_usd: r.amount_usd}) AS edges")
+
+# -- paths ---------------------------------------------------------------------
+
+_EDGE_OK = ("(size($rel_types) = 0 OR type(r) IN $rel_types) "
+            "AND (size($evidence) = 0 OR coalesce(r.evidence, '') IN $evidence) "
+            "AND (size($fiscal_years) = 0 OR r.fiscal_year IS NULL OR r.fiscal_year IN $fiscal_years)")
+_NODE_OK = (f"(n.id = $target OR (NOT n.id IN $avoid AND "
+            f"(size($labels) = 0 OR any(l IN labels(n) WHERE l <> '{ENTITY}' AND l IN $labels))))")
+
+
+def shortest_paths(groups: int, max_length: int, directed: bool) -> str:
+    """Node-id lists of every simple path in the `groups` shortest length groups.
+
+    1. SHORTEST k GROUPS over a quantified pattern whose hops pass the edge
+    filter and whose nodes pass the node filter (the target always passes),
+    2. the parenthesized WHERE keeps only simple paths *before* selection, so
+    a group is never used up by walks that revisit a node, 3. DISTINCT node
+    sequences (parallel relationships give one). The store sorts by (length,
+    ids) and picks each hop's edge, like the embedded store.
+    """
+    groups = _bounded(groups, 1, 1000, "k")
+    max_length = _bounded(max_length, 1, MAX_PATH_LENGTH, "max_length")
+    arrow = "->" if directed else "-"
+    return (f"MATCH SHORTEST {groups} GROUPS (p = (a{E} {{id: $source}})"
+            f"(()-[r]{arrow}(n{E}) WHERE {_EDGE_OK} AND {_NODE_OK}){{1,{max_length}}}"
+            f"(b{E} {{id: $target}}) "
+            "WHERE NOT a IN n AND all(i IN range(0, size(n) - 2) WHERE NOT n[i] IN n[i + 1..])) "
+            "RETURN DISTINCT [x IN nodes(p) | x.id] AS ids")
+
+
+# -- catalogue for the linter ----------------------------------------------------
+
+_PROPS = {"id": "company:acme", "name": "Acme", "aliases": ["ACME"], SEARCH_KEYS: "acme"}
+_PATH_PARAMS = {"source": "company:acme", "target": "agency:ice", "rel_types": ["USES"], "evidence": ["seed"],
+                "fiscal_years": [2014], "labels": ["Agency"], "avoid": ["product:x"]}
+
+
+def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
+    """(name, statement, example parameters) for every statement above, every label/type variant included."""
+    ids = {"ids": ["company:acme", "agency:ice"]}
+    items: list[tuple[str, str, dict[str, Any]]] = [
+        (f"schema_statements[{i}]", text, {}) for i, text in enumerate(schema_statements())]
+    items += [(f"drop_schema_statements[{i}]", text, {}) for i, text in enumerate(drop_schema_statements())]
+    items += [
+        ("AWAIT_INDEXES", AWAIT_INDEXES, {"timeout": 60}),
+        ("SHOW_CONSTRAINTS", SHOW_CONSTRAINTS, {}),
+        ("SHOW_INDEXES", SHOW_INDEXES, {}),
+        ("CLEAR", CLEAR, {}),
+        ("EXISTING_NODES", EXISTING_NODES, ids),
+        ("EXISTING_IDS", EXISTING_IDS, ids),
+        ("EXISTING_EDGES", EXISTING_EDGES, {"keys": [["company:acme", "DEVELOPS", "product:x"]]}),
+        ("NODE_BY_ID", NODE_BY_ID, {"id": "company:acme"}),
+        ("ALL_EDGES", ALL_EDGES, {}),
+        ("EDGES_OF", EDGES_OF, {"id": "company:acme"}),
+        ("EDGES_BETWEEN", EDGES_BETWEEN, {"pairs": [["company:acme", "product:x"]]}),
+        ("EDGES_AMONG", EDGES_AMONG, ids),
+        ("COUNT_LABELS", COUNT_LABELS, {}),
+        ("COUNT_TYPES", COUNT_TYPES, {}),
+        ("SEARCH_FULLTEXT", SEARCH_FULLTEXT, {"query": "(acme*) OR acme"}),
+        ("SEARCH_SCAN", SEARCH_SCAN, {}),
+        ("NEIGHBOURS_OF", NEIGHBOURS_OF, ids),
+    ]
+    rows = {"rows": [_PROPS]}
+    edge_rows = {"rows": [{"source": "company:acme", "target": "product:x", "properties": {"evidence": "seed"}}]}
+    items += [(f"merge_nodes({name})", merge_nodes(name), rows) for name in LABELS[1:]]
+    items += [(f"merge_edges({name})", merge_edges(name), edge_rows) for name in REL_TYPES]
+    items += [(f"nodes_of({name})", nodes_of(name), {}) for name in LABELS]
+    items += [(f"shortest_paths(3, {length}, {directed})", shortest_paths(3, length, directed), _PATH_PARAMS)
+              for length in (1, 12) for directed in (False, True)]
+    return items
+
+
+def lint_schema() -> dict[str, list[str]]:
+    """Labels, types and property keys the linter should treat as existing."""
+    schema = get_schema()
+    keys = {SEARCH_KEYS, *schema.rel_properties}
+    for spec in schema.labels.values():
+        keys.update(spec.properties)
+    return {"labels": list(LABELS), "relationshipTypes": list(REL_TYPES), "propertyKeys": sorted(keys)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m graph.cypher", description=__doc__.splitlines()[0])
+    parser.add_argument("--dump-json", action="store_true", help="Print every statement with example parameters.")
+    args = parser.parse_args(argv)
+    if not args.dump_json:
+        parser.print_help()
+        return
+    statements = [{"name": name, "query": text, "parameters": params} for name, text, params in catalogue()]
+    json.dump({"schema": lint_schema(), "statements": statements}, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

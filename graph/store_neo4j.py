@@ -1,0 +1,403 @@
+"""The Neo4j store: the GraphStore protocol on a real Neo4j 5 server, with the embedded store's answers.
+
+Reads go through `driver.execute_query(..., routing_=READ)`; a write is one
+managed write transaction, so it is all or nothing. Every statement lives in
+graph.cypher. Where Cypher and Python would disagree (string order is by UTF-16
+units in Neo4j, casefolding, fuzzy scores), Cypher fetches the candidates and
+the embedded store's own rules pick and order them in Python, so both stores
+give identical answers.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Sequence
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, RoutingControl
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+
+from graph import cypher
+from graph.errors import HilosError, StoreError
+from graph.model import Edge, EdgeKey, Node, Path, Subgraph
+from graph.search import WORDS, SearchHit, names_of, rank
+from graph.settings import Neo4jSettings
+from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER, PathFilter, Stats,
+                         WriteResult)
+from graph.store_networkx import merge_edge, merge_node
+from graph.text import compact, fold
+
+DEFAULT_BATCH_SIZE = 2000
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+_INDEX_WAIT_SECONDS = 120
+
+
+@dataclass
+class _Shared:
+    """One driver per server settings in this process, counted so the last close() ends it."""
+
+    driver: Driver
+    users: int = 0
+    bootstrapped: bool = False
+
+
+_pool: dict[Neo4jSettings, _Shared] = {}
+_pool_lock = threading.Lock()
+
+
+def safe_uri(uri: str) -> str:
+    """The URI without any user:password@ part, fit for messages."""
+    return re.sub(r"//[^@/]*@", "//", uri)
+
+
+def _acquire(settings: Neo4jSettings) -> _Shared:
+    scheme = settings.uri.split("://", 1)[0] if "://" in settings.uri else ""
+    if scheme not in SCHEMES:
+        raise StoreError(f"NEO4J_URI {safe_uri(settings.uri)!r} is not a Neo4j address: "
+                         f"it must start with {' or '.join(s + '://' for s in ('bolt', 'neo4j'))}.")
+    with _pool_lock:
+        shared = _pool.get(settings)
+        if shared is None:
+            try:
+                driver = GraphDatabase.driver(settings.uri, auth=(settings.username, settings.password),
+                                              connection_timeout=10, max_transaction_retry_time=15)
+            except (ValueError, DriverError) as exc:
+                raise StoreError(f"NEO4J_URI {safe_uri(settings.uri)!r} is not a valid Neo4j address.") from exc
+            shared = _pool[settings] = _Shared(driver)
+        shared.users += 1
+        return shared
+
+
+def _release(settings: Neo4jSettings, shared: _Shared) -> None:
+    with _pool_lock:
+        shared.users -= 1
+        if shared.users > 0:
+            return
+        if _pool.get(settings) is shared:
+            del _pool[settings]
+    shared.driver.close()
+
+
+@contextmanager
+def translated(settings: Neo4jSettings) -> Iterator[None]:
+    """Turn driver and server errors into one-sentence StoreErrors (never showing the password)."""
+    uri, database = safe_uri(settings.uri), settings.database
+    try:
+        yield
+    except HilosError:
+        raise
+    except AuthError as exc:
+        raise StoreError(f"Neo4j at {uri} refused the user {settings.username!r} or its password "
+                         "(check NEO4J_USERNAME and NEO4J_PASSWORD).") from exc
+    except (ServiceUnavailable, SessionExpired) as exc:
+        raise StoreError(f"Cannot reach Neo4j at {uri}: is the server running, and is NEO4J_URI right?") from exc
+    except Neo4jError as exc:
+        if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
+            raise StoreError(f"Neo4j at {uri} has no database named {database!r} (check NEO4J_DATABASE).") from exc
+        reason = (exc.message or exc.code or "unknown error").splitlines()[0]
+        raise StoreError(f"Neo4j at {uri} refused the request: {reason}") from exc
+    except DriverError as exc:
+        raise StoreError(f"The Neo4j driver failed talking to {uri}: {str(exc).splitlines()[0]}") from exc
+
+
+def search_keys(node: Node) -> str:
+    """Every folded word and the compact form of each name and alias, for the full-text index."""
+    keys: list[str] = []
+    for name in names_of(node):
+        keys += [*fold(name).split(), compact(name)]
+    return " ".join(dict.fromkeys(key for key in keys if key))
+
+
+def fulltext_query(text: str) -> str:
+    """A Lucene query that finds every node `graph.search.score` rates WORDS or better.
+
+    Query words must each start a word of one name (`acme* AND da*`), or the
+    whole query must equal a name without spaces (`toolsa`). Folded text holds
+    only [0-9a-z ], so nothing needs escaping and no word is an operator.
+    """
+    parts = fold(text).split()
+    return f"({' AND '.join(part + '*' for part in parts)}) OR {compact(text)}"
+
+
+def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _node(record: Record) -> Node:
+    props = dict(record["properties"])
+    node_id = props.pop("id")
+    props.pop(cypher.SEARCH_KEYS, None)
+    label = next(name for name in record["labels"] if name != cypher.ENTITY)
+    return Node(node_id, label, props)
+
+
+def _edge(record: Record) -> Edge:
+    return Edge(record["source"], record["type"], record["target"], dict(record["properties"]))
+
+
+def _light_node(row: dict[str, Any]) -> Node:
+    """A node with only the columns a query returned (None means absent, as in the embedded store)."""
+    props = {key: value for key, value in row.items() if key not in ("id", "label") and value is not None}
+    return Node(row["id"], row["label"], props)
+
+
+def _light_edge(row: dict[str, Any]) -> Edge:
+    props = {key: value for key, value in row.items() if key not in ("source", "type", "target") and value is not None}
+    return Edge(row["source"], row["type"], row["target"], props)
+
+
+def _edge_order(edge: Edge) -> tuple[str, str, str]:
+    return (edge.type, edge.source, edge.target)
+
+
+def _neighbour_order(entry: tuple[Node, list[Edge]]) -> tuple:
+    """As the embedded store: biggest amount first (edges or node), then name, then id."""
+    nbr, between = entry
+    amounts = [edge.properties.get("amount_usd") or 0 for edge in between]
+    amounts.append(nbr.properties.get("amount_usd") or 0)
+    return (-max(amounts), nbr.name.casefold(), nbr.id)
+
+
+class Neo4jStore:
+    """GraphStore on a Neo4j 5 server; open it with `Neo4jStore.connect(settings)`."""
+
+    def __init__(self, shared: _Shared, settings: Neo4jSettings, batch_size: int) -> None:
+        self._shared, self.settings, self.batch_size = shared, settings, batch_size
+        self.driver = shared.driver
+        self.database = settings.database
+
+    @classmethod
+    def connect(cls, settings: Neo4jSettings, *, batch_size: int = DEFAULT_BATCH_SIZE) -> Neo4jStore:
+        """Reuse this process's driver for `settings`, check the server answers, bootstrap the schema once."""
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        store = cls(_acquire(settings), settings, batch_size)
+        try:
+            with translated(settings):
+                store.driver.verify_connectivity()
+            if not store._shared.bootstrapped:
+                store.bootstrap()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        """Let go of the shared driver; the last store to close it ends it."""
+        if self._shared is not None:
+            _release(self.settings, self._shared)
+            self._shared = None
+
+    # -- schema and housekeeping --------------------------------------------
+    def bootstrap(self) -> None:
+        """Create the constraints and indexes if missing (idempotent) and wait until they are online."""
+        with translated(self.settings):
+            for statement in cypher.schema_statements():
+                self.driver.execute_query(statement, database_=self.database)
+            self.driver.execute_query(cypher.AWAIT_INDEXES, {"timeout": _INDEX_WAIT_SECONDS}, database_=self.database)
+        self._shared.bootstrapped = True
+
+    def clear(self, *, schema: bool = False) -> None:
+        """Delete every node and relationship (tests); with schema=True drop Hilos's constraints and indexes too."""
+        with translated(self.settings):
+            self.driver.execute_query(cypher.CLEAR, database_=self.database)
+            if schema:
+                for statement in cypher.drop_schema_statements():
+                    self.driver.execute_query(statement, database_=self.database)
+                self._shared.bootstrapped = False
+
+    def _read(self, statement: str, /, **params: Any) -> list[Record]:
+        with translated(self.settings):
+            return self.driver.execute_query(statement, params, database_=self.database,
+                                             routing_=RoutingControl.READ).records
+
+    # -- writing -----------------------------------------------------------
+    def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteResult:
+        nodes, edges = list(nodes), list(edges)
+        try:
+            for node in nodes:
+                cypher.label(node.label)
+            for edge in edges:
+                cypher.rel_type(edge.type)
+        except HilosError as exc:
+            raise StoreError(f"cannot write to Neo4j: {exc}") from exc
+        with translated(self.settings):
+            with self.driver.session(database=self.database,
+                                     bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
+                return session.execute_write(self._write_tx, nodes, edges)
+
+    def _fetch(self, tx: ManagedTransaction, query: str, name: str, values: list[Any]) -> list[Record]:
+        records: list[Record] = []
+        for batch in _batches(values, self.batch_size):
+            records += list(tx.run(query, {name: list(batch)}))
+        return records
+
+    def _write_tx(self, tx: ManagedTransaction, nodes: list[Node], edges: list[Edge]) -> WriteResult:
+        """Read what exists, merge in Python with the embedded store's rules, write only what changed."""
+        result = WriteResult()
+        ids = list(dict.fromkeys(node.id for node in nodes))
+        current = {node.id: node for node in map(_node, self._fetch(tx, cypher.EXISTING_NODES, "ids", ids))}
+        dirty_nodes: set[str] = set()
+        for node in nodes:
+            old = current.get(node.id)
+            merged = merge_node(old, node)
+            if old is None:
+                result.nodes_created += 1
+            elif merged != old:
+                result.nodes_updated += 1
+            else:
+                result.unchanged += 1
+                continue
+            current[node.id] = merged
+            dirty_nodes.add(node.id)
+        ends = list(dict.fromkeys(end for edge in edges for end in (edge.source, edge.target) if end not in current))
+        known = set(current) | {record["id"] for record in self._fetch(tx, cypher.EXISTING_IDS, "ids", ends)}
+        dangling = next((e for e in edges if e.source not in known or e.target not in known), None)
+        if dangling:
+            raise StoreError(f"relationship {dangling.key} points to an unknown node")
+        keys = [list(key) for key in dict.fromkeys(edge.key for edge in edges)]
+        current_edges = {edge.key: edge for edge in map(_edge, self._fetch(tx, cypher.EXISTING_EDGES, "keys", keys))}
+        dirty_edges: set[EdgeKey] = set()
+        for edge in edges:
+            old_edge = current_edges.get(edge.key)
+            merged_edge = merge_edge(old_edge, edge)
+            if old_edge is None:
+                result.edges_created += 1
+            elif merged_edge != old_edge:
+                result.edges_updated += 1
+            else:
+                result.unchanged += 1
+                continue
+            current_edges[edge.key] = merged_edge
+            dirty_edges.add(edge.key)
+        self._merge_nodes(tx, [current[i] for i in ids if i in dirty_nodes])
+        self._merge_edges(tx, [current_edges[k] for k in dict.fromkeys(e.key for e in edges) if k in dirty_edges])
+        return result
+
+    def _merge_nodes(self, tx: ManagedTransaction, nodes: list[Node]) -> None:
+        for label_name in sorted({node.label for node in nodes}):
+            rows = [{**node.properties, "id": node.id, cypher.SEARCH_KEYS: search_keys(node)}
+                    for node in nodes if node.label == label_name]
+            for batch in _batches(rows, self.batch_size):
+                tx.run(cypher.merge_nodes(label_name), {"rows": list(batch)}).consume()
+
+    def _merge_edges(self, tx: ManagedTransaction, edges: list[Edge]) -> None:
+        for type_name in sorted({edge.type for edge in edges}):
+            rows = [{"source": e.source, "target": e.target, "properties": dict(e.properties)}
+                    for e in edges if e.type == type_name]
+            for batch in _batches(rows, self.batch_size):
+                tx.run(cypher.merge_edges(type_name), {"rows": list(batch)}).consume()
+
+    # -- reading -----------------------------------------------------------
+    def get(self, node_id: str) -> Node | None:
+        records = self._read(cypher.NODE_BY_ID, id=node_id)
+        return _node(records[0]) if records else None
+
+    def _nodes_by_id(self, ids: Iterable[str]) -> dict[str, Node]:
+        records = self._read(cypher.EXISTING_NODES, ids=list(dict.fromkeys(ids)))
+        return {node.id: node for node in map(_node, records)}
+
+    def nodes(self, label: str | None = None) -> Iterator[Node]:
+        if label is not None and label not in cypher.LABELS[1:]:
+            return iter(())
+        records = self._read(cypher.nodes_of(label or cypher.ENTITY))
+        return iter(sorted(map(_node, records), key=lambda node: node.id))
+
+    def edges(self) -> Iterator[Edge]:
+        return iter(sorted(map(_edge, self._read(cypher.ALL_EDGES)), key=lambda edge: edge.key))
+
+    def edges_of(self, node_id: str) -> list[Edge]:
+        return sorted(map(_edge, self._read(cypher.EDGES_OF, id=node_id)), key=_edge_order)
+
+    def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 10) -> list[SearchHit]:
+        """Full-text candidates hold every WORDS-or-better match; typo matches need every name, as embedded."""
+        if not fold(text):
+            return []
+        labels = list(labels) if labels else None
+        candidates = [_light_node(r.data()) for r in self._read(cypher.SEARCH_FULLTEXT, query=fulltext_query(text))]
+        hits = rank(text, candidates, labels=labels, limit=len(candidates))
+        if not 0 <= limit <= sum(hit.score >= WORDS for hit in hits):
+            everyone = [_light_node(r.data()) for r in self._read(cypher.SEARCH_SCAN)]
+            hits = rank(text, everyone, labels=labels, limit=limit)
+        hits = hits[:limit]
+        full = self._nodes_by_id(hit.node.id for hit in hits)
+        return [SearchHit(full[hit.node.id], hit.score, hit.matched) for hit in hits]
+
+    def stats(self) -> Stats:
+        by_label = {record["label"]: record["count"] for record in self._read(cypher.COUNT_LABELS)}
+        by_type: Counter[str] = Counter()
+        by_evidence: Counter[str] = Counter()
+        for record in self._read(cypher.COUNT_TYPES):
+            by_type[record["type"]] += record["count"]
+            by_evidence[record["evidence"]] += record["count"]
+        return Stats(nodes=sum(by_label.values()), relationships=sum(by_type.values()),
+                     by_label=dict(sorted(by_label.items())), by_type=dict(sorted(by_type.items())),
+                     by_evidence=dict(sorted(by_evidence.items())))
+
+    # -- traversal ---------------------------------------------------------
+    def paths(self, source_id: str, target_id: str, *, k: int = 1, max_length: int = DEFAULT_MAX_LENGTH,
+              directed: bool = False, where: PathFilter = NO_FILTER) -> list[Path]:
+        if source_id == target_id or k < 1 or max_length < 1:
+            return []
+        # The k shortest length groups hold every simple path up to the k-th shortest's length.
+        statement = cypher.shortest_paths(k, min(max_length, cypher.MAX_PATH_LENGTH), directed)
+        records = self._read(statement, source=source_id, target=target_id, rel_types=sorted(where.rel_types),
+                             evidence=sorted(where.evidence), fiscal_years=sorted(where.fiscal_years),
+                             labels=sorted(where.labels), avoid=sorted(where.avoid))
+        found = sorted((tuple(record["ids"]) for record in records), key=lambda ids: (len(ids), ids))[:k]
+        if not found:
+            return []
+        pairs = list(dict.fromkeys(pair for ids in found for pair in zip(ids, ids[1:])))
+        between: dict[frozenset[str], list[Edge]] = {}
+        for edge in map(_edge, self._read(cypher.EDGES_BETWEEN, pairs=[list(pair) for pair in pairs])):
+            between.setdefault(frozenset((edge.source, edge.target)), []).append(edge)
+        nodes = self._nodes_by_id(node_id for ids in found for node_id in ids)
+        return [Path(tuple(nodes[i] for i in ids),
+                     tuple(self._hop_edge(between, a, b, where, directed) for a, b in zip(ids, ids[1:])))
+                for ids in found]
+
+    @staticmethod
+    def _hop_edge(between: dict[frozenset[str], list[Edge]], a: str, b: str, where: PathFilter,
+                  directed: bool) -> Edge:
+        """The embedded store's choice: the first edge by (type, source, target) that passes the filter."""
+        edges = sorted({e.key: e for e in between[frozenset((a, b))]}.values(), key=_edge_order)
+        return next(e for e in edges if where.edge_ok(e) and (not directed or e.source == a))
+
+    def neighbours(self, node_id: str, *, depth: int = 1, where: PathFilter = NO_FILTER,
+                   limit: int = DEFAULT_NEIGHBOUR_LIMIT) -> Subgraph:
+        """The embedded store's breadth-first walk and cap, one Cypher query per level."""
+        if self.get(node_id) is None:
+            return Subgraph((), ())
+        seen, frontier, truncated = {node_id: 0}, [node_id], False
+        for level in range(1, depth + 1):
+            if not frontier or truncated:
+                break
+            adjacency = self._adjacency(frontier)
+            next_frontier: list[str] = []
+            for current in frontier:
+                for nbr, edges in sorted(adjacency.get(current, []), key=_neighbour_order):
+                    if nbr.id in seen or not where.node_ok(nbr) or not any(map(where.edge_ok, edges)):
+                        continue
+                    if len(seen) >= limit:
+                        truncated = True
+                        break
+                    seen[nbr.id] = level
+                    next_frontier.append(nbr.id)
+            frontier = next_frontier
+        nodes = self._nodes_by_id(seen)
+        edges = sorted((e for e in map(_edge, self._read(cypher.EDGES_AMONG, ids=list(seen))) if where.edge_ok(e)),
+                       key=lambda edge: edge.key)
+        return Subgraph(tuple(nodes[i] for i in sorted(seen)), tuple(edges), truncated)
+
+    def _adjacency(self, frontier: list[str]) -> dict[str, list[tuple[Node, list[Edge]]]]:
+        """For each frontier node: each neighbour (id, label, name, amount) and every edge joining them."""
+        adjacency: dict[str, list[tuple[Node, list[Edge]]]] = {}
+        for record in self._read(cypher.NEIGHBOURS_OF, ids=frontier):
+            row = record.data()
+            nbr = _light_node({key: row[key] for key in ("id", "label", "name", "amount_usd")})
+            edges = list({(e["source"], e["type"], e["target"]): _light_edge(e) for e in row["edges"]}.values())
+            adjacency.setdefault(row["current"], []).append((nbr, edges))
+        return adjacency

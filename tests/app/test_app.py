@@ -1,0 +1,94 @@
+"""The app as a reader sees it: seeded on first start, paths drawn and explained, in both languages."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_pages.markup import WORD_JOINER, escape_markdown
+from graph.i18n import browser_lang, t
+from graph.model import Edge, Node
+from graph.store_networkx import EmbeddedStore
+
+ICM_CHAIN = "Palantir Technologies → Investigative Case Management (ICM) → Homeland Security Investigations"
+
+
+def shown(at: AppTest) -> list[str]:
+    """Every Markdown element as the reader sees it: escapes undone, word joiners dropped."""
+    return [re.sub(r"\\(.)", r"\1", md.value).replace(WORD_JOINER, "") for md in at.markdown]
+
+
+def test_spanish_by_default_with_the_seed_loaded_and_palantir_to_hsi_explained(app):
+    at = app.run()
+    assert not at.exception
+    assert at.sidebar.radio[0].value == "es" and at.query_params["lang"] == "es"
+    texts = shown(at)
+    assert any(ICM_CHAIN in text for text in texts)
+    assert any("ICM es la herramienta principal de gestión de casos" in text and "[1]" in text for text in texts)
+    assert any(text.startswith("[1] ") and "Ruby Wray" in text and "Foco de Tucson" in text for text in texts)
+    assert "**Fuentes**" in texts and at.tabs[0].label == "Ruta 1"
+    assert len(at.get("iframe")) == 1
+
+
+def test_english_after_switching_and_kept_in_the_link(app):
+    at = app.run()
+    at.sidebar.radio[0].set_value("en").run()
+    assert not at.exception
+    texts = shown(at)
+    assert any("main case" in text and "[1]" in text for text in texts)
+    assert any(text.startswith("[1] ") and "Ruby Wray" in text for text in texts)
+    assert "**Sources**" in texts and at.tabs[0].label == "Path 1"
+    assert at.query_params["lang"] == "en"
+
+
+def test_language_from_the_link(app):
+    app.query_params["lang"] = "en"
+    at = app.run()
+    assert at.sidebar.radio[0].value == "en" and at.subheader[0].value == "How are they connected?"
+
+
+def test_unknown_name_gets_a_warning_with_suggestions(app):
+    at = app.run()
+    at.text_input(key="from").set_value("Palantyr").run()
+    assert not at.exception
+    assert len(at.warning) == 1 and "quisiste decir" in at.warning[0].value and "Palantir" in at.warning[0].value
+    assert not at.get("iframe")
+
+
+def test_search_lists_matching_entities(app):
+    at = app.run()
+    at.text_input(key="search").set_value("falcón").run()
+    assert not at.exception
+    assert "FALCON-SA" in at.dataframe[0].value.to_string()
+
+
+def test_names_are_shown_as_text_not_markup(app, db_path: Path):
+    hostile = "<img src=x onerror=alert(1)> **bold** :red[x] $y$ [a](http://evil.example)"
+    EmbeddedStore(db_path).write(
+        [Node("company:x", "Company", {"name": hostile, "aliases": ["Hostile"]}),
+         Node("agency:hsi", "Agency", {"name": "HSI"}),
+         Node("source:s", "Source", {"name": "S", "title": "*T* <b>t</b>", "kind": "article"})],
+        [Edge("company:x", "SUPPLIES", "agency:hsi", {"sources": ["source:s"], "evidence": "reported"})])
+    at = app.run()
+    at.text_input(key="from").set_value("Hostile").run()
+    assert not at.exception
+    chain = next(md.value for md in at.markdown if "→" in md.value)
+    assert escape_markdown(hostile) in chain and not re.search(r"(?<!\\)[<>\[\]()$:]", chain)
+    assert any(text.startswith("[1] ") and "*T* <b>t</b>" in text for text in shown(at))
+
+
+@pytest.mark.parametrize("header, lang", [
+    (None, "es"), ("", "es"), ("es-MX,es;q=0.9,en;q=0.8", "es"), ("en-US,en;q=0.9,es;q=0.8", "en"),
+    ("fr-FR,fr;q=0.9", "es"), ("fr, en;q=0.5", "en"), ("en;q=0, es;q=0.3", "es"), ("en;q=x, es", "es"),
+])
+def test_browser_language_decides_the_first_view(header, lang):
+    assert browser_lang(header) == lang
+
+
+def test_unreadable_graph_file_gets_one_friendly_line(app, db_path: Path):
+    db_path.write_text("not json", encoding="utf-8")
+    at = app.run()
+    assert not at.exception
+    assert [error.value for error in at.error] == [t("error.store", "es")]

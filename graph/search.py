@@ -36,8 +36,23 @@ def score(query: str, name: str) -> float:
     words = n.split()
     if all(any(w.startswith(part) for w in words) for part in q.split()):
         return WORDS
-    fuzzy = max(fuzz.ratio(q, n), fuzz.partial_ratio(q, n) if len(q) >= 4 else 0.0)
-    return fuzzy * 0.75 if fuzzy >= FUZZY_CUTOFF else 0.0
+    return _fuzzy(q, words)
+
+
+def _fuzzy(q: str, words: list[str]) -> float:
+    """Typo tolerance: the query against the whole name, or against a run of as many words.
+
+    A whole-name match scores highest, then a run of words, less the further
+    into the name it starts, so "palantyr" prefers "Palantir" to "Contract X (Palantir)".
+    """
+    whole = fuzz.ratio(q, " ".join(words))
+    best = whole * 0.75 if whole >= FUZZY_CUTOFF else 0.0
+    size = len(q.split())
+    for start in range(max(len(words) - size + 1, 0)):
+        similarity = fuzz.ratio(q, " ".join(words[start:start + size]))
+        if similarity >= FUZZY_CUTOFF:
+            best = max(best, similarity * 0.7 - min(start, 10) * 0.5)
+    return best
 
 
 def names_of(node: Node) -> list[str]:

@@ -1,4 +1,4 @@
-"""The catalog of user-visible strings (graph/messages.yaml) and the choice of language.
+"""The catalog of user-visible strings (graph/messages/*.yaml) and the choice of language.
 
     >>> t("trace.path_title", "en", number=2)
     'Path 2'
@@ -17,7 +17,7 @@ from graph.errors import HilosError
 
 LANGS = ("es", "en")
 DEFAULT_LANG = "es"
-MESSAGES_FILE = Path(__file__).with_name("messages.yaml")
+MESSAGES_DIR = Path(__file__).with_name("messages")  # one file per area of the app
 
 
 class CatalogError(HilosError):
@@ -28,18 +28,26 @@ def _fields(text: str) -> set[str]:
     return {name for _literal, name, _spec, _conv in Formatter().parse(text) if name is not None}
 
 
-def load_messages(path: Path = MESSAGES_FILE) -> dict[str, dict[str, str]]:
-    """Read the catalog; raise CatalogError unless every key has every language, same placeholders."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def load_messages(folder: Path = MESSAGES_DIR) -> dict[str, dict[str, str]]:
+    """Read every catalog file; raise CatalogError unless each key is defined once, in every language,
+    with the same placeholders."""
     messages: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        _add_file(path, messages)
+    return messages
+
+
+def _add_file(path: Path, messages: dict[str, dict[str, str]]) -> None:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     for key, texts in raw.items():
+        if key in messages:
+            raise CatalogError(f"{path.name}: '{key}' is already defined in another catalog file")
         if not isinstance(texts, dict) or any(not isinstance(texts.get(lang), str) or not texts[lang]
                                               for lang in LANGS):
             raise CatalogError(f"{path.name}: '{key}' needs a text in each of {', '.join(LANGS)}")
         if len({frozenset(_fields(texts[lang])) for lang in LANGS}) > 1:
             raise CatalogError(f"{path.name}: '{key}' uses different placeholders per language")
         messages[key] = {lang: texts[lang] for lang in LANGS}
-    return messages
 
 
 MESSAGES = load_messages()

@@ -1,0 +1,22 @@
+"""The path tracer in a real browser, offline: Palantir to HSI is drawn and explained."""
+from tests.browser.conftest import ARTIFACTS
+
+
+def test_palantir_to_hsi_is_drawn_and_cited(page, app_server):
+    page.goto(f"{app_server}/?lang=es")
+    page.get_by_text("Fuentes").first.wait_for(timeout=60_000)
+    frame = page.frame_locator("iframe").first
+    frame.locator("canvas").first.wait_for(timeout=30_000)
+    assert page.get_by_text("Ruby Wray").first.is_visible()
+    page.get_by_role("tab", name="Ruta 2").click()
+    page.get_by_text("ICM es la herramienta principal de gestión de casos de HSI").first.wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-trace-es.png"), full_page=True)
+
+
+def test_switching_to_english_keeps_the_trace(page, app_server):
+    page.goto(f"{app_server}/?lang=es")
+    page.get_by_text("Fuentes").first.wait_for(timeout=60_000)
+    page.get_by_text("English").click()
+    page.get_by_text("Sources").first.wait_for(timeout=30_000)
+    assert "lang=en" in page.url

@@ -92,14 +92,19 @@ def translated(settings: Neo4jSettings) -> Iterator[None]:
         raise StoreError(f"Neo4j at {uri} refused the user {settings.username!r} or its password "
                          "(check NEO4J_USERNAME and NEO4J_PASSWORD).") from exc
     except (ServiceUnavailable, SessionExpired) as exc:
-        raise StoreError(f"Cannot reach Neo4j at {uri}: is the server running, and is NEO4J_URI right?") from exc
+        raise StoreError(f"Cannot reach Neo4j at {uri}: check that the server is running and NEO4J_URI is right.") from exc
     except Neo4jError as exc:
         if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
             raise StoreError(f"Neo4j at {uri} has no database named {database!r} (check NEO4J_DATABASE).") from exc
-        reason = (exc.message or exc.code or "unknown error").splitlines()[0]
-        raise StoreError(f"Neo4j at {uri} refused the request: {reason}") from exc
+        raise StoreError(f"Neo4j at {uri} refused the request: {_first_line(exc.message or exc.code)}") from exc
     except DriverError as exc:
-        raise StoreError(f"The Neo4j driver failed talking to {uri}: {str(exc).splitlines()[0]}") from exc
+        raise StoreError(f"The Neo4j driver failed talking to {uri}: {_first_line(str(exc))}") from exc
+
+
+def _first_line(text: str | None) -> str:
+    """A server message cut to one sentence-like line."""
+    line = (text or "unknown error").strip().splitlines()[0].rstrip()
+    return line if line.endswith((".", "?", "!")) else line + "."
 
 
 def search_keys(node: Node) -> str:

@@ -5,10 +5,10 @@
 //
 // The statements and example parameters come from `python -m graph.cypher
 // --dump-json`; each is linted with lintCypherQuery against the declared
-// labels, types and property keys, and Neo4j 5's built-in functions and
-// procedures (plugins such as APOC and GDS are left out on purpose: users'
-// servers may not have them). Exits 1 on any error, and on any warning that
-// ALLOWED_WARNINGS does not explain.
+// labels, types and property keys, and the Neo4j 5 functions and procedures
+// the package ships as its test registry (testData.mockSchema), less plugins
+// such as APOC and GDS: users' servers may not have them. Exits 1 on any
+// error, and on any warning that ALLOWED_WARNINGS does not explain.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -46,16 +46,11 @@ function readDump(args) {
 const dump = JSON.parse(readDump(process.argv.slice(2)));
 const { mockSchema } = testData;
 
+const registries = { functions: builtins(mockSchema.functions), procedures: builtins(mockSchema.procedures) };
 let errors = 0;
 let warnings = 0;
 for (const { name, query, parameters } of dump.statements) {
-  const dbSchema = {
-    ...dump.schema,
-    parameters,
-    functions: builtins(mockSchema.functions),
-    procedures: builtins(mockSchema.procedures),
-    defaultLanguage: CYPHER_VERSION,
-  };
+  const dbSchema = { ...dump.schema, ...registries, parameters, defaultLanguage: CYPHER_VERSION };
   for (const diagnostic of lintCypherQuery(query, dbSchema).diagnostics) {
     const isError = diagnostic.severity === 1;
     const allowed = !isError && ALLOWED_WARNINGS.some(

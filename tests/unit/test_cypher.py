@@ -1,0 +1,86 @@
+"""The Cypher module: pinned statement text, schema-only labels, and no value ever formatted into a statement."""
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from graph import cypher
+from graph.errors import SchemaError
+from graph.store_neo4j import fulltext_query, search_keys
+from graph.model import Node
+
+# Quoted strings a statement may contain: names Hilos chose, never data.
+ALLOWED_LITERALS = {cypher.ENTITY, cypher.FULLTEXT_INDEX, cypher.FULLTEXT_ANALYZER, ""}
+
+
+def test_pinned_statements():
+    assert cypher.NODE_BY_ID == "MATCH (n:`Entity` {id: $id}) RETURN properties(n) AS properties, labels(n) AS labels"
+    assert cypher.merge_edges("USES") == (
+        "UNWIND $rows AS row MATCH (a:`Entity` {id: row.source}) MATCH (b:`Entity` {id: row.target}) "
+        "MERGE (a)-[r:`USES`]->(b) SET r = row.properties")
+    assert cypher.merge_nodes("Company").startswith(
+        "UNWIND $rows AS row MERGE (n:`Entity` {id: row.id}) SET n = row, n:`Company` REMOVE n:`Agency`:`Contract`")
+    assert cypher.schema_statements()[1] == (
+        "CREATE CONSTRAINT `company_id` IF NOT EXISTS FOR (n:`Company`) REQUIRE n.id IS UNIQUE")
+    assert cypher.schema_statements()[-1] == (
+        "CREATE FULLTEXT INDEX `entity_search` IF NOT EXISTS FOR (n:`Entity`) ON EACH [n.search_keys] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}}")
+    assert cypher.shortest_paths(2, 6, directed=True).startswith(
+        "MATCH SHORTEST 2 GROUPS (p = (a:`Entity` {id: $source})(()-[r]->(n:`Entity`) WHERE ")
+    assert "{1,6}(b:`Entity` {id: $target})" in cypher.shortest_paths(2, 6, directed=False)
+
+
+def test_every_statement_is_in_the_catalogue_and_every_parameter_has_an_example():
+    catalogue = cypher.catalogue()
+    texts = {text for _name, text, _params in catalogue}
+    constants = {name: value for name, value in vars(cypher).items()
+                 if name.isupper() and isinstance(value, str) and re.match(r"(MATCH|UNWIND|CALL|SHOW|CREATE)\b", value)}
+    assert constants and set(constants.values()) <= texts
+    for name, text, params in catalogue:
+        used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", text))
+        assert used == set(params), name
+
+
+def test_no_statement_holds_a_formatted_value():
+    for name, text, _params in cypher.catalogue():
+        literals = set(re.findall(r"'([^']*)'", text))
+        assert literals <= ALLOWED_LITERALS, (name, literals)
+        assert not re.search(r"\{\s*\w+\s*:\s*\d", text.replace("{1,", "")), name  # no literal property values
+
+
+@pytest.mark.parametrize("bad", ["Company`) DETACH DELETE (n", "company", "Entity` {x: 1}"])
+def test_labels_and_types_come_only_from_the_schema(bad):
+    with pytest.raises(SchemaError):
+        cypher.label(bad)
+    with pytest.raises(SchemaError):
+        cypher.rel_type(bad)
+    with pytest.raises(SchemaError):
+        cypher.merge_nodes(bad)
+
+
+@pytest.mark.parametrize("groups, length", [(0, 3), (2, 0), ("3", 3), (2, "6; DROP"), (True, 3), (2, 1001)])
+def test_path_bounds_must_be_small_integers(groups, length):
+    with pytest.raises(ValueError):
+        cypher.shortest_paths(groups, length, directed=False)
+
+
+def test_quote_doubles_backticks():
+    assert cypher.quote("a`b") == "`a``b`"
+
+
+def test_search_keys_and_fulltext_query_use_folded_words():
+    node = Node("company:amazon", "Company", {"name": "Amazon.com, Inc.", "aliases": ["AWS", "Amazón Web Services"]})
+    assert search_keys(node) == "amazon com inc amazoncominc aws web services amazonwebservices"
+    assert fulltext_query("Amazón web") == "(amazon* AND web*) OR amazonweb"
+    assert fulltext_query('x" OR y:* AND (') == "(x* AND or* AND y* AND and*) OR xoryand"
+
+
+def test_dump_json_lists_every_statement_with_the_schema():
+    out = subprocess.run([sys.executable, "-m", "graph.cypher", "--dump-json"], capture_output=True, text=True,
+                         check=True).stdout
+    dump = json.loads(out)
+    assert len(dump["statements"]) == len(cypher.catalogue())
+    assert "Company" in dump["schema"]["labels"] and "USES" in dump["schema"]["relationshipTypes"]
+    assert "search_keys" in dump["schema"]["propertyKeys"]

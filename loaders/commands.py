@@ -1,0 +1,189 @@
+"""Click commands for real-data loads: `usaspending FILE...`, `fedramp FILE...`, `csv FILE --mapping MAP`.
+
+Every command reads and validates everything first and writes once, at the
+end, in a single all-or-nothing `GraphStore.write`: bad input (wrong file
+type, missing columns, a malformed amount or date, a truncated or empty file)
+or Ctrl-C leaves the store exactly as it was, and the command exits non-zero
+with one clear message. A summary (rows read, nodes and relationships
+created/updated, rows rejected and why, merges and their reasons) ends every
+run; rejected rows go to a CSV.
+
+Register them in loaders/cli.py:
+
+    from loaders.commands import csv_command, fedramp, usaspending
+    cli.add_command(usaspending)
+    cli.add_command(fedramp)
+    cli.add_command(csv_command)
+"""
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from graph.errors import HilosError
+from graph.store import BACKENDS, GraphStore, WriteResult, open_store
+from loaders.fedramp import load_fedramp
+from loaders.graphbatch import Built, GraphBatch
+from loaders.mapping import load_mapped, resolve_mapping_path
+from loaders.report import LoadReport
+from loaders.resolve import Overrides, Resolver
+from loaders.usaspending import load_usaspending
+
+Work = Callable[[GraphBatch, Resolver, LoadReport, bool], object]
+INTERRUPTED = 130
+
+
+def common_options(func):
+    """--db, --backend, --dry-run, --overrides, --rejects, --merges, --skip-invalid."""
+    options = [
+        click.option("--db", envvar="HILOS_DB", help="Graph file of the embedded store."),
+        click.option("--backend", type=click.Choice(BACKENDS),
+                     help="Where the graph lives (default: neo4j when NEO4J_URI is set, else embedded)."),
+        click.option("--dry-run", is_flag=True, help="Read, resolve and validate everything; write nothing."),
+        click.option("--overrides", type=click.Path(dir_okay=False, path_type=Path),
+                     help="YAML file forcing or forbidding merges (see docs/LOADING.md)."),
+        click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
+                     help="CSV to write rejected rows to (default: ./<input name>.rejects.csv, only if any)."),
+        click.option("--merges", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Also write every merge and its reason to this CSV."),
+        click.option("--skip-invalid", is_flag=True,
+                     help="Reject rows with malformed values and load the rest (default: stop, write nothing)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def default_rejects_path(files: list[Path]) -> Path:
+    name = files[0].name if files else "load"
+    for suffix in (".gz", ".zip", ".csv", ".json", ".tsv", ".xlsx"):
+        name = name.removesuffix(suffix)
+    return Path.cwd() / f"{name}.rejects.csv"
+
+
+def _write(store: GraphStore, built: Built, report: LoadReport) -> WriteResult:
+    """The one write; a Ctrl-C during it is held until the write is complete (it is all-or-nothing anyway)."""
+    if threading.current_thread() is not threading.main_thread():
+        return store.write(built.nodes, built.edges)
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: pressed.append(signum))
+    try:
+        result = store.write(built.nodes, built.edges)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        report.notice("Ctrl-C arrived during the final write; the write was completed first")
+    return result
+
+
+def run_load(command: str, files: list[Path], work: Work, *, db: str | None, backend: str | None, dry_run: bool,
+             overrides: Path | None, rejects: Path | None, merges: Path | None, skip_invalid: bool) -> LoadReport:
+    """Open the store, run a loader, write once (unless dry run), print the summary; raise ClickException on error."""
+    report = LoadReport(command, dry_run=dry_run)
+    started = time.monotonic()
+    store: GraphStore | None = None
+    failure: str | None = None
+    try:
+        store = open_store(db, backend)
+        batch = GraphBatch(store)
+        resolver = Resolver(batch, report, Overrides.load(overrides))
+        work(batch, resolver, report, not skip_invalid)
+        if report.malformed and not skip_invalid:
+            first, count = report.malformed[0], len(report.malformed)
+            more = f" (and {count - 1} more malformed value{'s' if count > 2 else ''})" if count > 1 else ""
+            failure = (f"{first.file}, row {first.row}, column '{first.column}': {first.reason}: "
+                       f"{first.value!r}{more}. Nothing was written. Fix the file, or load the other rows "
+                       "with --skip-invalid.")
+        else:
+            built = batch.build(origin=command)
+            report.result = built.plan if dry_run else _write(store, built, report)
+    except KeyboardInterrupt:
+        report.seconds = time.monotonic() - started
+        _finish_files(report, files, rejects, merges)
+        click.echo("\ninterrupted: nothing was written; the store is as it was", err=True)
+        raise click.exceptions.Exit(INTERRUPTED)
+    except HilosError as exc:
+        failure = f"{exc}. Nothing was written."
+    finally:
+        if store is not None:
+            store.close()
+    report.seconds = time.monotonic() - started
+    _finish_files(report, files, rejects, merges)
+    if failure:
+        where = f" Rejected rows are listed in {report.rejects_path}." if report.rejects_path else ""
+        raise click.ClickException(failure + where)
+    click.echo(report.summary())
+    if not dry_run and store is not None:
+        try:
+            totals = store.stats()
+            click.echo(f"store now holds {totals.nodes:,} nodes and {totals.relationships:,} relationships")
+        except HilosError:
+            pass
+    return report
+
+
+def _finish_files(report: LoadReport, files: list[Path], rejects: Path | None, merges: Path | None) -> None:
+    if report.rejects:
+        try:
+            report.write_rejects(rejects or default_rejects_path(files))
+        except OSError as exc:
+            click.echo(f"could not write the rejects file: {exc}", err=True)
+    if merges:
+        try:
+            report.write_merges(merges)
+        except OSError as exc:
+            click.echo(f"could not write the merges file: {exc}", err=True)
+
+
+@click.command("usaspending")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@common_options
+def usaspending(files: tuple[Path, ...], **options) -> None:
+    """Load USAspending contract downloads (Prime Award Summaries and/or Prime Transactions).
+
+    FILES may be .csv, .csv.gz or the .zip the site hands out.
+    """
+    paths = list(files)
+    run_load("usaspending", paths,
+             lambda batch, resolver, report, strict: load_usaspending(paths, batch, resolver, report, strict=strict),
+             **options)
+
+
+@click.command("fedramp")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@common_options
+def fedramp(files: tuple[Path, ...], **options) -> None:
+    """Load the FedRAMP Marketplace JSON (data.json, or the products/agencies/ATOs exports together)."""
+    paths = list(files)
+    run_load("fedramp", paths,
+             lambda batch, resolver, report, strict: load_fedramp(paths, batch, resolver, report, strict=strict),
+             **options)
+
+
+@click.command("csv")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--mapping", "mapping", required=True,
+              help="YAML mapping file, or the name of one in loaders/mappings/ (e.g. atlas_of_surveillance).")
+@common_options
+def csv_command(file: Path, mapping: str, **options) -> None:
+    """Load any CSV, .csv.gz, .zip or .xlsx sheet described by a YAML mapping."""
+
+    def work(batch, resolver, report, strict):
+        return load_mapped(file, resolve_mapping_path(mapping), batch, resolver, report)
+
+    run_load("csv", [file], work, **options)
+
+
+def main() -> None:  # pragma: no cover - convenience for `python -m loaders.commands`
+    group = click.Group(commands=[usaspending, fedramp, csv_command])
+    group(prog_name="python -m loaders.commands")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

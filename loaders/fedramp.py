@@ -1,0 +1,304 @@
+"""FedRAMP Marketplace JSON -> cloud products, their providers, and AUTHORIZED_FOR agency edges.
+
+Accepts the shapes the marketplace data has been published in:
+- the bundled marketplace file `data.json`: {"meta", "data": {"Products", "Agencies", ...}},
+  where each agency lists the packages it authorized ("auths", "reuses");
+- the split exports `fedramp-products.json` ({"products": [...]}),
+  `fedramp-agencies.json` ({"data": {"agencies": [...]}}) and
+  `fedramp-atos.json` ({"data": {"atos": [...]}}, the ATO mapping with dates);
+- the older `data.Providers` layout with "Leveraged_ATO_Letters".
+Several files can be given at once (products + agencies + ATOs).
+
+Dates the marketplace does not know are written as placeholder strings
+("Not Authorized", "No FRR Date", "Not Active", "#N/A"...): any date value
+without a digit is treated as unknown, never as an error. A value with digits
+that is not a date is malformed and named (file, entry, field, value).
+
+Descriptions are not copied: in the published data some products carry
+another product's description.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from graph.errors import LoadError
+from graph.text import slugify
+from graph.types import clean_url
+from loaders import values
+from loaders.graphbatch import GraphBatch
+from loaders.report import LoadReport
+from loaders.resolve import Resolver, clean_uei
+from loaders.sources_io import read_json
+
+SOURCE_ID = "source:fedramp-marketplace"
+MARKETPLACE = "https://marketplace.fedramp.gov/"
+PRODUCT_KEYS = ("Products", "products", "Providers", "providers")
+AGENCY_KEYS = ("Agencies", "agencies")
+ATO_KEYS = ("atos", "ATOs", "Atos", "AtoMapping", "ato_mapping", "AtoMappings")
+NOT_AN_AGENCY = {"", "#n/a", "n/a", "na", "none", "not in process"}
+
+
+def _get(entry: dict, *names: str) -> Any:
+    """The first non-empty value among several spellings of a field."""
+    for name in names:
+        value = entry.get(name)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return None if text.casefold() in ("#n/a", "n/a") else (text or None)
+
+
+@dataclass
+class Entry:
+    data: dict
+    where: str  # "data.json: data.Products[3]"
+    file: str
+
+
+@dataclass
+class FedrampLoad:
+    batch: GraphBatch
+    resolver: Resolver
+    report: LoadReport
+    products: list[Entry] = field(default_factory=list)
+    agencies: list[Entry] = field(default_factory=list)
+    atos: list[Entry] = field(default_factory=list)
+    exported: str | None = None
+    file_names: list[str] = field(default_factory=list)
+    placeholders: Counter = field(default_factory=Counter)
+
+    # -- reading ---------------------------------------------------------------
+    def read_file(self, path: Path) -> None:
+        document = read_json(path)
+        if not isinstance(document, (dict, list)):
+            raise LoadError("not a FedRAMP marketplace file (expected a JSON object)", path=str(path))
+        found = 0
+        containers: list[tuple[str, Any]] = [("", document)]
+        if isinstance(document, dict):
+            for key in ("data", "Data"):
+                if isinstance(document.get(key), dict):
+                    containers.append((f"{key}.", document[key]))
+            meta = document.get("meta") or document.get("metadata") or {}
+            if isinstance(meta, dict):
+                stamp = _get(meta, "last_change", "export_timestamp", "Created_At")
+                if stamp:
+                    try:
+                        self.exported, _ = values.date_or_placeholder(stamp)
+                    except values.BadValue:
+                        self.exported = None
+        for prefix, container in containers:
+            if not isinstance(container, dict):
+                continue
+            for keys, bucket in ((PRODUCT_KEYS, self.products), (AGENCY_KEYS, self.agencies),
+                                 (ATO_KEYS, self.atos)):
+                for key in keys:
+                    items = container.get(key)
+                    if items is None:
+                        continue
+                    if not isinstance(items, list):
+                        raise LoadError(f"'{prefix}{key}' should be a list", path=str(path))
+                    for index, item in enumerate(items):
+                        if not isinstance(item, dict):
+                            raise LoadError(f"entry is not an object", path=str(path), row=f"{prefix}{key}[{index}]")
+                        bucket.append(Entry(item, f"{prefix}{key}[{index}]", str(path)))
+                        found += 1
+        if not found:
+            raise LoadError("not a FedRAMP marketplace file: no products, agencies or ATO list found (expected "
+                            "data.Products, products, data.agencies or data.atos)", path=str(path))
+        self.file_names.append(path.name)
+        self.report.files.append(str(path))
+        self.report.rows_read += found
+
+    def _date(self, entry: Entry, *names: str) -> str | None:
+        for name in names:
+            raw = entry.data.get(name)
+            if raw in (None, ""):
+                continue
+            try:
+                value, placeholder = values.date_or_placeholder(raw)
+            except values.BadValue as exc:
+                self.report.reject(entry.file, entry.where, name, raw, str(exc), malformed=True)
+                entry.data["__bad__"] = True
+                return None
+            if placeholder:
+                self.placeholders[str(raw).strip()] += 1
+                continue
+            return value
+        return None
+
+    # -- building --------------------------------------------------------------
+    def build(self) -> None:
+        batch, resolver, report = self.batch, self.resolver, self.report
+        source_props = {"name": "FedRAMP Marketplace", "kind": "public_record", "language": "en", "url": MARKETPLACE,
+                        "title": "FedRAMP Marketplace data: " + ", ".join(self.file_names),
+                        "identifier": ", ".join(self.file_names), "date": self.exported}
+        batch.add_node(SOURCE_ID, "Source", source_props)
+        src = {"evidence": "public_record", "sources": [SOURCE_ID]}
+
+        product_nodes: dict[str, str] = {}  # package id -> node id
+        pending_hosts: list[tuple[str, str]] = []
+        pending_names: list[tuple[str, str, str | None]] = []  # (product node, agency name, start)
+        for entry in self.products:
+            p = entry.data
+            package = _text(_get(p, "id", "Package_ID", "package_id"))
+            offering = _text(_get(p, "cso", "service_offering", "Cloud_Service_Provider_Package"))
+            provider = _text(_get(p, "csp", "Cloud_Service_Provider_Name", "name"))
+            auth_date = self._date(entry, "auth_date", "fedramp_auth", "Original_Authorization_Date")
+            letters = p.get("Leveraged_ATO_Letters") if isinstance(p.get("Leveraged_ATO_Letters"), list) else []
+            letter_dates = []
+            for letter in letters:
+                if isinstance(letter, dict):
+                    sub = Entry(letter, entry.where + ".Leveraged_ATO_Letters", entry.file)
+                    letter_dates.append((letter, self._date(sub, "Letter_Date", "Authorization_Date"),
+                                         self._date(sub, "Letter_Expiration_Date")))
+            if p.get("__bad__") or any(isinstance(x[0], dict) and x[0].get("__bad__") for x in letter_dates):
+                continue
+            if not offering and not package:
+                report.reject(entry.file, entry.where, "cso", "", "product with no package id and no name")
+                continue
+            name = offering or package
+            existing, reason = resolver.product(name, fedramp_id=package)
+            node_id = existing or f"product:fedramp-{slugify(package or name)}"
+            if existing:
+                report.merge("Product", f"'{name}' ({package})", existing, reason)
+            website = _website(_get(p, "website", "CSP_Website"))
+            resolver.register(node_id, "Product", {
+                "name": name, "fedramp_id": package, "impact_level": _text(_get(p, "impact_level", "Impact_Level")),
+                "status": _text(_get(p, "status", "public_status", "Designation")), "website": website,
+                "sources": [SOURCE_ID] if not existing else []})
+            if package:
+                product_nodes[package] = node_id
+            report.rows_used += 1
+            if provider:
+                company = resolver.company(provider, clean_uei(_text(p.get("uei"))), sources=[SOURCE_ID])
+                if company:
+                    batch.add_edge(company, "DEVELOPS", node_id, src)
+            for system in p.get("leveraged_systems") or p.get("Underlying_CSP_Package_ID") or []:
+                underlying = system.get("id") if isinstance(system, dict) else system
+                if _text(underlying):
+                    pending_hosts.append((str(underlying).strip(), node_id))
+            sponsor = _text(_get(p, "authorizing_subagency_id", "Sponsoring_Subagency")) or \
+                _text(_get(p, "authorizing_agency_id", "Sponsoring_Agency"))
+            for agency_name in p.get("agency_authorizations") or []:
+                if isinstance(agency_name, str) and agency_name.strip().casefold() not in NOT_AN_AGENCY:
+                    start = auth_date if sponsor and agency_name.strip() == sponsor else None
+                    pending_names.append((node_id, agency_name.strip(), start))
+            if sponsor and sponsor.casefold() not in NOT_AN_AGENCY:
+                pending_names.append((node_id, sponsor, auth_date))
+            for letter, start, end in letter_dates:
+                agency = _text(letter.get("Authorizing_Subagency")) or _text(letter.get("Authorizing_Agency"))
+                if agency:
+                    parent = _text(letter.get("Authorizing_Agency"))
+                    target = self._agency(parent, agency)
+                    if target:
+                        self._authorize(node_id, target, start, end)
+
+        def product_for(package: str) -> str | None:
+            return product_nodes.get(package) or resolver.by_fedramp.get(package)
+
+        agency_nodes: dict[str, str] = {}
+        for entry in self.agencies:
+            a = entry.data
+            agency_id = _text(a.get("id"))
+            parent = _text(_get(a, "parent", "parent_agency_name"))
+            sub = _text(_get(a, "sub", "sub_agency_name"))
+            node = self._agency(parent, sub)
+            if not node:
+                report.reject(entry.file, entry.where, "parent", "", "agency with no name")
+                continue
+            report.rows_used += 1
+            if agency_id:
+                agency_nodes[agency_id] = node
+            for listed in ("auths", "reuses"):
+                for auth in a.get(listed) or []:
+                    package = auth.get("id") if isinstance(auth, dict) else auth
+                    product = product_for(str(package).strip()) if _text(package) else None
+                    if product:
+                        self._authorize(product, node, None, None)
+                    elif _text(package):
+                        report.notice(f"agency authorizations name packages not in the loaded files "
+                                      f"(e.g. {package}); load the products file with them")
+
+        ato_spans: dict[tuple[str, str], list[tuple[str | None, str | None]]] = {}
+        for entry in self.atos:
+            t = entry.data
+            start = self._date(entry, "ato_date", "Letter_Date")
+            end = self._date(entry, "termination_date") or self._date(entry, "exp_date", "Letter_Expiration_Date")
+            if t.get("__bad__"):
+                continue
+            package, agency_id = _text(t.get("product_id")), _text(t.get("agency_id"))
+            product = product_for(package) if package else None
+            agency = agency_nodes.get(agency_id or "")
+            if not product or not agency:
+                missing = "product " + str(package) if not product else "agency " + str(agency_id)
+                report.reject(entry.file, entry.where, "product_id" if not product else "agency_id",
+                              package if not product else agency_id,
+                              f"ATO for an unknown {missing.split()[0]}: load the products and agencies files too")
+                continue
+            report.rows_used += 1
+            ato_spans.setdefault((product, agency), []).append((start, end))
+        for (product, agency), spans in ato_spans.items():
+            starts = sorted(s for s, _e in spans if s)
+            ends = sorted(e for _s, e in spans if e)
+            self._authorize(product, agency, starts[0] if starts else None, ends[-1] if ends else None)
+
+        for product, agency_name, start in pending_names:
+            node = self._agency(None, agency_name)
+            if node:
+                self._authorize(product, node, start, None)
+        for underlying, product in pending_hosts:
+            host = product_for(underlying)
+            if host and host != product:
+                batch.add_edge(host, "HOSTS", product, src)
+        if self.placeholders:
+            examples = ", ".join(f"'{text}' ×{n}" for text, n in self.placeholders.most_common(4))
+            report.notice(f"{sum(self.placeholders.values())} placeholder date(s) treated as unknown ({examples})")
+
+    def _agency(self, parent: str | None, sub: str | None) -> str | None:
+        resolver = self.resolver
+        if parent and parent.casefold() in NOT_AN_AGENCY:
+            parent = None
+        if sub and sub.casefold() in NOT_AN_AGENCY:
+            sub = None
+        top = resolver.agency(parent, sources=[SOURCE_ID]) if parent else None
+        if sub and (not parent or sub != parent):
+            node = resolver.agency(sub, sources=[SOURCE_ID])
+            if top and node and node != top:
+                self.batch.add_edge(node, "PART_OF", top, {"evidence": "public_record", "sources": [SOURCE_ID]})
+            return node
+        return top
+
+    def _authorize(self, product: str, agency: str, start: str | None, end: str | None) -> None:
+        key = (product, "AUTHORIZED_FOR", agency)
+        draft = self.batch.edges.get(key, {})
+        start = min(filter(None, [start, draft.get("start")]), default=None)
+        end = max(filter(None, [end, draft.get("end")]), default=None)
+        self.batch.add_edge(product, "AUTHORIZED_FOR", agency, {
+            "evidence": "public_record", "sources": [SOURCE_ID], "start": start, "end": end})
+
+
+def _website(value: Any) -> str | None:
+    text = _text(value)
+    if not text:
+        return None
+    if not text.lower().startswith(("http://", "https://")) and "." in text and " " not in text:
+        text = "https://" + text
+    return clean_url(text)
+
+
+def load_fedramp(paths: Iterable[Path], batch: GraphBatch, resolver: Resolver, report: LoadReport, *,
+                 strict: bool = True) -> FedrampLoad:
+    state = FedrampLoad(batch, resolver, report)
+    for path in paths:
+        state.read_file(Path(path))
+    state.build()
+    return state

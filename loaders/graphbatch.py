@@ -1,0 +1,238 @@
+"""A batch of nodes and relationships gathered by a loader, merged with the store, written once.
+
+Loaders add drafts as they stream rows; `build()` merges each draft with what
+the store already holds, validates everything against the schema, and returns
+the exact records to write plus what the write will do (created / updated /
+unchanged), so that a dry run can say it without writing.
+
+Merging rules (the same on every backend, because the batch always writes the
+complete merged record):
+- an existing node keeps its name and descriptions; a different name from the
+  source becomes an alias; aliases and sources accumulate;
+- an existing relationship keeps its evidence, quotes and summaries; sources
+  accumulate; dates and amounts take the newer value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from graph.errors import LoadError
+from graph.model import Edge, Node, make_edge, make_node
+from graph.schema import Schema, get_schema
+from graph.store import GraphStore, WriteResult
+
+EdgeKey = tuple[str, str, str]
+UNION = ("aliases", "sources")
+NODE_KEEP = ("name", "description_es", "description_en")
+SOURCE_KEEP_ALL = "Source"  # an existing Source node is only completed, never rewritten
+EDGE_KEEP = ("evidence", "quote", "quote_lang", "quote_en", "summary_es", "summary_en")
+
+
+def _union(old: Iterable[str] | None, new: Iterable[str] | None, *, skip: Iterable[str] = ()) -> list[str]:
+    """Old items first, then new ones not already there (compared case-insensitively)."""
+    out: list[str] = []
+    seen = {s.casefold().strip() for s in skip if s}
+    for item in [*(old or []), *(new or [])]:
+        key = str(item).casefold().strip()
+        if key and key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+@dataclass
+class Built:
+    nodes: list[Node]
+    edges: list[Edge]
+    plan: WriteResult
+
+
+class GraphBatch:
+    """Draft nodes and edges for one load, with cached look-ups of what the store holds."""
+
+    def __init__(self, store: GraphStore, schema: Schema | None = None) -> None:
+        self.store = store
+        self.schema = schema or get_schema()
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.labels: dict[str, str] = {}
+        self.edges: dict[EdgeKey, dict[str, Any]] = {}
+        self._existing: dict[str, Node | None] = {}
+        self._existing_edges: dict[str, dict[EdgeKey, Edge]] = {}
+
+    # -- look-ups ------------------------------------------------------------
+    def existing(self, node_id: str) -> Node | None:
+        """The node as the store holds it before this load (cached)."""
+        if node_id not in self._existing:
+            self._existing[node_id] = self.store.get(node_id)
+        return self._existing[node_id]
+
+    def has(self, node_id: str) -> bool:
+        return node_id in self.nodes or self.existing(node_id) is not None
+
+    def label_of(self, node_id: str) -> str | None:
+        if node_id in self.labels:
+            return self.labels[node_id]
+        node = self.existing(node_id)
+        return node.label if node else None
+
+    def names_of(self, node_id: str) -> list[str]:
+        """Name and aliases, from the draft and the store."""
+        names: list[str] = []
+        node = self.existing(node_id)
+        if node:
+            names += [node.name, *node.aliases]
+        draft = self.nodes.get(node_id)
+        if draft:
+            names += [draft.get("name", ""), *draft.get("aliases", [])]
+        return [n for n in names if n]
+
+    def prop(self, node_id: str, name: str) -> Any:
+        draft = self.nodes.get(node_id)
+        if draft and draft.get(name) not in (None, ""):
+            return draft[name]
+        node = self.existing(node_id)
+        return node.properties.get(name) if node else None
+
+    def existing_edge(self, key: EdgeKey) -> Edge | None:
+        source, _type, target = key
+        if self.existing(source) is None or self.existing(target) is None:
+            return None
+        if source not in self._existing_edges:
+            self._existing_edges[source] = {e.key: e for e in self.store.edges_of(source) if e.source == source}
+        return self._existing_edges[source].get(key)
+
+    def edges_touching(self, node_id: str, rel_type: str) -> list[EdgeKey]:
+        """Keys of edges of one type touching a node, in the store or the batch."""
+        keys = [e.key for e in (self.store.edges_of(node_id) if self.existing(node_id) else [])
+                if e.type == rel_type]
+        keys += [k for k in self.edges if k[1] == rel_type and node_id in (k[0], k[2])]
+        return list(dict.fromkeys(keys))
+
+    # -- drafting ------------------------------------------------------------
+    def add_node(self, node_id: str, label: str, props: dict[str, Any]) -> None:
+        """Merge a draft: the first name stays (later names become aliases), lists accumulate, values update."""
+        props = {k: v for k, v in props.items() if v not in (None, "", [])}
+        draft = self.nodes.get(node_id)
+        if draft is None:
+            self.nodes[node_id] = dict(props)
+            self.labels[node_id] = label
+            return
+        for key, value in props.items():
+            if key == "name" and draft.get("name") and value != draft["name"]:
+                draft["aliases"] = _union(draft.get("aliases"), [value], skip=[draft["name"]])
+            elif key in UNION:
+                draft[key] = _union(draft.get(key), value, skip=[draft.get("name", "")] if key == "aliases" else ())
+            else:
+                draft[key] = value
+
+    def put_node(self, node_id: str, label: str, props: dict[str, Any]) -> None:
+        """Replace a draft's values (a newer row for the same record), keeping accumulated aliases/sources."""
+        old = self.nodes.get(node_id, {})
+        fresh = {k: v for k, v in props.items() if v not in (None, "", [])}
+        for key in UNION:
+            if old.get(key) or fresh.get(key):
+                fresh[key] = _union(old.get(key), fresh.get(key))
+        self.nodes[node_id] = fresh
+        self.labels[node_id] = label
+
+    def add_alias(self, node_id: str, alias: str) -> None:
+        if alias:
+            self.add_node(node_id, self.label_of(node_id) or "", {"aliases": [alias]})
+
+    def add_edge(self, source: str, rel_type: str, target: str, props: dict[str, Any]) -> None:
+        key = (source, rel_type, target)
+        props = {k: v for k, v in props.items() if v not in (None, "", [])}
+        draft = self.edges.get(key)
+        if draft is None:
+            self.edges[key] = dict(props)
+            return
+        for name, value in props.items():
+            draft[name] = _union(draft.get(name), value) if name == "sources" else value
+
+    # -- building ------------------------------------------------------------
+    def _merge_node(self, node_id: str, label: str, draft: dict[str, Any]) -> dict[str, Any]:
+        old = self.existing(node_id)
+        if old is None:
+            merged = dict(draft)
+            if merged.get("aliases"):
+                merged["aliases"] = _union([], merged["aliases"], skip=[merged.get("name", "")])
+            return merged
+        if old.label != label:
+            raise LoadError(f"{node_id} is a {old.label} in the store, but this file makes it a {label}")
+        merged = dict(old.properties)
+        for key, value in draft.items():
+            if key in UNION:
+                continue
+            if old.label == SOURCE_KEEP_ALL and merged.get(key) not in (None, ""):
+                continue
+            if key in NODE_KEEP and merged.get(key):
+                continue
+            if key == "uei" and merged.get("uei") and merged["uei"] != value:
+                continue  # never overwrite one UEI with another; the resolver reports it
+            merged[key] = value
+        extra_names = [draft["name"]] if draft.get("name") and draft["name"] != old.name else []
+        aliases = _union(old.properties.get("aliases"), [*extra_names, *draft.get("aliases", [])],
+                         skip=[merged.get("name", "")])
+        if aliases:
+            merged["aliases"] = aliases
+        sources = _union(old.properties.get("sources"), draft.get("sources"))
+        if sources:
+            merged["sources"] = sources
+        return merged
+
+    def _merge_edge(self, key: EdgeKey, draft: dict[str, Any]) -> dict[str, Any]:
+        old = self.existing_edge(key)
+        if old is None:
+            return dict(draft)
+        merged = dict(old.properties)
+        for name, value in draft.items():
+            if name == "sources":
+                merged["sources"] = _union(old.sources, value)
+            elif name in EDGE_KEEP and merged.get(name):
+                continue
+            else:
+                merged[name] = value
+        return merged
+
+    def build(self, origin: str = "load") -> Built:
+        """Merge with the store, validate against the schema, and count what a write would do."""
+        plan = WriteResult()
+        nodes: list[Node] = []
+        for node_id, draft in self.nodes.items():
+            label = self.labels[node_id]
+            raw = {"label": label, "id": node_id, **self._merge_node(node_id, label, draft)}
+            node = make_node(raw, path=origin, row=node_id, schema=self.schema)
+            old = self.existing(node_id)
+            if old is None:
+                plan.nodes_created += 1
+            elif dict(old.properties) != dict(node.properties):
+                plan.nodes_updated += 1
+            else:
+                plan.unchanged += 1
+            nodes.append(node)
+        edges: list[Edge] = []
+        for key, draft in self.edges.items():
+            source, rel_type, target = key
+            where = f"{source} {rel_type} {target}"
+            raw = {"source": source, "type": rel_type, "target": target, **self._merge_edge(key, draft)}
+            edge = make_edge(raw, path=origin, row=where, schema=self.schema)
+            rel = self.schema.rel_types[rel_type]
+            for end, allowed in ((source, rel.sources), (target, rel.targets)):
+                label = self.label_of(end)
+                if label is None:
+                    raise LoadError(f"unknown node id {end!r}", path=origin, row=where)
+                if label not in allowed:
+                    raise LoadError(f"{rel_type} cannot join a {label} ({end})", path=origin, row=where)
+            for source_id in edge.sources:
+                if self.label_of(source_id) != "Source":
+                    raise LoadError(f"source {source_id!r} is not a known Source node", path=origin, row=where)
+            old = self.existing_edge(key)
+            if old is None:
+                plan.edges_created += 1
+            elif dict(old.properties) != dict(edge.properties):
+                plan.edges_updated += 1
+            else:
+                plan.unchanged += 1
+            edges.append(edge)
+        return Built(nodes, edges, plan)

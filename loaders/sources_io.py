@@ -1,0 +1,371 @@
+"""Opening input files as streams of text rows: .csv, .csv.gz, .zip (and .xlsx for mappings).
+
+Everything is read as text and converted later, explicitly, by the loaders.
+Nothing here holds a whole file in memory: rows are yielded one at a time,
+with one row of look-ahead so that a truncated last row can be told apart
+from a malformed row in the middle of a file.
+
+Every problem raises `LoadError` naming the file (and the row when there is
+one), so a command can print one clear line and exit non-zero.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Callable, Iterator, Sequence
+
+from graph.errors import LoadError
+
+csv.field_size_limit(16 * 1024 * 1024)
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+TABLE_SUFFIXES = (".csv", ".csv.gz", ".zip", ".tsv", ".txt", ".gz")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+
+
+class CountingReader(io.RawIOBase):
+    """A binary stream that counts the bytes read through it (for progress)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw, self.count = raw, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        data = self.raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        return n
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+@dataclass
+class Table:
+    """One table of text rows: a CSV file, a CSV inside a zip, or a worksheet.
+
+    `rows()` yields `(row_number, cells)` with the header counted as row 1, so
+    row numbers are those a spreadsheet shows, even with quoted newlines.
+    """
+
+    name: str  # what messages show: "file.csv" or "file.zip:member.csv"
+    header: list[str]
+    _rows: Iterator[tuple[int, list[str]]]
+    size: int | None = None  # total bytes, for a progress bar
+    _position: Callable[[], int] = field(default=lambda: 0)
+    _close: Callable[[], None] = field(default=lambda: None)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        return self._rows
+
+    def position(self) -> int:
+        return self._position()
+
+    def close(self) -> None:
+        self._close()
+
+    def index(self, column: str) -> int | None:
+        try:
+            return self.header.index(column)
+        except ValueError:
+            return None
+
+    def require(self, columns: Sequence[str]) -> None:
+        """LoadError listing every required column the header lacks."""
+        missing = [c for c in columns if c not in self.header]
+        if missing:
+            raise LoadError(f"missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
+                            f"(the file has {len(self.header)} columns)", path=self.name)
+
+
+def _sniff(head: bytes) -> str:
+    """What the first bytes say the file is: gzip, zip, ole, pdf, html, json or text."""
+    if head.startswith(GZIP_MAGIC):
+        return "gzip"
+    if head.startswith(ZIP_MAGICS):
+        return "zip"
+    if head.startswith(OLE_MAGIC):
+        return "ole"
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"%PDF"):
+        return "pdf"
+    if text[:1] == b"<":
+        return "html"
+    if text[:1] in (b"{", b"["):
+        return "json"
+    return "text"
+
+
+WRONG_TYPE = {
+    "ole": "is an old Excel (.xls) workbook, not CSV: save it as CSV (UTF-8) and load that",
+    "pdf": "is a PDF document, not CSV",
+    "html": "looks like a web page, not CSV (a failed or interrupted download?)",
+    "json": "looks like JSON, not CSV",
+    "xlsx": "is an Excel workbook, not CSV: export it as CSV (UTF-8), or load it with a mapping (csv command)",
+}
+
+
+def _check_file(path: Path) -> bytes:
+    if not path.exists():
+        raise LoadError("file not found", path=str(path))
+    if path.is_dir():
+        raise LoadError("is a folder, not a file", path=str(path))
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if not head:
+        raise LoadError("file is empty (0 bytes)", path=str(path))
+    return head
+
+
+def _csv_rows(text: IO[str], name: str, *, delimiter: str = ",") -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Header and a row iterator for CSV text; structural problems raise LoadError."""
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
+    reading = 1  # number of the record being read (the header is record 1)
+
+    def read() -> list[str] | None:
+        nonlocal reading
+        try:
+            record = next(reader)
+        except StopIteration:
+            return None
+        except csv.Error as exc:
+            reason = str(exc)
+            if "unexpected end of data" in reason:
+                raise LoadError("the file ends inside a quoted cell: it looks truncated", path=name,
+                                row=reading) from exc
+            raise LoadError(f"malformed CSV: {reason}", path=name, row=reading) from exc
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save the file as CSV UTF-8",
+                            path=name, row=reading) from exc
+        except (EOFError, zlib.error, zipfile.BadZipFile) as exc:
+            raise LoadError(f"the compressed file is damaged or truncated ({exc})", path=name,
+                            row=reading) from exc
+        except OSError as exc:  # gzip.BadGzipFile and friends
+            raise LoadError(f"cannot read the file: {exc}", path=name, row=reading) from exc
+        reading += 1
+        return record
+
+    header = read()
+    while header is not None and not any(cell.strip() for cell in header):
+        header = read()
+    if header is None:
+        raise LoadError("file has no header row (it is empty)", path=name)
+    header = [cell.strip() for cell in header]
+    if header and header[0].startswith("\ufeff"):
+        header[0] = header[0].lstrip("\ufeff")
+    dupes = sorted({c for c in header if c and header.count(c) > 1})
+    if dupes:
+        raise LoadError(f"duplicate column names in the header: {', '.join(dupes)}", path=name, row=1)
+    width = len(header)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        number = reading
+        current = read()
+        seen = 0
+        while current is not None:
+            following_number = reading
+            following = read()
+            if current and any(cell for cell in current):
+                if len(current) != width:
+                    if following is None and len(current) < width:
+                        raise LoadError(f"the last row has {len(current)} of {width} cells: the file looks "
+                                        "truncated", path=name, row=number)
+                    raise LoadError(f"row has {len(current)} cells but the header has {width}", path=name,
+                                    row=number)
+                seen += 1
+                yield number, current
+            current, number = following, following_number
+        if not seen:
+            raise LoadError("file has a header but no data rows", path=name)
+
+    return header, rows()
+
+
+def _open_text(binary: IO[bytes]) -> IO[str]:
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="", errors="strict")
+
+
+def _delimiter(name: str) -> str:
+    return "\t" if name.lower().endswith((".tsv", ".tsv.gz", ".tab")) else ","
+
+
+def _plain_table(path: Path, label: str, opener: Callable[[], IO[bytes]], size: int | None,
+                 position: Callable[[CountingReader], int]) -> Table:
+    counter = CountingReader(opener())
+    text = _open_text(io.BufferedReader(counter, 1 << 16))
+    try:
+        header, rows = _csv_rows(text, label, delimiter=_delimiter(label.removesuffix(".gz")))
+    except BaseException:
+        text.close()
+        raise
+    return Table(label, header, rows, size, lambda: position(counter), text.close)
+
+
+def _gzip_opener(path: Path) -> tuple[Callable[[], IO[bytes]], list[CountingReader]]:
+    raws: list[CountingReader] = []
+
+    def opener() -> IO[bytes]:
+        raw = CountingReader(path.open("rb"))
+        raws.append(raw)
+        return gzip.GzipFile(fileobj=io.BufferedReader(raw), mode="rb")
+
+    return opener, raws
+
+
+def open_tables(path: Path, *, spreadsheets: bool = False) -> Iterator[Table]:
+    """Every table in a file: one for a CSV (plain or gzipped), one per CSV in a zip.
+
+    Raises LoadError for a missing, empty, truncated or wrong-type file. Zip
+    members that are not CSV are skipped; a zip with no CSV is an error.
+    """
+    head = _check_file(path)
+    kind = _sniff(head)
+    lower = path.name.lower()
+    if kind == "zip" and (lower.endswith(SPREADSHEET_SUFFIXES) or _is_xlsx(path)):
+        if not spreadsheets:
+            raise LoadError(WRONG_TYPE["xlsx"], path=str(path))
+        yield from _xlsx_tables(path)
+        return
+    if kind in WRONG_TYPE:
+        raise LoadError(WRONG_TYPE[kind], path=str(path))
+    if kind == "text" and not lower.endswith(TABLE_SUFFIXES):
+        raise LoadError(f"unsupported file type {path.suffix or '(no extension)'!r}: expected .csv, .csv.gz or "
+                        ".zip", path=str(path))
+    size = path.stat().st_size
+    if kind == "gzip":
+        opener, raws = _gzip_opener(path)
+        yield _plain_table(path, str(path), opener, size, lambda _c: raws[0].count if raws else 0)
+    elif kind == "zip":
+        yield from _zip_tables(path)
+    else:
+        yield _plain_table(path, str(path), lambda: path.open("rb"), size, lambda c: c.count)
+
+
+def _is_xlsx(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _zip_tables(path: Path) -> Iterator[Table]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise LoadError(f"the zip file is damaged or truncated ({exc})", path=str(path)) from exc
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")]
+        tables = [m for m in members if m.filename.lower().endswith((".csv", ".tsv"))]
+        if not tables:
+            names = ", ".join(m.filename for m in members[:5]) or "nothing"
+            raise LoadError(f"the zip holds no .csv file (found: {names})", path=str(path))
+        for member in sorted(tables, key=lambda m: m.filename):
+            label = f"{path}:{member.filename}"
+            if member.file_size == 0:
+                raise LoadError("file is empty (0 bytes)", path=label)
+            try:
+                table = _plain_table(path, label, lambda m=member: archive.open(m), member.file_size,
+                                     lambda c: c.count)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise LoadError(f"the zip file is damaged or truncated ({exc})", path=label) from exc
+            try:
+                yield table
+            finally:
+                table.close()
+
+
+def _xlsx_tables(path: Path) -> Iterator[Table]:
+    """The first worksheet of an .xlsx workbook as a table of text cells (streamed, read-only)."""
+    try:
+        import openpyxl  # optional: only the csv-by-mapping command reads workbooks
+    except ImportError as exc:  # pragma: no cover - openpyxl is in requirements.txt
+        raise LoadError("reading .xlsx needs the openpyxl package (pip install openpyxl)", path=str(path)) from exc
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise LoadError(f"cannot read the workbook: {exc}", path=str(path)) from exc
+    sheet = book.worksheets[0]
+    label = f"{path}:{sheet.title}"
+    rows_iter = sheet.iter_rows(values_only=True)
+    header_cells = next(rows_iter, None)
+    if header_cells is None:
+        book.close()
+        raise LoadError("the first worksheet is empty", path=label)
+    header = [_cell_text(c).strip() for c in header_cells]
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        seen = 0
+        for number, cells in enumerate(rows_iter, 2):
+            values = [_cell_text(c) for c in cells[:width]]
+            values += [""] * (width - len(values))
+            if any(values):
+                seen += 1
+                yield number, values
+        if not seen:
+            raise LoadError("the worksheet has a header but no data rows", path=label)
+
+    yield Table(label, header, rows(), None, lambda: 0, book.close)
+
+
+def _cell_text(value: Any) -> str:
+    """Spreadsheet cells become text, as if the sheet had been saved as CSV."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00") or len(text) == 19 and text[11:] == "00:00:00" else text
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_json(path: Path) -> Any:
+    """A JSON document from .json, .json.gz or a .zip holding one .json file."""
+    head = _check_file(path)
+    kind = _sniff(head)
+    try:
+        if kind == "gzip":
+            with gzip.open(path, "rb") as handle:
+                raw = handle.read()
+        elif kind == "zip":
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    members = [m for m in archive.namelist() if m.lower().endswith(".json")]
+                    if len(members) != 1:
+                        raise LoadError(f"the zip should hold exactly one .json file, found {len(members)}",
+                                        path=str(path))
+                    raw = archive.read(members[0])
+            except zipfile.BadZipFile as exc:
+                raise LoadError(f"the zip file is damaged or truncated ({exc})", path=str(path)) from exc
+        elif kind == "json":
+            raw = path.read_bytes()
+        elif kind in WRONG_TYPE:
+            raise LoadError(WRONG_TYPE[kind].replace("not CSV", "not JSON"), path=str(path))
+        else:
+            raise LoadError("not a JSON file (it should start with '{')", path=str(path))
+    except (EOFError, zlib.error, OSError) as exc:
+        raise LoadError(f"the compressed file is damaged or truncated ({exc})", path=str(path)) from exc
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise LoadError("not UTF-8 text", path=str(path)) from exc
+    except json.JSONDecodeError as exc:
+        hint = " (the file looks truncated)" if exc.pos >= len(raw.rstrip()) - 1 else ""
+        raise LoadError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}",
+                        path=str(path)) from exc

@@ -1,0 +1,459 @@
+"""USAspending contract downloads -> contracts, agencies (department -> sub-agency -> office), companies.
+
+Reads Prime Award Summaries (`Contracts_PrimeAwardSummaries_*.csv`) and Prime
+Transactions (`Contracts_PrimeTransactions_*.csv`) as downloaded: .csv,
+.csv.gz or the .zip the site hands out (assistance files inside it are
+skipped). Rows are streamed; only the ~40 columns used are kept, one compact
+record per award key, so memory follows the number of awards, not the 286
+columns.
+
+What each award becomes:
+- `contract:<PIID>` (Contract) with amounts, dates, fiscal year and the
+  permalink, backed by `source:piid-<piid>` (one Source per permalink);
+- AWARDED from the awarding office (PART_OF the sub-agency, PART_OF the
+  department) and AWARDED_TO the recipient company, SUBSIDIARY_OF its parent;
+- FOR_PRODUCT a known product (ICM, FALCON-SA...) the description names.
+Hierarchy and parent links cite the file's own Source node.
+
+Transactions add obligations per fiscal year (kept when the schema has a
+property for them; see docs/LOADING.md) and fill awards the summaries lack.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from graph.errors import LoadError
+from graph.text import slugify
+from loaders import values
+from loaders.graphbatch import GraphBatch
+from loaders.report import LoadReport, Progress, rows_with_progress
+from loaders.resolve import ProductMatcher, Resolver, clean_uei, company_key
+from loaders.sources_io import Table, open_tables
+
+AWARDS, TRANSACTIONS = "awards", "transactions"
+
+#: The columns the issue names; a Prime Award Summaries file without them is refused.
+REQUIRED = {
+    AWARDS: (
+        "contract_award_unique_key", "award_id_piid", "parent_award_id_piid", "total_obligated_amount",
+        "current_total_value_of_award", "potential_total_value_of_award", "period_of_performance_start_date",
+        "period_of_performance_current_end_date", "awarding_agency_name", "awarding_sub_agency_name",
+        "awarding_office_name", "funding_agency_name", "funding_sub_agency_name", "recipient_uei", "recipient_name",
+        "recipient_parent_uei", "recipient_parent_name", "prime_award_base_transaction_description",
+        "product_or_service_code", "product_or_service_code_description", "naics_code", "naics_description",
+        "award_latest_action_date_fiscal_year", "usaspending_permalink",
+    ),
+    TRANSACTIONS: (
+        "contract_award_unique_key", "award_id_piid", "parent_award_id_piid", "federal_action_obligation",
+        "action_date", "action_date_fiscal_year", "transaction_description", "awarding_agency_name",
+        "awarding_sub_agency_name", "awarding_office_name", "recipient_uei", "recipient_name",
+        "recipient_parent_uei", "recipient_parent_name", "usaspending_permalink",
+    ),
+}
+# Read when present (a trimmed file still loads without them).
+OPTIONAL = (
+    "award_type", "award_base_action_date", "award_base_action_date_fiscal_year", "award_latest_action_date",
+    "last_modified_date", "awarding_agency_code", "awarding_sub_agency_code", "awarding_office_code",
+    "funding_office_name", "funding_office_code", "contract_transaction_unique_key", "modification_number",
+    "transaction_number", "total_dollars_obligated", "current_total_value_of_award",
+    "potential_total_value_of_award", "period_of_performance_start_date", "period_of_performance_current_end_date",
+    "prime_award_base_transaction_description", "funding_agency_name", "funding_sub_agency_name",
+    "product_or_service_code", "product_or_service_code_description", "naics_code", "naics_description",
+)
+SITE = "https://www.usaspending.gov/award/"
+
+
+def detect(header: list[str]) -> str | None:
+    """awards, transactions, 'assistance' or None, from a header row."""
+    columns = set(header)
+    if {"assistance_award_unique_key", "assistance_transaction_unique_key"} & columns:
+        return "assistance"
+    if "contract_transaction_unique_key" in columns or {"federal_action_obligation", "action_date"} <= columns:
+        return TRANSACTIONS
+    if "contract_award_unique_key" in columns or "total_obligated_amount" in columns:
+        return AWARDS
+    return None
+
+
+@dataclass(slots=True)
+class Award:
+    """The columns of one award that the graph uses (one record per award key)."""
+
+    key: str
+    piid: str
+    origin: tuple[str, int]
+    file_source: str
+    parent_piid: str | None = None
+    award_type: str | None = None
+    dept: str | None = None
+    sub: str | None = None
+    office: str | None = None
+    office_code: str | None = None
+    fdept: str | None = None
+    fsub: str | None = None
+    foffice: str | None = None
+    foffice_code: str | None = None
+    recipient: str | None = None
+    uei: str | None = None
+    parent_name: str | None = None
+    parent_uei: str | None = None
+    description: str | None = None
+    permalink: str | None = None
+    obligated: float | None = None
+    potential: float | None = None
+    current: float | None = None
+    start: str | None = None
+    end: str | None = None
+    base_date: str | None = None
+    latest_date: str | None = None
+    fiscal_year: int | None = None
+    latest_fy: int | None = None
+    last_modified: str | None = None
+    naics: str | None = None
+    psc: str | None = None
+    fy_obligations: dict[int, float] | None = None
+    tx_seen: set[str] | None = None
+    from_summary: bool = False
+
+    def rank(self) -> tuple[str, str]:
+        return (self.last_modified or "", self.latest_date or "")
+
+
+@dataclass
+class UsaspendingLoad:
+    """State of one `usaspending` run across all its files."""
+
+    batch: GraphBatch
+    resolver: Resolver
+    report: LoadReport
+    awards: dict[str, Award] = field(default_factory=dict)
+    sources: dict[str, dict] = field(default_factory=dict)
+    progress_factory: Callable[[str, int | None], Progress] = Progress
+
+    # -- reading ---------------------------------------------------------------
+    def read_file(self, path: Path) -> None:
+        loaded = 0
+        skipped: list[str] = []
+        for table in open_tables(path):
+            kind = detect(table.header)
+            if kind == "assistance":
+                skipped.append(f"{table.name} (assistance awards, not contracts)")
+                table.close()
+                continue
+            if kind is None:
+                missing = [c for c in REQUIRED[AWARDS] if c not in table.header]
+                if path.suffix.lower() == ".zip":
+                    skipped.append(f"{table.name} (not a USAspending contracts file)")
+                    table.close()
+                    continue
+                raise LoadError(f"not a USAspending contracts download: missing required columns: "
+                                f"{', '.join(missing)}", path=table.name)
+            table.require(REQUIRED[kind])
+            self._read_table(table, kind)
+            loaded += 1
+        for text in skipped:
+            self.report.notice(f"skipped {text}")
+        if not loaded:
+            raise LoadError("no USAspending contracts table in this file (skipped: " + "; ".join(skipped) + ")",
+                            path=str(path))
+
+    def _file_source(self, table: Table, kind: str) -> str:
+        name = Path(table.name.split(":")[-1] if ":" in table.name else table.name).name
+        source_id = f"source:usaspending-{slugify(name)}"
+        what = "Prime Award Summaries" if kind == AWARDS else "Prime Transactions"
+        self.sources[source_id] = {"name": name, "kind": "public_record", "identifier": name, "language": "en",
+                                   "title": f"USAspending contracts download, {what}: {name}"}
+        return source_id
+
+    def _read_table(self, table: Table, kind: str) -> None:
+        self.report.files.append(table.name)
+        file_source = self._file_source(table, kind)
+        index = {c: table.index(c) for c in (*REQUIRED[kind], *OPTIONAL) if table.index(c) is not None}
+        progress = self.progress_factory(Path(table.name).name, table.size)
+        name = table.name
+        try:
+            for number, row in rows_with_progress(table.rows(), progress, table.position):
+                self.report.rows_read += 1
+                bad: list[tuple[str, str, str]] = []
+
+                def cell(column: str) -> str:
+                    i = index.get(column)
+                    return row[i] if i is not None else ""
+
+                def conv(column: str, fn):
+                    raw = cell(column)
+                    try:
+                        return fn(raw)
+                    except values.BadValue as exc:
+                        bad.append((column, raw, str(exc)))
+                        return None
+
+                if kind == AWARDS:
+                    self._award_row(name, number, cell, conv, bad, file_source)
+                else:
+                    self._transaction_row(name, number, cell, conv, bad, file_source)
+        finally:
+            progress.done()
+            table.close()
+
+    def _reject_bad(self, name: str, number: int, bad: list[tuple[str, str, str]]) -> None:
+        for column, raw, reason in bad:
+            self.report.reject(name, number, column, raw, reason, malformed=True)
+
+    def _common(self, award: Award, cell, conv) -> None:
+        t = values.text
+        award.parent_piid = t(cell("parent_award_id_piid"))
+        award.award_type = t(cell("award_type"))
+        award.dept, award.sub = t(cell("awarding_agency_name")), t(cell("awarding_sub_agency_name"))
+        award.office, award.office_code = t(cell("awarding_office_name")), t(cell("awarding_office_code"))
+        award.fdept, award.fsub = t(cell("funding_agency_name")), t(cell("funding_sub_agency_name"))
+        award.foffice, award.foffice_code = t(cell("funding_office_name")), t(cell("funding_office_code"))
+        award.recipient, award.uei = t(cell("recipient_name")), clean_uei(cell("recipient_uei"))
+        award.parent_name, award.parent_uei = t(cell("recipient_parent_name")), clean_uei(cell("recipient_parent_uei"))
+        award.permalink = t(cell("usaspending_permalink"))
+        award.naics, award.psc = t(cell("naics_code")), t(cell("product_or_service_code"))
+        award.last_modified = conv("last_modified_date", values.date) and t(cell("last_modified_date"))
+        for column in ("recipient_uei", "recipient_parent_uei"):
+            raw = cell(column).strip()
+            if raw and not clean_uei(raw):
+                self.report.notice(f"ignored malformed UEI values such as {raw!r} (column {column})")
+
+    def _award_row(self, name, number, cell, conv, bad, file_source) -> None:
+        key, piid = values.text(cell("contract_award_unique_key")), values.text(cell("award_id_piid"))
+        award = Award(key or f"PIID:{piid}", piid or "", (name, number), file_source, from_summary=True)
+        self._common(award, cell, conv)
+        award.obligated = conv("total_obligated_amount", values.amount)
+        award.current = conv("current_total_value_of_award", values.amount)
+        award.potential = conv("potential_total_value_of_award", values.amount)
+        award.start = conv("period_of_performance_start_date", values.date)
+        award.end = conv("period_of_performance_current_end_date", values.date)
+        award.base_date = conv("award_base_action_date", values.date)
+        award.latest_date = conv("award_latest_action_date", values.date)
+        award.latest_fy = conv("award_latest_action_date_fiscal_year", values.fiscal_year)
+        base_fy = conv("award_base_action_date_fiscal_year", values.fiscal_year)
+        award.fiscal_year = base_fy or values.fiscal_year_of(award.base_date) or \
+            values.fiscal_year_of(award.start) or award.latest_fy
+        award.description = values.text(cell("prime_award_base_transaction_description"))
+        if bad:
+            self._reject_bad(name, number, bad)
+            return
+        if not piid:
+            self.report.reject(name, number, "award_id_piid", cell("award_id_piid"),
+                               "no PIID: the award cannot be identified")
+            return
+        old = self.awards.get(award.key)
+        if old is not None and old.from_summary:
+            keep, drop = (award, old) if award.rank() >= old.rank() else (old, award)
+            self.report.reject(drop.origin[0], drop.origin[1], "contract_award_unique_key", award.key,
+                               f"duplicate award key: row {keep.origin[1]} is newer and was kept")
+            if keep is old:
+                return
+            self.report.rows_used -= 1  # the older row no longer counts as used
+        if old is not None and old.fy_obligations is not None:
+            award.fy_obligations, award.tx_seen = old.fy_obligations, old.tx_seen
+        self.awards[award.key] = award
+        self.report.rows_used += 1
+
+    def _transaction_row(self, name, number, cell, conv, bad, file_source) -> None:
+        key, piid = values.text(cell("contract_award_unique_key")), values.text(cell("award_id_piid"))
+        obligation = conv("federal_action_obligation", values.amount)
+        action_date = conv("action_date", values.date)
+        fy = conv("action_date_fiscal_year", values.fiscal_year) or values.fiscal_year_of(action_date)
+        tx = Award(key or f"PIID:{piid}", piid or "", (name, number), file_source)
+        self._common(tx, cell, conv)
+        tx.obligated = conv("total_dollars_obligated", values.amount)
+        tx.current = conv("current_total_value_of_award", values.amount)
+        tx.potential = conv("potential_total_value_of_award", values.amount)
+        tx.start = conv("period_of_performance_start_date", values.date)
+        tx.end = conv("period_of_performance_current_end_date", values.date)
+        tx.latest_date = action_date
+        tx.description = values.text(cell("prime_award_base_transaction_description")) or \
+            values.text(cell("transaction_description"))
+        if bad:
+            self._reject_bad(name, number, bad)
+            return
+        if not piid:
+            self.report.reject(name, number, "award_id_piid", cell("award_id_piid"),
+                               "no PIID: the award cannot be identified")
+            return
+        tx_key = values.text(cell("contract_transaction_unique_key")) or \
+            f"{tx.key}|{cell('modification_number').strip()}|{cell('transaction_number').strip()}|{action_date}"
+        award = self.awards.get(tx.key)
+        if award is None:
+            award = tx
+            award.fy_obligations, award.tx_seen = {}, set()
+            award.base_date, award.fiscal_year = action_date, fy
+            self.awards[tx.key] = award
+        else:
+            if award.fy_obligations is None:
+                award.fy_obligations, award.tx_seen = {}, set()
+            if tx_key in award.tx_seen:
+                self.report.reject(name, number, "contract_transaction_unique_key", tx_key,
+                                   "duplicate transaction: already counted")
+                return
+            if not award.from_summary:
+                if action_date and (not award.base_date or action_date < award.base_date):
+                    award.base_date, award.fiscal_year = action_date, fy
+                if (tx.latest_date or "", tx.last_modified or "") >= (award.latest_date or "",
+                                                                      award.last_modified or ""):
+                    for slot in ("parent_piid", "award_type", "dept", "sub", "office", "office_code", "fdept",
+                                 "fsub", "foffice", "foffice_code", "recipient", "uei", "parent_name",
+                                 "parent_uei", "description", "permalink", "obligated", "current", "potential",
+                                 "start", "end", "latest_date", "last_modified", "naics", "psc"):
+                        new = getattr(tx, slot)
+                        if new is not None:
+                            setattr(award, slot, new)
+        award.tx_seen.add(tx_key)
+        if fy is not None and obligation is not None:
+            award.fy_obligations[fy] = round(award.fy_obligations.get(fy, 0.0) + obligation, 2)
+        self.report.rows_used += 1
+
+    # -- building --------------------------------------------------------------
+    def build(self) -> None:
+        """Resolve every award's parties and put its nodes and relationships in the batch."""
+        batch, resolver, report = self.batch, self.resolver, self.report
+        for source_id, props in self.sources.items():
+            batch.add_node(source_id, "Source", props)
+        schema_contract = batch.schema.labels["Contract"].properties
+        matcher = ProductMatcher(batch, resolver)
+        claims: dict[str, str] = {}
+        placed_offices: set[str] = set()
+        fy_kept = "obligations_by_fy" in schema_contract
+        fy_count = 0
+        computed_amounts = 0
+        for award in self.awards.values():
+            file_src = [award.file_source]
+            evidence = {"evidence": "public_record"}
+            dept = resolver.agency(award.dept, sources=file_src)
+            sub = resolver.agency(award.sub, sources=file_src)
+            if sub and dept and sub != dept:
+                batch.add_edge(sub, "PART_OF", dept, {**evidence, "sources": file_src})
+            parent = sub or dept
+            office = resolver.agency(award.office, parent=parent, code=award.office_code, office=True,
+                                     sources=file_src) if parent else resolver.agency(award.office)
+            if office and office not in (sub, dept) and office not in placed_offices:
+                placed_offices.add(office)
+                if batch.existing(office) is None and parent:
+                    home = resolver.office_home(office, award.office or "", parent)
+                    batch.add_edge(office, "PART_OF", home, {**evidence, "sources": file_src})
+            awarder = office or sub or dept
+
+            parent_company = None
+            same_as_parent = (award.parent_uei and award.parent_uei == award.uei) or (
+                not award.parent_uei and award.parent_name and award.recipient
+                and company_key(award.parent_name) == company_key(award.recipient))
+            if (award.parent_uei or award.parent_name) and not same_as_parent:
+                parent_company = resolver.company(award.parent_name, award.parent_uei, sources=file_src)
+            recipient = resolver.company(award.recipient, award.uei, parent_uei=award.parent_uei, sources=file_src)
+            if same_as_parent and recipient and award.parent_name:
+                batch.add_alias(recipient, award.parent_name)
+            if parent_company and recipient and parent_company != recipient:
+                batch.add_edge(recipient, "SUBSIDIARY_OF", parent_company, {**evidence, "sources": file_src})
+                resolver._family.pop(recipient, None)
+                resolver._family.pop(parent_company, None)
+
+            contract_id, qualifier = self._contract_id(award, claims)
+            source_id = f"source:piid-{slugify(award.piid)}" + (f"-{slugify(qualifier)}" if qualifier else "")
+            permalink = award.permalink or (f"{SITE}{award.key}/" if not award.key.startswith("PIID:") else None)
+            batch.add_node(source_id, "Source", {
+                "name": f"PIID {award.piid}", "kind": "public_record", "identifier": award.piid, "language": "en",
+                "title": f"USAspending award {award.piid}", "url": permalink})
+            src = [source_id]
+            amount = award.obligated
+            if amount is None and award.fy_obligations:
+                amount = round(sum(award.fy_obligations.values()), 2)
+                computed_amounts += 1
+            props = {
+                "name": award.piid, "aliases": [award.key] if not award.key.startswith("PIID:") else [],
+                "piid": award.piid, "parent_piid": award.parent_piid, "award_type": award.award_type,
+                "start": award.start, "end": award.end, "fiscal_year": award.fiscal_year, "amount_usd": amount,
+                "potential_usd": award.potential, "url": permalink, "description_en": award.description,
+                "sources": src,
+            }
+            extra = {"award_key": award.key, "naics_code": award.naics, "psc_code": award.psc,
+                     "last_modified": award.last_modified}
+            props.update({k: v for k, v in extra.items() if k in schema_contract})
+            if award.fy_obligations:
+                fy_count += 1
+                if fy_kept:
+                    props["obligations_by_fy"] = self._merge_fy(contract_id, award.fy_obligations)
+            batch.put_node(contract_id, "Contract", props)
+            edge = {**evidence, "sources": src, "fiscal_year": award.fiscal_year}
+            if awarder:
+                batch.add_edge(awarder, "AWARDED", contract_id, edge)
+            if recipient:
+                batch.add_edge(contract_id, "AWARDED_TO", recipient, edge)
+            if "FUNDED" in batch.schema.rel_types:
+                funder = self._funder(award, file_src)
+                if funder and funder != awarder:
+                    batch.add_edge(funder, "FUNDED", contract_id, edge)
+            for product, term in matcher.find(award.description or "", recipient):
+                batch.add_edge(contract_id, "FOR_PRODUCT", product, {
+                    **evidence, "sources": src, "quote": (award.description or "")[:400], "quote_lang": "en"})
+                report.merge("Contract", f"{award.piid}", product,
+                             f"linked FOR_PRODUCT: the description names '{term}'")
+        if fy_count and not fy_kept:
+            report.notice(f"obligations per fiscal year were computed for {fy_count} contract(s) but not stored: "
+                          "the schema has no Contract property for them yet (see docs/LOADING.md)")
+        if computed_amounts:
+            report.notice(f"{computed_amounts} contract amount(s) are the sum of the transactions loaded "
+                          "(the transactions file had no total_dollars_obligated)")
+
+    def _funder(self, award: Award, file_src: list[str]) -> str | None:
+        dept = self.resolver.agency(award.fdept, sources=file_src)
+        sub = self.resolver.agency(award.fsub, sources=file_src)
+        parent = sub or dept
+        if award.foffice and parent:
+            return self.resolver.agency(award.foffice, parent=parent, code=award.foffice_code, office=True,
+                                        sources=file_src)
+        return parent
+
+    def _contract_id(self, award: Award, claims: dict[str, str]) -> tuple[str, str | None]:
+        """contract:<PIID>, or contract:<PIID>@<parent PIID> when another award already holds that PIID."""
+        base = f"contract:{award.piid}"
+        owner = claims.get(base)
+        if owner is None:
+            existing = self.batch.existing(base)
+            keys = [a for a in (existing.aliases if existing else []) if a.startswith("CONT_AWD_")]
+            if not keys or award.key in keys:
+                claims[base] = award.key
+                return base, None
+        elif owner == award.key:
+            return base, None
+        parts = award.key.split("_")
+        qualifier = award.parent_piid or (parts[3] if len(parts) > 3 else "other")
+        contract_id = f"{base}@{qualifier}"
+        self.report.notice(f"PIID {award.piid} names more than one award; {award.key} is stored as {contract_id}")
+        return contract_id, qualifier
+
+    def _merge_fy(self, contract_id: str, fy: dict[int, float]) -> list[str]:
+        """Years loaded now replace the same years already stored; other years are kept."""
+        stored = self.batch.prop(contract_id, "obligations_by_fy") or []
+        merged: dict[int, str] = {}
+        for item in stored:
+            year, _, value = str(item).partition("=")
+            if year.isdigit():
+                merged[int(year)] = value
+        for year, value in fy.items():
+            merged[year] = f"{value:.2f}"
+        return [f"{year}={merged[year]}" for year in sorted(merged)]
+
+
+def load_usaspending(paths: Iterable[Path], batch: GraphBatch, resolver: Resolver, report: LoadReport, *,
+                     strict: bool = True,
+                     progress_factory: Callable[[str, int | None], Progress] = Progress) -> UsaspendingLoad:
+    """Read every file (raising LoadError on bad input), then build the batch.
+
+    Rows with malformed values are always left out and listed in the report;
+    with `strict` the batch is not even built when there are any, since the
+    caller will stop without writing.
+    """
+    state = UsaspendingLoad(batch, resolver, report, progress_factory=progress_factory)
+    for path in paths:
+        state.read_file(Path(path))
+    if strict and report.malformed:
+        return state
+    state.build()
+    return state

@@ -1,0 +1,77 @@
+"""Explicit conversion of text cells: amounts, dates, fiscal years.
+
+Each converter takes the cell text and returns the value, None for an empty
+cell, or raises `BadValue` with a short reason; the loader adds the file, row
+and column and decides whether the row is rejected or the load stops.
+"""
+from __future__ import annotations
+
+import re
+
+from graph.types import clean_amount, clean_date, clean_integer
+
+
+class BadValue(ValueError):
+    """A cell that cannot be read as the type its column holds."""
+
+
+_DIGIT = re.compile(r"[0-9]")
+
+
+def amount(text: str) -> float | None:
+    """Dollars: "1234.50", "-500.00", "53100000", "1,234" (edited in a spreadsheet) -> float."""
+    text = text.strip()
+    if not text:
+        return None
+    value = clean_amount(text)
+    if value is None:
+        raise BadValue("not an amount")
+    return value
+
+
+def date(text: str) -> str | None:
+    """A date, "2014-02-03" (USAspending), "2014-02-03 12:00:00", "2/3/2014" -> ISO text."""
+    text = text.strip()
+    if not text:
+        return None
+    value = clean_date(text)
+    if value is None:
+        raise BadValue("not a date")
+    return value
+
+
+def date_or_placeholder(text: object) -> tuple[str | None, bool]:
+    """(date, was_placeholder): text without digits ("Not Authorized", "#N/A") is an unknown date."""
+    if text is None:
+        return None, False
+    if not isinstance(text, str):
+        text = str(text)
+    if not text.strip():
+        return None, False
+    if not _DIGIT.search(text):
+        return None, True
+    return date(text), False
+
+
+def fiscal_year(text: str) -> int | None:
+    """A federal fiscal year such as "2024"."""
+    text = text.strip()
+    if not text:
+        return None
+    value = clean_integer(text.split(".")[0] if re.fullmatch(r"[0-9]{4}\.0+", text) else text)
+    if value is None or not 1900 <= value <= 2100:
+        raise BadValue("not a fiscal year")
+    return value
+
+
+def fiscal_year_of(iso_date: str | None) -> int | None:
+    """The US federal fiscal year of a date (it starts on 1 October): 2013-10-01 -> 2014."""
+    if not iso_date or len(iso_date) < 7:
+        return None
+    year, month = int(iso_date[:4]), int(iso_date[5:7])
+    return year + 1 if month >= 10 else year
+
+
+def text(value: str) -> str | None:
+    value = value.replace("\x00", "").strip()
+    return value or None

@@ -1,0 +1,108 @@
+"""Opening input files: encodings, compression, truncation, wrong types, each with a clear LoadError."""
+import gzip
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from graph.errors import LoadError
+from loaders.sources_io import open_tables, read_json
+
+
+def rows(path: Path, **kw) -> list[tuple[str, list[str], list]]:
+    out = []
+    for table in open_tables(path, **kw):
+        out.append((table.name, table.header, list(table.rows())))
+    return out
+
+
+def test_bom_quoted_newline_and_empty_cells(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b'\xef\xbb\xbfname,note,amount\r\n"ACME, INC.","line one\nline two",\r\nB,,12\r\n')
+    [(name, header, data)] = rows(path)
+    assert header == ["name", "note", "amount"]
+    assert data == [(2, ["ACME, INC.", "line one\nline two", ""]), (3, ["B", "", "12"])]
+
+
+def test_gzip_and_zip_read_like_plain_csv(tmp_path):
+    text = "a,b\n1,2\n"
+    (tmp_path / "p.csv").write_text(text)
+    with gzip.open(tmp_path / "p.csv.gz", "wt") as handle:
+        handle.write(text)
+    with zipfile.ZipFile(tmp_path / "p.zip", "w") as archive:
+        archive.writestr("inner/p.csv", text)
+        archive.writestr("readme.txt", "not a table")
+    expected = [(2, ["1", "2"])]
+    assert rows(tmp_path / "p.csv")[0][2] == expected
+    assert rows(tmp_path / "p.csv.gz")[0][2] == expected
+    [(name, _h, data)] = rows(tmp_path / "p.zip")
+    assert name.endswith("p.zip:inner/p.csv") and data == expected
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "file is empty"),
+    (b"a,b\n", "header but no data rows"),
+    (b"a,b\n1,2\n3", "the last row has 1 of 2 cells: the file looks truncated"),
+    (b'a,b\n1,"unfinished\n', "ends inside a quoted cell: it looks truncated"),
+    (b"a,b\n1,2,3\n4,5\n", "row 2: row has 3 cells but the header has 2"),
+    (b"a,b\n1,\xff\n", "not UTF-8 text"),
+    (b'{"data": []}', "looks like JSON, not CSV"),
+    (b"<!DOCTYPE html><html>", "looks like a web page"),
+    (b"%PDF-1.4", "is a PDF"),
+    (b"a,a\n1,2\n", "duplicate column names"),
+])
+def test_bad_files_are_named(tmp_path, content, message):
+    path = tmp_path / "in.csv"
+    path.write_bytes(content)
+    with pytest.raises(LoadError, match=message) as info:
+        rows(path)
+    assert str(path) in str(info.value)
+
+
+def test_truncated_gzip_and_zip(tmp_path):
+    data = gzip.compress(("a,b\n" + "1,2\n" * 5000).encode())
+    (tmp_path / "t.csv.gz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(LoadError, match="damaged or truncated"):
+        rows(tmp_path / "t.csv.gz")
+    with zipfile.ZipFile(tmp_path / "ok.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("t.csv", "a,b\n" + "1,2\n" * 5000)
+    raw = (tmp_path / "ok.zip").read_bytes()
+    (tmp_path / "t.zip").write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(LoadError, match="damaged or truncated"):
+        rows(tmp_path / "t.zip")
+
+
+def test_zip_without_csv_and_wrong_extension(tmp_path):
+    with zipfile.ZipFile(tmp_path / "n.zip", "w") as archive:
+        archive.writestr("notes.txt", "x")
+    with pytest.raises(LoadError, match="holds no .csv"):
+        rows(tmp_path / "n.zip")
+    (tmp_path / "data.dat").write_text("a,b\n1,2\n")
+    with pytest.raises(LoadError, match="unsupported file type '.dat'"):
+        rows(tmp_path / "data.dat")
+    with pytest.raises(LoadError, match="file not found"):
+        rows(tmp_path / "missing.csv")
+
+
+def test_xlsx_only_where_spreadsheets_are_accepted(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Agency", "Count"])
+    sheet.append(["ICE", 3])
+    book.save(tmp_path / "s.xlsx")
+    with pytest.raises(LoadError, match="Excel workbook"):
+        rows(tmp_path / "s.xlsx")
+    [(_n, header, data)] = rows(tmp_path / "s.xlsx", spreadsheets=True)
+    assert header == ["Agency", "Count"] and data == [(2, ["ICE", "3"])]
+
+
+def test_json_reading(tmp_path):
+    (tmp_path / "a.json").write_text('{"data": {"Products": []}}')
+    assert read_json(tmp_path / "a.json") == {"data": {"Products": []}}
+    (tmp_path / "cut.json").write_text('{"data": {"Products": [')
+    with pytest.raises(LoadError, match="not valid JSON.*truncated"):
+        read_json(tmp_path / "cut.json")
+    (tmp_path / "a.csv").write_text("a,b\n")
+    with pytest.raises(LoadError, match="not a JSON file"):
+        read_json(tmp_path / "a.csv")

@@ -1,0 +1,206 @@
+"""USAspending loads: Palantir contracts land on the right entities and on ICE -> HSI; bad input writes nothing."""
+import csv
+import gzip
+import zipfile
+
+import pytest
+
+from graph.store import PathFilter
+from loaders import usaspending as usaspending_module
+from loaders.commands import usaspending
+from loaders.usaspending_columns import AWARD_COLUMNS, TRANSACTION_COLUMNS
+from tests.loaders.conftest import AWARDS, BAD_AMOUNT, TRANSACTIONS
+
+
+def test_fixture_headers_are_the_real_layouts():
+    with AWARDS.open(encoding="utf-8-sig", newline="") as handle:
+        assert tuple(next(csv.reader(handle))) == AWARD_COLUMNS
+    assert len(AWARD_COLUMNS) == 286
+    with TRANSACTIONS.open(encoding="utf-8", newline="") as handle:
+        assert tuple(next(csv.reader(handle))) == TRANSACTION_COLUMNS
+    assert AWARDS.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_palantir_contracts_are_tied_to_the_right_entities(graph):
+    result = graph.invoke(usaspending, AWARDS)
+    assert result.exit_code == 0, result.output
+    store = graph.open()
+    try:
+        usg = store.get("company:palantir-usg")
+        tech = store.get("company:palantir-technologies")
+        assert usg.properties["uei"] == "PLTRUSG1A2B3" and tech.properties["uei"] == "PLTRTEC4D5E6"
+        assert usg.name == "Palantir USG" and tech.name == "Palantir Technologies"  # seed names kept
+        assert {"PALANTIR USG INC", "PALANTIR USG, INC."} <= set(usg.aliases)
+        assert "Palantir Technologies Inc" in tech.aliases
+        awarded_to = {(e.source, e.target) for e in store.edges() if e.type == "AWARDED_TO"}
+        assert ("contract:HSCETC14C00002", "company:palantir-usg") in awarded_to
+        assert ("contract:70CMSD18FR0000094", "company:palantir-usg") in awarded_to
+        assert ("contract:HSCETC15C00001", "company:palantir-technologies") in awarded_to
+        assert store.get("company:PLTRUSG1A2B3") is None  # no duplicate Palantir node
+        keys = {e.key for e in store.edges()}
+        assert ("company:palantir-usg", "SUBSIDIARY_OF", "company:palantir-technologies") in keys
+        assert ("contract:HSCETC14C00002", "FOR_PRODUCT", "product:icm") in keys
+        assert ("contract:HSCETC15C00001", "FOR_PRODUCT", "product:falcon-sa") in keys
+        # ICE -> HSI: the awarding office hangs under HSI, HSI under ICE, ICE under DHS.
+        assert ("agency:office-70ctd0", "PART_OF", "agency:hsi") in keys
+        assert ("agency:office-70cmsd", "PART_OF", "agency:ice") in keys
+        path = store.paths("contract:HSCETC14C00002", "agency:dhs", where=PathFilter(rel_types=frozenset(
+            {"AWARDED", "PART_OF"})))[0]
+        assert path.node_ids[-3:] == ("agency:hsi", "agency:ice", "agency:dhs") or \
+            path.node_ids[-2:] == ("agency:ice", "agency:dhs")
+        contract = store.get("contract:HSCETC14C00002")
+        assert contract.properties["amount_usd"] == 41234567.89  # the newer duplicate row won
+        assert contract.properties["potential_usd"] == 53100000.0
+        assert contract.properties["fiscal_year"] == 2014
+        assert contract.properties["description_en"] == "ICE contract to Palantir USG for ICM (2014)."  # seed kept
+        assert "CONT_AWD_HSCETC14C00002_7012_-NONE-_-NONE-" in contract.aliases
+        source = store.get("source:piid-hscetc14c00002")
+        assert source.properties["url"].startswith("https://www.usaspending.gov/award/CONT_AWD_HSCETC14C00002")
+        assert store.get("contract:70CMSD18FR0000094").properties["amount_usd"] == -500.0
+        edge = next(e for e in store.edges_of("agency:ice") if e.key == ("agency:ice", "PART_OF", "agency:dhs"))
+        assert edge.evidence == "public_record" and "source:dhs-organization-chart" in edge.sources
+        aws_edge = next(e for e in store.edges() if e.key == ("company:amazon-web-services", "SUBSIDIARY_OF",
+                                                                "company:amazon"))
+        assert aws_edge.evidence == "seed" and aws_edge.properties["quote"] == "Amazon Web Services"
+    finally:
+        store.close()
+    assert "duplicate award key" in result.output and "no PIID" in result.output
+    assert "PALANTIR USG, INC.' (UEI PLTRUSG1A2B3) -> company:palantir-usg: same UEI" in result.output
+    assert "'AMAZON WEB SERVICES, INC.' (no UEI) -> company:amazon-web-services" in result.output
+
+
+def test_loading_twice_changes_nothing_and_a_newer_export_updates(graph, tmp_path):
+    assert graph.invoke(usaspending, AWARDS, TRANSACTIONS).exit_code == 0
+    before = graph.snapshot()
+    again = graph.invoke(usaspending, AWARDS, TRANSACTIONS)
+    assert "nodes: 0 created, 0 updated; relationships: 0 created, 0 updated" in again.output
+    assert graph.snapshot() == before
+    newer = tmp_path / "newer.csv"
+    text = AWARDS.read_text(encoding="utf-8-sig").replace("41234567.89", "42000000.00")
+    newer.write_text(text, encoding="utf-8")
+    result = graph.invoke(usaspending, newer)
+    assert "nodes: 1 created" in result.output  # the new file's own Source node
+    store = graph.open()
+    try:
+        assert store.get("contract:HSCETC14C00002").properties["amount_usd"] == 42000000.0
+    finally:
+        store.close()
+
+
+def test_compressed_downloads_load_the_same(graph, tmp_path):
+    with gzip.open(tmp_path / "a.csv.gz", "wb") as handle:
+        handle.write(AWARDS.read_bytes())
+    with zipfile.ZipFile(tmp_path / "download.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(AWARDS, AWARDS.name)
+        archive.writestr("Assistance_PrimeAwardSummaries_1.csv", "assistance_award_unique_key,award_id_fain\nA,B\n")
+    gz = graph.invoke(usaspending, tmp_path / "a.csv.gz", "--dry-run")
+    zipped = graph.invoke(usaspending, tmp_path / "download.zip", "--dry-run")
+    assert gz.exit_code == zipped.exit_code == 0
+    line = [l for l in gz.output.splitlines() if l.startswith("nodes")][0]
+    assert line in zipped.output
+    assert "skipped" in zipped.output and "assistance awards" in zipped.output
+
+
+def test_bad_amount_names_file_row_column_value_and_writes_nothing(graph, tmp_path):
+    before = graph.snapshot()
+    result = graph.invoke(usaspending, BAD_AMOUNT)
+    assert result.exit_code == 1
+    assert (f"{BAD_AMOUNT}, row 3, column 'total_obligated_amount': not an amount: '12,3x4.00' "
+            "(and 1 more malformed value). Nothing was written.") in result.output
+    assert graph.snapshot() == before
+    rejects = list(csv.DictReader((tmp_path / "rejects.csv").open(encoding="utf-8")))
+    assert [(r["row"], r["column"], r["value"]) for r in rejects] == [
+        ("3", "total_obligated_amount", "12,3x4.00"), ("4", "period_of_performance_start_date", "2021-02-30")]
+
+
+def test_skip_invalid_loads_the_other_rows(graph):
+    result = graph.invoke(usaspending, BAD_AMOUNT, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert "rejected 1 × not an amount" in result.output and "rejected 1 × not a date" in result.output
+    store = graph.open()
+    try:
+        assert store.get("contract:HSCETC15C00001") is not None
+        assert store.get("contract:70B01C19C00000001") is None
+    finally:
+        store.close()
+
+
+def test_missing_columns_are_listed(graph, tmp_path):
+    columns = [c for c in AWARD_COLUMNS if c not in ("naics_code", "recipient_uei")]
+    path = tmp_path / "trimmed.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        writer.writerow(["x"] * len(columns))
+    before = graph.snapshot()
+    result = graph.invoke(usaspending, path)
+    assert result.exit_code == 1
+    assert "missing required columns: recipient_uei, naics_code (the file has 284 columns)" in result.output
+    assert graph.snapshot() == before
+
+
+@pytest.mark.parametrize("cut, message", [(0, "file is empty"), (9000, "looks truncated")])
+def test_empty_or_truncated_files_write_nothing(graph, tmp_path, cut, message):
+    path = tmp_path / "cut.csv"
+    path.write_bytes(AWARDS.read_bytes()[:cut])
+    before = graph.snapshot()
+    result = graph.invoke(usaspending, path)
+    assert result.exit_code == 1 and message in result.output
+    assert graph.snapshot() == before
+
+
+def test_wrong_file_type(graph, tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text('{"data": {"Products": []}}')
+    result = graph.invoke(usaspending, path)
+    assert result.exit_code == 1 and "looks like JSON, not CSV" in result.output
+
+
+def test_dry_run_writes_nothing(graph):
+    before = graph.snapshot()
+    result = graph.invoke(usaspending, AWARDS, "--dry-run")
+    assert result.exit_code == 0
+    assert "nodes would be:" in result.output and "dry run: nothing was written" in result.output
+    assert graph.snapshot() == before
+
+
+def test_ctrl_c_mid_load_leaves_the_store_as_it_was(graph, monkeypatch):
+    before = graph.snapshot()
+    calls = {"n": 0}
+    real = usaspending_module.UsaspendingLoad._award_row
+
+    def interrupted(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(usaspending_module.UsaspendingLoad, "_award_row", interrupted)
+    result = graph.invoke(usaspending, AWARDS)
+    assert result.exit_code == 130
+    assert graph.snapshot() == before
+
+
+def test_transactions_add_obligations_per_fiscal_year(graph, tmp_path):
+    result = graph.invoke(usaspending, TRANSACTIONS)
+    assert result.exit_code == 0, result.output
+    assert "rejected 1 × duplicate transaction" in result.output
+    store = graph.open()
+    try:
+        contract = store.get("contract:HSCETC14C00002")
+        assert contract.properties["amount_usd"] == 34999500.0  # total_dollars_obligated of the latest row
+        assert contract.properties["fiscal_year"] == 2014
+    finally:
+        store.close()
+    state_fy = None
+
+    def capture(self):
+        nonlocal state_fy
+        state_fy = dict(self.awards)["CONT_AWD_HSCETC14C00002_7012_-NONE-_-NONE-"].fy_obligations
+        return real_build(self)
+
+    real_build = usaspending_module.UsaspendingLoad.build
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(usaspending_module.UsaspendingLoad, "build", capture)
+        graph.invoke(usaspending, TRANSACTIONS, "--dry-run")
+    assert state_fy == {2014: 20000000.0, 2015: 15000000.0, 2016: -500.0}

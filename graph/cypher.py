@@ -92,7 +92,8 @@ def drop_schema_statements() -> list[str]:
     return statements
 
 
-AWAIT_INDEXES = "CALL db.awaitIndexes($timeout)"
+INDEX_WAIT_SECONDS = 300
+AWAIT_INDEXES = f"CALL db.awaitIndexes({INDEX_WAIT_SECONDS})"  # returns as soon as every index is online
 SHOW_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties RETURN name, type, labelsOrTypes, properties"
 SHOW_INDEXES = "SHOW INDEXES YIELD name, type, labelsOrTypes, properties, state RETURN name, type, labelsOrTypes, properties, state"
 CLEAR = "MATCH (n) DETACH DELETE n"
@@ -204,7 +205,7 @@ def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
         (f"schema_statements[{i}]", text, {}) for i, text in enumerate(schema_statements())]
     items += [(f"drop_schema_statements[{i}]", text, {}) for i, text in enumerate(drop_schema_statements())]
     items += [
-        ("AWAIT_INDEXES", AWAIT_INDEXES, {"timeout": 60}),
+        ("AWAIT_INDEXES", AWAIT_INDEXES, {}),
         ("SHOW_CONSTRAINTS", SHOW_CONSTRAINTS, {}),
         ("SHOW_INDEXES", SHOW_INDEXES, {}),
         ("CLEAR", CLEAR, {}),

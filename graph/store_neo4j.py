@@ -31,7 +31,6 @@ from graph.text import compact, fold
 
 DEFAULT_BATCH_SIZE = 2000
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
-_INDEX_WAIT_SECONDS = 120
 
 
 @dataclass
@@ -202,7 +201,7 @@ class Neo4jStore:
         with translated(self.settings):
             for statement in cypher.schema_statements():
                 self.driver.execute_query(statement, database_=self.database)
-            self.driver.execute_query(cypher.AWAIT_INDEXES, {"timeout": _INDEX_WAIT_SECONDS}, database_=self.database)
+            self.driver.execute_query(cypher.AWAIT_INDEXES, database_=self.database)
         self._shared.bootstrapped = True
 
     def clear(self, *, schema: bool = False) -> None:

@@ -6,6 +6,7 @@ database. A mock of the driver is not a Neo4j test: these talk to the server.
 """
 from __future__ import annotations
 
+import io
 import itertools
 import os
 from pathlib import Path
@@ -16,11 +17,13 @@ import pytest
 from graph import cypher
 from graph.errors import StoreError
 from graph.explain import explain
+from graph.export_cypher import write_script
 from graph.model import Edge, Node
 from graph.settings import Neo4jSettings, neo4j_settings
 from graph.store import GraphStore, PathFilter, WriteResult, open_store
 from graph.store_neo4j import Neo4jStore
 from graph.store_networkx import EmbeddedStore
+from loaders.copy import copy_between, copy_graph
 from loaders.seed import load_seed
 from tests.conftest import NEO4J_TEST_URI
 from tests.fixtures import ARTICLE, RECORD, tiny_edges, tiny_nodes
@@ -398,3 +401,63 @@ def test_open_store_picks_neo4j_when_neo4j_uri_is_set(neo4j_store, monkeypatch):
         assert isinstance(opened, Neo4jStore) and opened.stats().nodes == 0
     finally:
         opened.close()
+
+
+# -- export script and copies between stores ----------------------------------------------
+
+AWKWARD = Node("company:awkward", "Company", {
+    "name": "O'Brien \\ \"Data\"\nLtd", "aliases": ["Ñandú ☃ 😀", "tab\there", "line\u2028sep", "`tick`"],
+    "description_en": "Quotes ' \" and // not a comment; MATCH (n) DETACH DELETE n", "country": "US"})
+
+
+def run_script(store: Neo4jStore, graph: GraphStore) -> None:
+    """Run an export of `graph` against the server as cypher-shell would: one statement per line."""
+    out = io.StringIO()
+    write_script(graph, out, batch_size=4)
+    for line in out.getvalue().splitlines():
+        if line.strip() and not line.startswith("//"):
+            store.driver.execute_query(line.removesuffix(";"), database_=store.database)
+
+
+@pytest.mark.neo4j
+def test_cypher_export_recreates_the_graph_with_awkward_text(neo4j_store, tiny_store):
+    tiny_store.write([AWKWARD], [])
+    run_script(neo4j_store, tiny_store)
+    assert snapshot(neo4j_store) == snapshot(tiny_store)
+    assert neo4j_store.get("company:awkward") == AWKWARD
+    assert neo4j_store.search("nandu")[0].node == AWKWARD
+    run_script(neo4j_store, tiny_store)  # twice: nothing changes
+    assert neo4j_store.write(tiny_nodes() + [AWKWARD], tiny_edges()) == WriteResult(unchanged=20)
+
+
+@pytest.mark.neo4j
+def test_cypher_export_of_the_seed_gives_the_same_answers(neo4j_store, seed_store):
+    run_script(neo4j_store, seed_store)
+    assert snapshot(neo4j_store) == snapshot(seed_store)
+    nodes = list(seed_store.nodes())
+    for node in nodes[::5]:
+        assert neo4j_store.search(node.name) == seed_store.search(node.name)
+    for source, target in itertools.islice(itertools.combinations([n.id for n in nodes], 2), 0, None, 97):
+        assert neo4j_store.paths(source, target, k=2) == seed_store.paths(source, target, k=2)
+
+
+@pytest.mark.neo4j
+def test_copy_to_neo4j_and_back(neo4j_store, tiny_store, tmp_path):
+    assert copy_graph(tiny_store, neo4j_store) == WriteResult(nodes_created=10, edges_created=9)
+    assert snapshot(neo4j_store) == snapshot(tiny_store)
+    back = EmbeddedStore(tmp_path / "back.json")
+    assert copy_graph(neo4j_store, back) == WriteResult(nodes_created=10, edges_created=9)
+    assert snapshot(back) == snapshot(tiny_store)
+    assert copy_graph(back, neo4j_store) == WriteResult(unchanged=19)
+
+
+@pytest.mark.neo4j
+def test_copy_between_backends_by_name(neo4j_store, tiny_store, db_path, monkeypatch):
+    monkeypatch.setenv("NEO4J_URI", NEO4J_TEST_URI)
+    result, totals = copy_between("embedded", "neo4j", db_path)
+    assert (result.nodes_created, totals.nodes, totals.relationships) == (10, 10, 9)
+    db_path.unlink()
+    result, totals = copy_between("neo4j", "embedded", db_path)
+    assert (result.nodes_created, totals) == (10, tiny_store.stats())
+    with pytest.raises(ValueError):
+        copy_between("neo4j", "neo4j")

@@ -1,4 +1,5 @@
 """The Cypher module: pinned statement text, schema-only labels, and no value ever formatted into a statement."""
+import io
 import json
 import re
 import subprocess
@@ -8,8 +9,9 @@ import pytest
 
 from graph import cypher
 from graph.errors import SchemaError
-from graph.store_neo4j import fulltext_query, search_keys
+from graph.export_cypher import literal, write_script
 from graph.model import Node
+from graph.store_neo4j import fulltext_query, search_keys
 
 # Quoted strings a statement may contain: names Hilos chose, never data.
 ALLOWED_LITERALS = {cypher.ENTITY, cypher.FULLTEXT_INDEX, cypher.FULLTEXT_ANALYZER, ""}
@@ -84,3 +86,29 @@ def test_dump_json_lists_every_statement_with_the_schema():
     assert len(dump["statements"]) == len(cypher.catalogue())
     assert "Company" in dump["schema"]["labels"] and "USES" in dump["schema"]["relationshipTypes"]
     assert "search_keys" in dump["schema"]["propertyKeys"]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("O'Brien \\ \"x\"", "'O\\'Brien \\\\ \"x\"'"),
+    ("a\nb\tc\u2028d\x00", "'a\\nb\\tc\\u2028d\\u0000'"),
+    ("Ñandú 😀", "'Ñandú 😀'"),
+    ([1, 2.5, True, None], "[1, 2.5, true, null]"),
+    ({"id": "x", "odd key": ["a"]}, "{id: 'x', `odd key`: ['a']}"),
+    ([], "[]"),
+])
+def test_export_literals_are_escaped(value, expected):
+    assert literal(value) == expected
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), object()])
+def test_export_refuses_values_cypher_cannot_hold(value):
+    with pytest.raises(ValueError):
+        literal(value)
+
+
+def test_export_script_is_one_statement_per_line_without_parameters(tiny_store):
+    out = io.StringIO()
+    count = write_script(tiny_store, out, batch_size=1)
+    lines = [line for line in out.getvalue().splitlines() if not line.startswith("//")]
+    assert count == len(lines) == len(cypher.schema_statements()) + 1 + 10 + 9  # DDL, await, one per node and edge
+    assert all(line.endswith(";") and "$" not in line for line in lines)

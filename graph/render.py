@@ -23,6 +23,7 @@ import networkx as nx
 from graph.i18n import t
 from graph.model import Edge, EdgeKey, Node
 from graph.schema import get_schema
+from graph.wording import rel_label
 
 VIS_DIR = files("pyvis") / "lib" / "vis-9.1.2"
 PHYSICS_LIMIT = 300  # above this many nodes, positions are computed here and physics is off
@@ -170,7 +171,7 @@ def _vis_edges(edges: Sequence[Edge], lang: str, highlight: set[EdgeKey]) -> lis
         on_path = edge.key in highlight
         colour = HIGHLIGHT_EDGE if on_path else EDGE_COLOUR
         item: dict[str, Any] = {
-            "id": number, "from": edge.source, "to": edge.target, "label": edge.type,
+            "id": number, "from": edge.source, "to": edge.target, "label": rel_label(edge.type, lang),
             "title": _edge_tooltip(edge, lang), "width": 4 if on_path else 1.5,
             "color": {"color": colour, "highlight": colour, "hover": colour},
         }
@@ -191,20 +192,24 @@ def _positions(nodes: Sequence[Node], edges: Sequence[Edge]) -> dict[str, tuple[
     return {node_id: (float(x), float(y)) for node_id, (x, y) in layout.items()}
 
 
-def _legend(labels: Iterable[str], lang: str) -> str:
+def legend_items(labels: Iterable[str], lang: str) -> list[dict[str, str]]:
+    """One {shape, fill, border, title} per node label, the title translated."""
     schema = get_schema()
-    items = []
-    for name in labels:
-        style, title = STYLES[name], schema.labels[name].title(lang)
-        items.append(f'<li><span class="swatch {style.shape}" style="background:{style.fill};'
-                     f'border-color:{style.border}"></span>{html.escape(title)}</li>')
+    return [{"shape": STYLES[name].shape, "fill": STYLES[name].fill, "border": STYLES[name].border,
+             "title": schema.labels[name].title(lang)} for name in labels]
+
+
+def legend_html(labels: Iterable[str], lang: str) -> str:
+    """The legend as a <ul class="legend">: one CSS swatch (see PAGE_CSS) and the label per node label."""
+    items = [f'<li><span class="swatch {item["shape"]}" style="background:{item["fill"]};'
+             f'border-color:{item["border"]}"></span>{html.escape(item["title"])}</li>'
+             for item in legend_items(labels, lang)]
     return f'<ul class="legend">{"".join(items)}</ul>'
 
 
-def graph_html(nodes: Sequence[Node], edges: Sequence[Edge], *, lang: str,
-               highlight_nodes: Iterable[str] = (), highlight_edges: Iterable[EdgeKey] = (),
-               height: int = 520) -> str:
-    """A complete HTML document drawing `nodes` and `edges`; edges to nodes not given are left out.
+def vis_data(nodes: Sequence[Node], edges: Sequence[Edge], *, lang: str,
+             highlight_nodes: Iterable[str] = (), highlight_edges: Iterable[EdgeKey] = ()) -> dict[str, Any]:
+    """What vis-network draws: {"nodes", "edges", "options"}; edges to nodes not given are left out.
 
     `highlight_nodes` are node ids and `highlight_edges` edge keys (source, type, target)
     drawn bigger and brighter, e.g. the first of several paths.
@@ -219,14 +224,26 @@ def graph_html(nodes: Sequence[Node], edges: Sequence[Edge], *, lang: str,
         positions = _positions(nodes, edges)
         for item in vis_nodes:
             item["x"], item["y"] = positions[item["id"]]
-    data = {"nodes": vis_nodes, "edges": _vis_edges(edges, lang, lit_edges), "options": options}
+    return {"nodes": vis_nodes, "edges": _vis_edges(edges, lang, lit_edges), "options": options}
+
+
+def legend_labels(nodes: Iterable[Node]) -> list[str]:
+    """The labels present among `nodes`, in legend order."""
     present = {node.label for node in nodes}
+    return [name for name in STYLES if name in present]
+
+
+def graph_html(nodes: Sequence[Node], edges: Sequence[Edge], *, lang: str,
+               highlight_nodes: Iterable[str] = (), highlight_edges: Iterable[EdgeKey] = (),
+               height: int = 520) -> str:
+    """A complete, offline HTML document drawing `nodes` and `edges` (see `vis_data`)."""
+    data = vis_data(nodes, edges, lang=lang, highlight_nodes=highlight_nodes, highlight_edges=highlight_edges)
     script, style = vis_assets()
     return "".join([
         f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         "<title>Hilos</title><style>", style, "</style><style>", PAGE_CSS, "</style></head><body>",
         f'<div id="frame"><div id="graph" style="height:{int(height)}px"></div>',
-        _legend([name for name in STYLES if name in present], lang), "</div><script>", script, "</script>",
+        legend_html(legend_labels(nodes), lang), "</div><script>", script, "</script>",
         "<script>const DATA = ", script_json(data), ";", SCRIPT, "</script></body></html>",
     ])

@@ -51,7 +51,8 @@ def test_legend_and_edge_labels():
     nodes, edges = _graph()
     spanish, english = graph_html(nodes, edges, lang="es"), graph_html(nodes, edges, lang="en")
     assert ">Empresa</li>" in spanish and ">Agencia</li>" in spanish and ">Company</li>" in english
-    assert [edge["label"] for edge in _data(english)["edges"]] == ["DEVELOPS", "USES"]
+    assert [edge["label"] for edge in _data(english)["edges"]] == ["develops and sells", "uses"]
+    assert [edge["label"] for edge in _data(spanish)["edges"]] == ["desarrolla y vende", "usa"]
     assert _data(english)["options"]["edges"]["arrows"]["to"]["enabled"]
 
 

@@ -59,7 +59,7 @@ def _bounded(value: int, low: int, high: int, what: str) -> int:
     return value
 
 
-E = label(ENTITY)
+E = label(ENTITY)  # ":`Entity`", in every node pattern
 # The schema label of node `n` (every node has exactly one besides Entity).
 _LABEL_OF_N = f"[l IN labels(n) WHERE l <> '{ENTITY}'][0]"
 _NODE_COLUMNS = "properties(n) AS properties, labels(n) AS labels"
@@ -94,8 +94,10 @@ def drop_schema_statements() -> list[str]:
 
 INDEX_WAIT_SECONDS = 300
 AWAIT_INDEXES = f"CALL db.awaitIndexes({INDEX_WAIT_SECONDS})"  # returns as soon as every index is online
-SHOW_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties RETURN name, type, labelsOrTypes, properties"
-SHOW_INDEXES = "SHOW INDEXES YIELD name, type, labelsOrTypes, properties, state RETURN name, type, labelsOrTypes, properties, state"
+SHOW_CONSTRAINTS = ("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
+                    "RETURN name, type, labelsOrTypes, properties")
+SHOW_INDEXES = ("SHOW INDEXES YIELD name, type, labelsOrTypes, properties, state "
+                "RETURN name, type, labelsOrTypes, properties, state")
 CLEAR = "MATCH (n) DETACH DELETE n"
 
 # -- writes --------------------------------------------------------------------
@@ -138,15 +140,14 @@ def nodes_of(label_name: str = ENTITY) -> str:
     return f"MATCH (n{label(label_name)}) RETURN {_NODE_COLUMNS}"
 
 
-ALL_EDGES = f"MATCH (:{quote(ENTITY)})-[r]->(:{quote(ENTITY)}) RETURN {_EDGE_COLUMNS}"
-EDGES_OF = f"MATCH (n{E} {{id: $id}})-[r]-(:{quote(ENTITY)}) WITH DISTINCT r RETURN {_EDGE_COLUMNS}"
+ALL_EDGES = f"MATCH ({E})-[r]->({E}) RETURN {_EDGE_COLUMNS}"
+EDGES_OF = f"MATCH (n{E} {{id: $id}})-[r]-({E}) WITH DISTINCT r RETURN {_EDGE_COLUMNS}"
 # Relationships joining consecutive path nodes (either direction): the store picks each hop's edge.
-EDGES_BETWEEN = (f"UNWIND $pairs AS pair MATCH (:{quote(ENTITY)} {{id: pair[0]}})-[r]-(:{quote(ENTITY)} {{id: pair[1]}}) "
-                 f"RETURN {_EDGE_COLUMNS}")
-EDGES_AMONG = (f"UNWIND $ids AS id MATCH (:{quote(ENTITY)} {{id: id}})-[r]->(b{E}) WHERE b.id IN $ids "
+EDGES_BETWEEN = f"UNWIND $pairs AS pair MATCH ({E} {{id: pair[0]}})-[r]-({E} {{id: pair[1]}}) RETURN {_EDGE_COLUMNS}"
+EDGES_AMONG = (f"UNWIND $ids AS id MATCH ({E} {{id: id}})-[r]->(b{E}) WHERE b.id IN $ids "
                f"RETURN {_EDGE_COLUMNS}")
 COUNT_LABELS = f"MATCH (n{E}) RETURN {_LABEL_OF_N} AS label, count(*) AS count"
-COUNT_TYPES = (f"MATCH (:{quote(ENTITY)})-[r]->(:{quote(ENTITY)}) "
+COUNT_TYPES = (f"MATCH ({E})-[r]->({E}) "
                "RETURN type(r) AS type, coalesce(r.evidence, '') AS evidence, count(*) AS count")
 
 # Search: names and aliases of candidates, ranked by graph.search.rank in Python.
@@ -157,7 +158,7 @@ SEARCH_SCAN = f"MATCH (n{E}) RETURN {_NAME_COLUMNS}"
 
 # Neighbourhoods: one BFS level at a time; the store orders and caps in Python.
 NEIGHBOURS_OF = (
-    f"UNWIND $ids AS current MATCH (:{quote(ENTITY)} {{id: current}})-[r]-(n{E}) "
+    f"UNWIND $ids AS current MATCH ({E} {{id: current}})-[r]-(n{E}) "
     f"RETURN current, n.id AS id, {_LABEL_OF_N} AS label, n.name AS name, n.amount_usd AS amount_usd, "
     "collect({source: startNode(r).id, type: type(r), target: endNode(r).id, evidence: r.evidence, "
     "fiscal_year: r.fiscal_year, amount_usd: r.amount_usd}) AS edges")

@@ -55,7 +55,7 @@ def _acquire(settings: Neo4jSettings) -> _Shared:
     scheme = settings.uri.split("://", 1)[0] if "://" in settings.uri else ""
     if scheme not in SCHEMES:
         raise StoreError(f"NEO4J_URI {safe_uri(settings.uri)!r} is not a Neo4j address: "
-                         f"it must start with {' or '.join(s + '://' for s in ('bolt', 'neo4j'))}.")
+                         "it must start with bolt:// or neo4j://.")
     with _pool_lock:
         shared = _pool.get(settings)
         if shared is None:
@@ -91,7 +91,8 @@ def translated(settings: Neo4jSettings) -> Iterator[None]:
         raise StoreError(f"Neo4j at {uri} refused the user {settings.username!r} or its password "
                          "(check NEO4J_USERNAME and NEO4J_PASSWORD).") from exc
     except (ServiceUnavailable, SessionExpired) as exc:
-        raise StoreError(f"Cannot reach Neo4j at {uri}: check that the server is running and NEO4J_URI is right.") from exc
+        raise StoreError(f"Cannot reach Neo4j at {uri}: "
+                         "check that the server is running and NEO4J_URI is right.") from exc
     except Neo4jError as exc:
         if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
             raise StoreError(f"Neo4j at {uri} has no database named {database!r} (check NEO4J_DATABASE).") from exc

@@ -48,6 +48,7 @@ def neo4j_connection() -> Iterator[Neo4jStore]:
         pytest.skip(NEO4J_SKIP)
     store = Neo4jStore.connect(test_settings())
     yield store
+    store.clear()  # leave the shared server empty for whoever uses it next
     store.close()
 
 
@@ -165,7 +166,8 @@ def test_search_ignores_case_accents_and_punctuation(store, query, expected):
 def test_search_ranks_and_limits_alike(store):
     hits = store.search("a", limit=3)
     assert [(h.node.id, h.score, h.matched) for h in hits] == [
-        ("company:acme", 90.0, "Acme Data"), ("company:acme-usg", 90.0, "Acme USG"), ("source:article", 90.0, "Artículo")]
+        ("company:acme", 90.0, "Acme Data"), ("company:acme-usg", 90.0, "Acme USG"),
+        ("source:article", 90.0, "Artículo")]
     assert hits[0].node == store.get("company:acme")
     assert store.search("   ") == [] and store.search("zzzz qqqq") == []
     assert store.search('acme" OR name:* AND (') == []  # Lucene syntax in a query is just text
@@ -198,9 +200,10 @@ def test_paths_respect_filters_and_length(store):
     avoid = PathFilter(avoid=frozenset({"product:case"}))
     assert store.paths("company:acme", "agency:hsi", where=avoid)[0].node_ids[1] == "product:tool"
     assert store.paths("company:acme", "agency:dept", max_length=2) == []
-    years = PathFilter(fiscal_years=frozenset({2020}), rel_types=frozenset({"AWARDED", "AWARDED_TO", "SUBSIDIARY_OF"}))
+    contract_chain = frozenset({"AWARDED", "AWARDED_TO", "SUBSIDIARY_OF"})
+    years = PathFilter(fiscal_years=frozenset({2020}), rel_types=contract_chain)
     assert store.paths("company:acme", "agency:ice", where=years) == []
-    only_2014 = PathFilter(fiscal_years=frozenset({2014}), rel_types=frozenset({"AWARDED", "AWARDED_TO", "SUBSIDIARY_OF"}))
+    only_2014 = PathFilter(fiscal_years=frozenset({2014}), rel_types=contract_chain)
     assert len(store.paths("company:acme", "agency:ice", where=only_2014)[0]) == 3
     products = PathFilter(labels=frozenset({"Product"}))  # intermediates must be products; the ends always pass
     assert [p.node_ids for p in store.paths("company:acme", "agency:hsi", k=5, where=products)] == [

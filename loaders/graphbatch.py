@@ -57,6 +57,7 @@ class GraphBatch:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.labels: dict[str, str] = {}
         self.edges: dict[EdgeKey, dict[str, Any]] = {}
+        self._touching: dict[str, list[EdgeKey]] = {}  # node id -> keys of batch edges touching it
         self._existing: dict[str, Node | None] = {}
         self._existing_edges: dict[str, dict[EdgeKey, Edge]] = {}
 
@@ -106,7 +107,7 @@ class GraphBatch:
         """Keys of edges of one type touching a node, in the store or the batch."""
         keys = [e.key for e in (self.store.edges_of(node_id) if self.existing(node_id) else [])
                 if e.type == rel_type]
-        keys += [k for k in self.edges if k[1] == rel_type and node_id in (k[0], k[2])]
+        keys += [k for k in self._touching.get(node_id, ()) if k[1] == rel_type]
         return list(dict.fromkeys(keys))
 
     # -- drafting ------------------------------------------------------------
@@ -146,6 +147,9 @@ class GraphBatch:
         draft = self.edges.get(key)
         if draft is None:
             self.edges[key] = dict(props)
+            self._touching.setdefault(source, []).append(key)
+            if target != source:
+                self._touching.setdefault(target, []).append(key)
             return
         for name, value in props.items():
             draft[name] = _union(draft.get(name), value) if name == "sources" else value

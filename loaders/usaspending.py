@@ -320,6 +320,7 @@ class UsaspendingLoad:
         matcher = ProductMatcher(batch, resolver)
         claims: dict[str, str] = {}
         placed_offices: set[str] = set()
+        linked: set[tuple[str, str, str]] = set()  # hierarchy and parent edges already drafted, per file
         fy_kept = "obligations_by_fy" in schema_contract
         fy_count = 0
         computed_amounts = 0
@@ -328,7 +329,8 @@ class UsaspendingLoad:
             evidence = {"evidence": "public_record"}
             dept = resolver.agency(award.dept, sources=file_src)
             sub = resolver.agency(award.sub, sources=file_src)
-            if sub and dept and sub != dept:
+            if sub and dept and sub != dept and (sub, dept, award.file_source) not in linked:
+                linked.add((sub, dept, award.file_source))
                 batch.add_edge(sub, "PART_OF", dept, {**evidence, "sources": file_src})
             parent = sub or dept
             office = resolver.agency(award.office, parent=parent, code=award.office_code, office=True,
@@ -349,7 +351,9 @@ class UsaspendingLoad:
             recipient = resolver.company(award.recipient, award.uei, parent_uei=award.parent_uei, sources=file_src)
             if same_as_parent and recipient and award.parent_name:
                 batch.add_alias(recipient, award.parent_name)
-            if parent_company and recipient and parent_company != recipient:
+            if parent_company and recipient and parent_company != recipient and \
+                    (recipient, parent_company, award.file_source) not in linked:
+                linked.add((recipient, parent_company, award.file_source))
                 batch.add_edge(recipient, "SUBSIDIARY_OF", parent_company, {**evidence, "sources": file_src})
                 resolver._family.pop(recipient, None)
                 resolver._family.pop(parent_company, None)

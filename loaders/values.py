@@ -6,6 +6,7 @@ and column and decides whether the row is rejected or the load stops.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 
 from graph.types import clean_amount, clean_date, clean_integer
@@ -16,6 +17,8 @@ class BadValue(ValueError):
 
 
 _DIGIT = re.compile(r"[0-9]")
+# USAspending's own forms, checked without strptime: "2014-06-27", "2014-06-27 10:11:12.345+00".
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T][0-9:.]*(?:Z|[+-][0-9:]+)?)?$")
 
 
 def amount(text: str) -> float | None:
@@ -34,6 +37,12 @@ def date(text: str) -> str | None:
     text = text.strip()
     if not text:
         return None
+    iso = _ISO.match(text)
+    if iso:
+        try:
+            return _dt.date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
+        except ValueError:
+            raise BadValue("not a date") from None
     value = clean_date(text)
     if value is None:
         raise BadValue("not a date")

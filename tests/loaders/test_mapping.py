@@ -1,0 +1,75 @@
+"""Any CSV by YAML mapping: the shipped Atlas of Surveillance example, and mapping errors."""
+import pytest
+
+from graph.errors import LoadError
+from graph.schema import get_schema
+from loaders.commands import csv_command
+from loaders.mapping import load_mapping, render
+from tests.loaders.conftest import ROOT
+
+SAMPLE = ROOT / "examples" / "atlas_of_surveillance_sample.csv"
+
+
+def test_render_templates():
+    row = {"Agency": "Tucson Police Department", "State": "AZ", "Vendor": ""}
+    assert render("agency:{Agency|slug}-{State|slug}", row) == "agency:tucson-police-department-az"
+    assert render("{Vendor}", row) == ""
+    assert render("{Vendor} {Agency|upper}", row) == "TUCSON POLICE DEPARTMENT"
+    assert render("US", row) == "US"
+
+
+def test_the_example_sheet_loads_and_links_to_seed_entities(graph):
+    result = graph.invoke(csv_command, SAMPLE, "--mapping", "atlas_of_surveillance")
+    assert result.exit_code == 0, result.output
+    assert "rows read: 5; used: 5; rejected: 0" in result.output
+    store = graph.open()
+    try:
+        edges = {e.key: e for e in store.edges()}
+        uses = edges[("agency:ice", "USES", "product:icm")]
+        assert uses.evidence == "reported"
+        assert uses.sources == ["source:aos-ex000004", "source:atlas-of-surveillance"]
+        assert ("company:palantir-technologies", "DEVELOPS", "product:icm") in edges
+        flock = "product:flock-safety-automated-license-plate-readers"
+        assert ("agency:springfield-police-department-zz", "USES", flock) in edges
+        assert ("agency:shelbyville-sheriff-s-office-zz", "USES", flock) in edges
+        assert store.get("source:aos-ex000001").properties["date"] == "2021-03-15"
+        assert "not a real record" in store.get("source:aos-ex000002").properties["title"]
+        assert store.get("product:drones").name == "Drones"  # no vendor: the product is the technology
+        assert store.get("product:icm").aliases == ["ICM"]
+    finally:
+        store.close()
+    again = graph.invoke(csv_command, SAMPLE, "--mapping", "atlas_of_surveillance")
+    assert "nodes: 0 created, 0 updated; relationships: 0 created, 0 updated" in again.output
+
+
+def test_missing_columns_and_bad_values_are_named(graph, tmp_path):
+    path = tmp_path / "sheet.csv"
+    path.write_text("AOSNUMBER,Agency\nX1,Somewhere PD\n")
+    result = graph.invoke(csv_command, path, "--mapping", "atlas_of_surveillance")
+    assert result.exit_code == 1
+    assert "missing required columns: City, State, Type of LEA, Summary, Technology, Vendor, Link 1, Link 1 Date" \
+        in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text(SAMPLE.read_text(encoding="utf-8").replace("03/15/2021", "sometime in 2021"), encoding="utf-8")
+    before = graph.snapshot()
+    result = graph.invoke(csv_command, bad, "--mapping", "atlas_of_surveillance")
+    assert result.exit_code == 1
+    assert f"{bad}, row 2, column 'Link 1 Date': not a valid date (property date): 'sometime in 2021'" in result.output
+    assert graph.snapshot() == before
+
+
+@pytest.mark.parametrize("text, message", [
+    ("source: {id: 'source:x', name: X}\nnodes: {a: {label: Widget, id: 'x:{A}', name: '{A}'}}\n", "unknown label"),
+    ("source: {id: 'source:x', name: X}\nnodes: {a: {label: Agency, id: 'company:{A}', name: '{A}'}}\n",
+     "must start with 'agency:'"),
+    ("source: {id: 'source:x', name: X}\nnodes: {a: {label: Agency, id: 'agency:{A}', name: '{A}'}}\n"
+     "relationships: [{source: a, type: SELLS, target: a}]\n", "unknown relationship type 'SELLS'"),
+    ("source: {id: 'source:x', name: X}\nnodes: {a: {label: Agency, id: 'agency:{A}', name: '{A}'}}\n"
+     "relationships: [{source: a, type: DEVELOPS, target: a}]\n", "DEVELOPS cannot have a Agency as source"),
+    ("nodes: {}\n", "'source' needs an id"),
+])
+def test_mapping_errors_name_the_key(tmp_path, text, message):
+    path = tmp_path / "m.yaml"
+    path.write_text(text)
+    with pytest.raises(LoadError, match=message):
+        load_mapping(path, get_schema())

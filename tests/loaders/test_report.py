@@ -1,0 +1,43 @@
+"""The progress bar (stderr, TTY only, rows/s) and the rejects CSV."""
+import csv
+import io
+
+from loaders.report import LoadReport, Progress
+
+
+class FakeTTY(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_only_on_a_terminal(monkeypatch):
+    monkeypatch.delenv("HILOS_NO_PROGRESS", raising=False)
+    quiet = io.StringIO()
+    progress = Progress("file.csv", 1000, stream=quiet)
+    for _ in range(2000):
+        progress.tick(1, 500)
+    progress.done()
+    assert quiet.getvalue() == ""
+    tty = FakeTTY()
+    progress = Progress("file.csv", 1000, stream=tty)
+    progress.last = -10.0  # draw at the next clock check
+    for _ in range(Progress.EVERY):
+        progress.tick(1, 500)
+    progress.done()
+    text = tty.getvalue()
+    assert "file.csv [" in text and "50%" in text and "rows/s" in text and text.endswith("\n")
+
+
+def test_rejects_csv_and_summary(tmp_path):
+    report = LoadReport("usaspending")
+    report.rows_read, report.rows_used = 3, 1
+    report.reject("a.csv", 2, "total_obligated_amount", "12,3x4", "not an amount", malformed=True)
+    report.reject("a.csv", 3, "award_id_piid", "", "no PIID: the award cannot be identified")
+    report.merge("Company", "'ACME INC' (no UEI)", "company:acme", "same normalized name 'acme'")
+    path = report.write_rejects(tmp_path / "r.csv")
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert [r["reason"] for r in rows] == ["not an amount", "no PIID: the award cannot be identified"]
+    summary = report.summary()
+    assert "rows read: 3; used: 1; rejected: 2" in summary
+    assert "rejected 1 × not an amount" in summary and "rejected 1 × no PIID" in summary
+    assert "Company 'ACME INC' (no UEI) -> company:acme: same normalized name 'acme'" in summary

@@ -89,6 +89,7 @@ def run_load(command: str, files: list[Path], work: Work, *, db: str | None, bac
     started = time.monotonic()
     store: GraphStore | None = None
     failure: str | None = None
+    totals = None
     try:
         store = open_store(db, backend)
         batch = GraphBatch(store)
@@ -103,6 +104,8 @@ def run_load(command: str, files: list[Path], work: Work, *, db: str | None, bac
         else:
             built = batch.build(origin=command)
             report.result = built.plan if dry_run else _write(store, built, report)
+            if not dry_run:
+                totals = store.stats()
     except KeyboardInterrupt:
         report.seconds = time.monotonic() - started
         _finish_files(report, files, rejects, merges)
@@ -119,12 +122,8 @@ def run_load(command: str, files: list[Path], work: Work, *, db: str | None, bac
         where = f" Rejected rows are listed in {report.rejects_path}." if report.rejects_path else ""
         raise click.ClickException(failure + where)
     click.echo(report.summary())
-    if not dry_run and store is not None:
-        try:
-            totals = store.stats()
-            click.echo(f"store now holds {totals.nodes:,} nodes and {totals.relationships:,} relationships")
-        except HilosError:
-            pass
+    if totals is not None:
+        click.echo(f"store now holds {totals.nodes:,} nodes and {totals.relationships:,} relationships")
     return report
 
 

@@ -108,7 +108,7 @@ class FedrampLoad:
                         raise LoadError(f"'{prefix}{key}' should be a list", path=str(path))
                     for index, item in enumerate(items):
                         if not isinstance(item, dict):
-                            raise LoadError(f"entry is not an object", path=str(path), row=f"{prefix}{key}[{index}]")
+                            raise LoadError("entry is not an object", path=str(path), row=f"{prefix}{key}[{index}]")
                         bucket.append(Entry(item, f"{prefix}{key}[{index}]", str(path)))
                         found += 1
         if not found:

@@ -246,7 +246,7 @@ class MappingLoad:
         return out
 
     def read(self, path: Path) -> None:
-        mapping, report, resolver = self.mapping, self.report, self.resolver
+        mapping, report = self.mapping, self.report
         source_props = {k: v for k, v in mapping.source.items() if k != "id"}
         self.batch.add_node(mapping.source["id"], "Source", source_props)
         needed = list(dict.fromkeys([*mapping.columns, *mapping.referenced_columns()]))

@@ -29,7 +29,7 @@ def test_the_example_sheet_loads_and_links_to_seed_entities(graph):
         assert uses.evidence == "reported"
         assert uses.sources == ["source:aos-ex000004", "source:atlas-of-surveillance"]
         assert ("company:palantir-technologies", "DEVELOPS", "product:icm") in edges
-        flock = "product:flock-safety-automated-license-plate-readers"
+        flock = "product:example-plate-readers-co-automated-license-plate-readers"
         assert ("agency:springfield-police-department-zz", "USES", flock) in edges
         assert ("agency:shelbyville-sheriff-s-office-zz", "USES", flock) in edges
         assert store.get("source:aos-ex000001").properties["date"] == "2021-03-15"

@@ -43,3 +43,10 @@ def seed(db: str | None, backend: str | None, folder: Path, dry_run: bool) -> No
                f"relationships: {result.edges_created} created, {result.edges_updated} updated; "
                f"{result.unchanged} unchanged")
     click.echo(f"store now holds {totals.nodes} nodes and {totals.relationships} relationships")
+
+
+from loaders.commands import csv_command, fedramp, usaspending  # noqa: E402  (commands register on `cli`)
+
+cli.add_command(usaspending)
+cli.add_command(fedramp)
+cli.add_command(csv_command)

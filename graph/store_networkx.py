@@ -1,27 +1,41 @@
-"""The embedded store: a networkx graph in memory, saved to one JSON file atomically."""
+"""The embedded store: one local file of columns (graph.snapshot), mapped into memory, rewritten atomically.
+
+The file is a column file (graph.columns): nodes numbered in id order, a CSR
+adjacency, the search tables of graph.search_index and every property as
+JSON. Opening maps it and parses nothing, so a million relationships open in
+well under a second; queries read the columns (see graph.traverse). A write
+merges its records with the graph, builds the next file beside the old one
+and renames it over it, so a failed or interrupted write leaves the old file
+and the open store exactly as they were.
+
+Graph files of version 1 (one JSON document, as written before the column
+format and as graph.exports writes them) still open; the next write saves
+them in the column format.
+"""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections import Counter, deque
-from itertools import islice
 from pathlib import Path as FilePath
 from typing import Any, Iterable, Iterator
 
-import networkx as nx
+import numpy as np
+import orjson
 
+from graph.columns import map_columns, read_header, write_columns
 from graph.errors import StoreError
 from graph.model import Edge, EdgeKey, Node, Path, Subgraph
 from graph.search import SearchHit, rank
+from graph.search_index import label_mask
+from graph.snapshot import Records, Snapshot, build
 from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER, PathFilter, Stats,
                          WriteResult)
+from graph.text import fold
+from graph.traverse import Rules, hop_edge, k_shortest, neighbourhood
 
 FILE_FORMAT = "hilos-graph"
-FILE_VERSION = 1
-# Equal-length alternatives are gathered up to this many before sorting, so the
-# k paths returned do not depend on networkx's internal iteration order.
-_TIE_POOL = 64
+FILE_VERSION = 1  # the JSON form: exports, and graph files written before the column format
+COLUMNS_VERSION = 2  # the column file this store writes
+_BULK = 1000  # writes with more records than this look ids up in one dict instead of one search each
 
 
 def merge_node(old: Node | None, new: Node) -> Node:
@@ -45,48 +59,70 @@ def merge_edge(old: Edge | None, new: Edge) -> Edge:
     return Edge(new.source, new.type, new.target, props)
 
 
+def _encode(props: Any) -> bytes:
+    return orjson.dumps(dict(props))
+
+
 class EmbeddedStore:
-    """GraphStore on networkx, persisted to `path` with temp file + os.replace."""
+    """GraphStore on a local column file at `path` (created on the first write)."""
 
     def __init__(self, path: FilePath) -> None:
         self.path = path
-        self._nodes: dict[str, Node] = {}
-        self._edges: dict[EdgeKey, Edge] = {}
-        # Undirected simple graph; each pair holds the keys of the edges joining it.
-        self._graph = nx.Graph()
-        if path.exists():
-            self._read()
+        self._snap = self._open() if path.exists() else Snapshot.empty()
 
     # -- persistence -------------------------------------------------------
-    def _read(self) -> None:
+    def _open(self) -> Snapshot:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            header, mapped = read_header(self.path)
+            if header is None:
+                return self._from_json(json.loads(self.path.read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:
             raise StoreError(f"cannot read the graph file {self.path}: {exc}") from exc
-        if data.get("format") != FILE_FORMAT:
+        if header.get("format") != FILE_FORMAT:
             raise StoreError(f"{self.path} is not a Hilos graph file")
-        self._apply([Node.from_dict(n) for n in data["nodes"]], [Edge.from_dict(e) for e in data["edges"]])
-
-    def _save(self) -> None:
-        data = {"format": FILE_FORMAT, "version": FILE_VERSION,
-                "nodes": [n.to_dict() for n in self.nodes()], "edges": [e.to_dict() for e in self.edges()]}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        version = header.get("version")
+        if version == FILE_VERSION:
+            return self._from_json(header)
+        if version != COLUMNS_VERSION:
+            raise StoreError(f"{self.path} is a Hilos graph file of version {version}, which this Hilos cannot "
+                             f"read (it reads versions {FILE_VERSION} and {COLUMNS_VERSION}): update Hilos")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            FilePath(tmp).unlink(missing_ok=True)
-            raise
+            return Snapshot(header, map_columns(header, mapped))
+        except (KeyError, ValueError, TypeError) as exc:
+            raise StoreError(f"the graph file {self.path} is damaged or incomplete ({exc})") from exc
+
+    def _from_json(self, data: Any) -> Snapshot:
+        """A version-1 JSON graph, converted in memory."""
+        if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
+            raise StoreError(f"{self.path} is not a Hilos graph file")
+        records = Records()
+        try:
+            for raw in data["nodes"]:
+                node = Node.from_dict(raw)
+                records.add_node(node, _encode(node.properties))
+            for raw in data["edges"]:
+                edge = Edge.from_dict(raw)
+                records.add_edge(edge, _encode(edge.properties))
+            return Snapshot(*build(records))
+        except (KeyError, TypeError, orjson.JSONEncodeError) as exc:
+            raise StoreError(f"the graph file {self.path} is damaged ({exc})") from exc
 
     # -- writing -----------------------------------------------------------
-    def _apply(self, nodes: Iterable[Node], edges: Iterable[Edge], result: WriteResult | None = None) -> None:
-        result = result or WriteResult()
+    def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteResult:
+        nodes, edges = list(nodes), list(edges)
+        snap = self._snap
+        number = self._numberer(len(nodes) + len(edges))
+        known = {n.id for n in nodes}
+        dangling = next((e for e in edges if (e.source not in known and number(e.source) < 0)
+                         or (e.target not in known and number(e.target) < 0)), None)
+        if dangling:
+            raise StoreError(f"relationship {dangling.key} points to an unknown node")
+        result = WriteResult()
+        merged_nodes: dict[str, Node] = {}
         for node in nodes:
-            old = self._nodes.get(node.id)
+            old = merged_nodes.get(node.id)
+            if old is None and number(node.id) >= 0:
+                old = snap.node(number(node.id))
             merged = merge_node(old, node)
             if old is None:
                 result.nodes_created += 1
@@ -94,137 +130,133 @@ class EmbeddedStore:
                 result.nodes_updated += 1
             else:
                 result.unchanged += 1
-            self._nodes[node.id] = merged
-            self._graph.add_node(node.id)
+                continue
+            merged_nodes[node.id] = merged
+        find_edge = self._edge_finder(number, len(edges))
+        merged_edges: dict[EdgeKey, Edge] = {}
         for edge in edges:
-            old_edge = self._edges.get(edge.key)
+            old_edge = merged_edges.get(edge.key)
+            if old_edge is None and find_edge(edge.key) >= 0:
+                old_edge = snap.edge(find_edge(edge.key))
             merged_edge = merge_edge(old_edge, edge)
             if old_edge is None:
                 result.edges_created += 1
-                self._graph.add_edge(edge.source, edge.target)
-                self._graph.edges[edge.source, edge.target].setdefault("keys", set()).add(edge.key)
             elif merged_edge != old_edge:
                 result.edges_updated += 1
             else:
                 result.unchanged += 1
-            self._edges[edge.key] = merged_edge
-
-    def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteResult:
-        nodes, edges = list(nodes), list(edges)
-        known = set(self._nodes) | {n.id for n in nodes}
-        dangling = next((e for e in edges if e.source not in known or e.target not in known), None)
-        if dangling:
-            raise StoreError(f"relationship {dangling.key} points to an unknown node")
-        snapshot = (dict(self._nodes), dict(self._edges), self._graph.copy())
-        result = WriteResult()
-        try:
-            self._apply(nodes, edges, result)
-            if result.nodes_created or result.nodes_updated or result.edges_created or result.edges_updated:
-                self._save()
-        except BaseException:
-            self._nodes, self._edges, self._graph = snapshot
-            raise
+                continue
+            merged_edges[edge.key] = merged_edge
+        if merged_nodes or merged_edges:
+            self._save(snap, merged_nodes, merged_edges, number, find_edge)
         return result
+
+    def _numberer(self, size: int):
+        """A function from node id to node number (-1 if absent): one dict for big writes, a search for small."""
+        if size <= _BULK or not self._snap.n_nodes:
+            return self._snap.number
+        table = {node_id: i for i, node_id in enumerate(self._snap.ids)}
+        return lambda node_id: table.get(node_id, -1)
+
+    def _edge_finder(self, number, size: int):
+        snap = self._snap
+        if not snap.n_edges:
+            return lambda key: -1
+        if size <= _BULK:
+            return lambda key: snap.find_edge(number(key[0]), key[1], number(key[2]))
+        ids = list(snap.ids)
+        table = {(ids[s], snap.types[t], ids[d]): e for e, (s, t, d) in
+                 enumerate(zip(snap.src.tolist(), snap.type_code.tolist(), snap.dst.tolist()))}
+        return lambda key: table.get(key, -1)
+
+    def _save(self, snap: Snapshot, nodes: dict[str, Node], edges: dict[EdgeKey, Edge], number, find_edge) -> None:
+        """Build the next file from the old one plus the merged records, swap it in, then reopen it."""
+        records = Records()
+        skip_nodes = {i for i in map(number, nodes) if i >= 0}
+        skip_edges = {e for e in map(find_edge, edges) if e >= 0}
+        snap.copy_into(records, skip_nodes, skip_edges)
+        for node in nodes.values():
+            records.add_node(node, _encode(node.properties))
+        for edge in edges.values():
+            records.add_edge(edge, _encode(edge.properties))
+        header, columns = build(records)
+        write_columns(self.path, {"format": FILE_FORMAT, "version": COLUMNS_VERSION, **header}, columns)
+        del columns
+        self._snap = self._open()
 
     # -- reading -----------------------------------------------------------
     def get(self, node_id: str) -> Node | None:
-        return self._nodes.get(node_id)
+        i = self._snap.number(node_id)
+        return self._snap.node(i) if i >= 0 else None
 
     def nodes(self, label: str | None = None) -> Iterator[Node]:
-        for node_id in sorted(self._nodes):
-            node = self._nodes[node_id]
-            if label is None or node.label == label:
-                yield node
+        snap = self._snap
+        if label is None:
+            numbers: Iterable[int] = range(snap.n_nodes)
+        elif label in snap.labels:
+            numbers = np.flatnonzero(snap.label_code == snap.labels.index(label)).tolist()
+        else:
+            numbers = ()
+        return (snap.node(i) for i in numbers)
 
     def edges(self) -> Iterator[Edge]:
-        for key in sorted(self._edges):
-            yield self._edges[key]
+        snap = self._snap
+        return (snap.edge(e) for e in range(snap.n_edges))
 
     def edges_of(self, node_id: str) -> list[Edge]:
-        if node_id not in self._graph:
+        snap = self._snap
+        i = snap.number(node_id)
+        if i < 0:
             return []
-        keys = {key for nbr in self._graph[node_id] for key in self._graph[node_id][nbr]["keys"]}
-        return [self._edges[k] for k in sorted(keys, key=lambda k: (k[1], k[0], k[2]))]
+        found = np.unique(snap.incident(i)[1])
+        order = np.lexsort((snap.dst[found], snap.src[found], snap.type_code[found]))
+        return [snap.edge(int(e)) for e in found[order]]
 
     def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 10) -> list[SearchHit]:
-        return rank(text, self._nodes.values(), labels=labels, limit=limit)
+        snap = self._snap
+        labels = list(labels) if labels else None
+        if not fold(text):
+            return []
+        if limit < 0:  # rank's slicing rules for a negative limit: score everything
+            return rank(text, self.nodes(), labels=labels, limit=limit)
+        found = snap.search.candidates(text, label_mask(labels, snap.labels), limit, snap.names)
+        return rank(text, (snap.node(i) for i in found), labels=labels, limit=limit)
 
     def stats(self) -> Stats:
-        return Stats(
-            nodes=len(self._nodes), relationships=len(self._edges),
-            by_label=dict(sorted(Counter(n.label for n in self._nodes.values()).items())),
-            by_type=dict(sorted(Counter(k[1] for k in self._edges).items())),
-            by_evidence=dict(sorted(Counter(e.evidence for e in self._edges.values()).items())),
-        )
+        snap = self._snap
+
+        def count(codes: np.ndarray, table: list[str]) -> dict[str, int]:
+            counts = np.bincount(codes, minlength=len(table)).tolist() if len(codes) else [0] * len(table)
+            return {name: n for name, n in zip(table, counts) if n}
+
+        return Stats(nodes=snap.n_nodes, relationships=snap.n_edges,
+                     by_label=count(snap.label_code, snap.labels), by_type=count(snap.type_code, snap.types),
+                     by_evidence=count(snap.evidence_code, snap.evidence))
 
     def close(self) -> None:
         """Nothing to release: every write is already on disk."""
 
     # -- traversal ---------------------------------------------------------
-    def _hop_edges(self, a: str, b: str, where: PathFilter, directed: bool) -> list[Edge]:
-        """Edges joining a and b that pass the filter (a -> b only when directed), in key order."""
-        keys = sorted(self._graph[a][b]["keys"], key=lambda k: (k[1], k[0], k[2]))
-        edges = [self._edges[k] for k in keys if where.edge_ok(self._edges[k])]
-        return [e for e in edges if e.source == a] if directed else edges
-
-    def _view(self, where: PathFilter, directed: bool, keep: set[str]) -> nx.Graph:
-        def node_ok(node_id: str) -> bool:
-            return node_id in keep or where.node_ok(self._nodes[node_id])
-
-        def edge_ok(a: str, b: str) -> bool:
-            return bool(self._hop_edges(a, b, where, False))
-
-        view = nx.subgraph_view(self._graph, filter_node=node_ok, filter_edge=edge_ok)
-        if not directed:
-            return view
-        digraph = nx.DiGraph()
-        digraph.add_nodes_from(view)
-        digraph.add_edges_from((e.source, e.target) for a, b in view.edges for e in self._hop_edges(a, b, where, False))
-        return digraph
-
     def paths(self, source_id: str, target_id: str, *, k: int = 1, max_length: int = DEFAULT_MAX_LENGTH,
               directed: bool = False, where: PathFilter = NO_FILTER) -> list[Path]:
-        if source_id not in self._nodes or target_id not in self._nodes or source_id == target_id:
+        snap = self._snap
+        source, target = snap.number(source_id), snap.number(target_id)
+        if source < 0 or target < 0 or source == target or k < 1 or max_length < 1:
             return []
-        view = self._view(where, directed, keep={source_id, target_id})
-        found: list[list[str]] = []
-        try:
-            for ids in islice(nx.shortest_simple_paths(view, source_id, target_id), _TIE_POOL + k):
-                if len(ids) - 1 > max_length or (len(found) >= k and len(ids) > len(found[k - 1])):
-                    break
-                found.append(ids)
-        except (nx.NetworkXNoPath, nx.NodeNotFound):
-            pass
-        found.sort(key=lambda ids: (len(ids), ids))
-        return [self._path(ids, where, directed) for ids in found[:k]]
-
-    def _path(self, ids: list[str], where: PathFilter, directed: bool) -> Path:
-        edges = tuple(self._hop_edges(a, b, where, directed)[0] for a, b in zip(ids, ids[1:]))
-        return Path(tuple(self._nodes[i] for i in ids), edges)
+        rules = Rules(snap, where, keep=(source, target))
+        found = k_shortest(snap, source, target, k, max_length, directed, rules)
+        return [Path(tuple(snap.node(i) for i in ids),
+                     tuple(snap.edge(hop_edge(snap, rules, a, b, directed)) for a, b in zip(ids, ids[1:])))
+                for ids in found]
 
     def neighbours(self, node_id: str, *, depth: int = 1, where: PathFilter = NO_FILTER,
                    limit: int = DEFAULT_NEIGHBOUR_LIMIT) -> Subgraph:
-        if node_id not in self._nodes:
+        snap = self._snap
+        start = snap.number(node_id)
+        if start < 0:
             return Subgraph((), ())
-        seen, queue, truncated = {node_id: 0}, deque([node_id]), False
-        while queue:
-            current = queue.popleft()
-            if seen[current] >= depth:
-                continue
-            for nbr in sorted(self._graph[current], key=lambda n: self._neighbour_order(current, n)):
-                if nbr in seen or not where.node_ok(self._nodes[nbr]) or not self._hop_edges(current, nbr, where, False):
-                    continue
-                if len(seen) >= limit:
-                    truncated = True
-                    break
-                seen[nbr] = seen[current] + 1
-                queue.append(nbr)
-        edges = [e for key, e in sorted(self._edges.items())
-                 if key[0] in seen and key[2] in seen and where.edge_ok(e)]
-        return Subgraph(tuple(self._nodes[i] for i in sorted(seen)), tuple(edges), truncated)
+        members, edges, truncated = neighbourhood(snap, Rules(snap, where), start, depth, limit)
+        return Subgraph(tuple(snap.node(i) for i in members), tuple(snap.edge(e) for e in edges), truncated)
 
-    def _neighbour_order(self, current: str, nbr: str) -> tuple:
-        """Biggest amount first, then by name, so capped views keep what matters."""
-        amounts = [self._edges[k].properties.get("amount_usd") or 0 for k in self._graph[current][nbr]["keys"]]
-        amounts.append(self._nodes[nbr].properties.get("amount_usd") or 0)
-        return (-max(amounts), self._nodes[nbr].name.casefold(), nbr)
+
+__all__ = ["EmbeddedStore", "FILE_FORMAT", "FILE_VERSION", "COLUMNS_VERSION", "merge_node", "merge_edge"]

@@ -52,3 +52,45 @@ def test_a_foreign_file_is_a_clear_error(tmp_path):
     path.write_text(json.dumps({"hello": 1}))
     with pytest.raises(StoreError, match="not a Hilos graph file"):
         EmbeddedStore(path)
+
+
+def test_a_version_1_json_graph_opens_and_is_saved_as_columns_on_the_next_write(tmp_path):
+    path = tmp_path / "old.json"
+    nodes, edges = tiny_nodes(), tiny_edges()
+    path.write_text(json.dumps({"format": "hilos-graph", "version": 1, "nodes": [n.to_dict() for n in nodes],
+                                "edges": [e.to_dict() for e in edges]}, ensure_ascii=False, indent=1))
+    old = EmbeddedStore(path)
+    assert list(old.edges()) == sorted(edges, key=lambda e: e.key)
+    assert old.search("acme")[0].node.id == "company:acme"
+    old.write([Node("company:new", "Company", {"name": "New"})], [])
+    assert path.read_bytes().startswith(b'{"format":"hilos-graph","version":2')
+    again = EmbeddedStore(path)
+    assert again.stats().nodes == len(nodes) + 1 and again.get("company:acme") == nodes[2]
+
+
+def test_a_newer_or_damaged_file_is_a_clear_error(tiny_store, db_path, tmp_path):
+    newer = tmp_path / "newer.json"
+    newer.write_text('{"format": "hilos-graph", "version": 9}\n')
+    with pytest.raises(StoreError, match="version 9.*update Hilos"):
+        EmbeddedStore(newer)
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(db_path.read_bytes()[:-200])
+    with pytest.raises(StoreError, match="damaged"):
+        EmbeddedStore(cut)
+
+
+def test_search_index_gives_rank_s_answers_on_many_names(tmp_path):
+    from graph.search import rank
+
+    words = ["acme", "data", "tool", "sa", "palantir", "falcón", "ice", "hsi", "usg", "inc", "cloud", "a1"]
+    nodes = [Node(f"company:c{i}", "Company" if i % 3 else "Agency",
+                  {"name": " ".join(words[(i * j) % len(words)] for j in range(1, 2 + i % 4)),
+                   "aliases": [f"{words[i % len(words)]}-{i}"]}) for i in range(120)]
+    store = EmbeddedStore(tmp_path / "g.json")
+    store.write(nodes, [])
+    for query in ["acme", "acme d", "data acme", "palantyr", "falcon", "ice hsi", "clod", "c", "a1-3", "tool sa",
+                  "toolsa", "acme data tool", "zzz", "inc usg"]:
+        for labels in (None, ["Agency"]):
+            for limit in (1, 5, 50):
+                expected = rank(query, nodes, labels=labels, limit=limit)
+                assert store.search(query, labels=labels, limit=limit) == expected, (query, labels, limit)

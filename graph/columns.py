@@ -1,0 +1,142 @@
+"""Column files: a JSON header line, then raw numpy arrays, read through mmap.
+
+The embedded store keeps its graph as columns (ids, labels, adjacency,
+search tables, property blobs). Saving writes them after one JSON header
+line that says what the file is and where each column starts; opening maps
+the file and wraps each column with `numpy.frombuffer`, so nothing is parsed
+or copied until a query needs it.
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import mmap
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Any, Iterator, Sequence
+
+import numpy as np
+
+HEADER_LIMIT = 1 << 20  # the header line is small; a file without a newline this early is not ours
+_ALIGN = 8
+
+
+class StrArray(Sequence[str]):
+    """Strings stored as one UTF-8 blob plus offsets; indexable, sliceable and bisectable without copying."""
+
+    def __init__(self, blob: np.ndarray, offsets: np.ndarray) -> None:
+        self.blob, self.offsets = blob, offsets
+        self._bytes = memoryview(blob).cast("B") if blob.size else memoryview(b"")
+
+    @classmethod
+    def build(cls, items: Sequence[str | bytes]) -> StrArray:
+        encoded = [item.encode("utf-8") if isinstance(item, str) else item for item in items]
+        lengths = np.fromiter((len(item) for item in encoded), dtype=np.int64, count=len(encoded))
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        return cls(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def raw(self, index: int) -> bytes:
+        return bytes(self._bytes[self.offsets[index]:self.offsets[index + 1]])
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        start, end = self.offsets[index], self.offsets[index + 1]
+        return str(self._bytes[start:end], "utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        text = bytes(self._bytes)
+        bounds = self.offsets.tolist()
+        for start, end in zip(bounds, bounds[1:]):
+            yield text[start:end].decode("utf-8")
+
+    def raw_list(self) -> list[bytes]:
+        text = bytes(self._bytes)
+        bounds = self.offsets.tolist()
+        return [text[start:end] for start, end in zip(bounds, bounds[1:])]
+
+    def find(self, value: str) -> int:
+        """Index of `value` in a sorted StrArray (UTF-8 byte order is code point order), or -1."""
+        i = bisect.bisect_left(self, value)
+        return i if i < len(self) and self[i] == value else -1
+
+    def prefix_range(self, prefix: str) -> tuple[int, int]:
+        """[lo, hi) of the items starting with `prefix` in a sorted StrArray of ASCII text."""
+        return bisect.bisect_left(self, prefix), bisect.bisect_left(self, prefix + "\x7f")
+
+
+Columns = dict[str, np.ndarray]
+
+
+def write_columns(path: Path, header: dict[str, Any], columns: Columns) -> None:
+    """Write header + columns to a temporary file beside `path`, fsync it, then rename it over `path`.
+
+    A crash or an error at any point leaves the previous file untouched and no temporary file behind.
+    """
+    layout: dict[str, list[Any]] = {}
+    offset = 0
+    for name, array in columns.items():
+        array = np.ascontiguousarray(array)
+        layout[name] = [offset, array.dtype.str, list(array.shape)]
+        offset += -(-array.nbytes // _ALIGN) * _ALIGN
+    head = json.dumps({**header, "columns": layout}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(head + b"\n")
+            for array in columns.values():
+                _write_array(handle, np.ascontiguousarray(array))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_array(handle: IO[bytes], array: np.ndarray) -> None:
+    handle.write(memoryview(array).cast("B") if array.nbytes else b"")
+    pad = -array.nbytes % _ALIGN
+    if pad:
+        handle.write(b"\0" * pad)
+
+
+def read_header(path: Path) -> tuple[dict[str, Any] | None, mmap.mmap | None]:
+    """The parsed header line and a read-only map of the file, or (None, None) when the first line is not one."""
+    with path.open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size == 0:
+            return None, None
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    end = mapped.find(b"\n", 0, HEADER_LIMIT)
+    if end < 0 or mapped[:1] != b"{":
+        mapped.close()
+        return None, None
+    try:
+        header = json.loads(mapped[:end])
+    except ValueError:
+        mapped.close()
+        return None, None
+    if not isinstance(header, dict):
+        mapped.close()
+        return None, None
+    header["_data_start"] = end + 1
+    return header, mapped
+
+
+def map_columns(header: dict[str, Any], mapped: mmap.mmap) -> Columns:
+    """numpy views of every column named in the header (no copy)."""
+    start = header["_data_start"]
+    out: Columns = {}
+    for name, (offset, dtype, shape) in header["columns"].items():
+        dt = np.dtype(dtype)
+        count = int(np.prod(shape)) if shape else 1
+        array = np.frombuffer(mapped, dtype=dt, count=count, offset=start + offset)
+        out[name] = array.reshape(shape)
+    return out

@@ -1,0 +1,235 @@
+"""The embedded store's graph as columns: built from records once per write, then only read.
+
+Nodes are numbered in id order and relationships in (source, type, target)
+order, so "sorted by id" and "sorted by key" are plain number orders. Every
+node has its incident relationships in one CSR block (`a.off`), ordered by
+neighbour, which gives breadth-first searches and neighbourhoods their sorted
+neighbours without sorting. Properties stay JSON bytes until asked for.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import orjson
+
+from graph.columns import Columns, StrArray
+from graph.model import Edge, Node
+from graph.search_index import SearchIndex
+
+NO_YEAR, OTHER_YEAR = np.iinfo(np.int64).min, np.iinfo(np.int64).min + 1  # None, and a year that is not an int
+
+
+def amount_of(value: Any) -> float:
+    """The amount used to order neighbours (`or 0`, as the ordering rule says)."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value else 0.0
+
+
+def year_of(value: Any) -> int:
+    if value is None:
+        return NO_YEAR
+    return value if isinstance(value, int) and not isinstance(value, bool) else OTHER_YEAR
+
+
+@dataclass
+class Records:
+    """Everything a snapshot is built from, as parallel lists (nodes in any order, ids unique)."""
+
+    ids: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    names: list[list[str]] = field(default_factory=list)
+    amounts: list[float] = field(default_factory=list)
+    props: list[bytes] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    edge_amounts: list[float] = field(default_factory=list)
+    edge_props: list[bytes] = field(default_factory=list)
+
+    def add_node(self, node: Node, props: bytes) -> None:
+        self.ids.append(node.id)
+        self.labels.append(node.label)
+        self.names.append([node.name, *node.aliases])
+        self.amounts.append(amount_of(node.properties.get("amount_usd")))
+        self.props.append(props)
+
+    def add_edge(self, edge: Edge, props: bytes) -> None:
+        self.sources.append(edge.source)
+        self.types.append(edge.type)
+        self.targets.append(edge.target)
+        self.evidence.append(edge.properties.get("evidence", ""))
+        self.years.append(year_of(edge.properties.get("fiscal_year")))
+        self.edge_amounts.append(amount_of(edge.properties.get("amount_usd")))
+        self.edge_props.append(props)
+
+
+def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
+    table = sorted(set(values))
+    code = {name: i for i, name in enumerate(table)}
+    return table, np.fromiter((code[v] for v in values), dtype=np.uint16, count=len(values))
+
+
+def _strings(prefix: str, items: list) -> Columns:
+    array = StrArray.build(items)
+    return {f"{prefix}.blob": array.blob, f"{prefix}.off": array.offsets}
+
+
+def build(records: Records) -> tuple[dict[str, Any], Columns]:
+    """Header fields and columns for a file holding `records`."""
+    r = records
+    order = sorted(range(len(r.ids)), key=r.ids.__getitem__)
+    ids = [r.ids[i] for i in order]
+    number = {node_id: i for i, node_id in enumerate(ids)}
+    labels, label_code = _codes([r.labels[i] for i in order])
+    names = [r.names[i] for i in order]
+    counts = np.fromiter((len(n) for n in names), dtype=np.int64, count=len(names))
+    first = np.zeros(len(names) + 1, dtype=np.int64)
+    np.cumsum(counts, out=first[1:])
+    entry_node = np.repeat(np.arange(len(names), dtype=np.int32), counts)
+    flat_names = [name for group in names for name in group]
+    by_name = sorted(range(len(ids)), key=lambda i: (names[i][0].casefold(), ids[i]))
+    name_order = np.empty(len(ids), dtype=np.int32)
+    name_order[np.asarray(by_name, dtype=np.int64)] = np.arange(len(ids), dtype=np.int32)
+    cols: Columns = {
+        **_strings("n.ids", ids), "n.label": label_code, "n.amount": np.array([r.amounts[i] for i in order]),
+        **_strings("n.props", [r.props[i] for i in order]), **_strings("n.names", flat_names),
+        "n.first": first, "n.entry_node": entry_node, "n.order": name_order,
+    }
+    types, type_code = _codes(r.types)
+    evidence, evidence_code = _codes(r.evidence)
+    src = np.fromiter((number[s] for s in r.sources), dtype=np.int32, count=len(r.sources))
+    dst = np.fromiter((number[t] for t in r.targets), dtype=np.int32, count=len(r.targets))
+    edge_order = np.lexsort((dst, type_code, src))
+    src, dst = src[edge_order], dst[edge_order]
+    cols.update({
+        "e.src": src, "e.dst": dst, "e.type": type_code[edge_order], "e.evidence": evidence_code[edge_order],
+        "e.year": np.array(r.years, dtype=np.int64)[edge_order] if r.years else np.zeros(0, np.int64),
+        "e.amount": np.array(r.edge_amounts, dtype=np.float64)[edge_order],
+        **_strings("e.props", [r.edge_props[i] for i in edge_order.tolist()]),
+    })
+    cols.update(_adjacency(src, dst, len(ids)))
+    cols.update(SearchIndex.build(StrArray.build(flat_names), entry_node, first[:-1], ids))
+    header = {"nodes": len(ids), "edges": len(src), "labels": labels, "types": types, "evidence": evidence}
+    return header, cols
+
+
+def _adjacency(src: np.ndarray, dst: np.ndarray, n: int) -> Columns:
+    """CSR of incident relationships per node, by neighbour then relationship number (a self-loop once)."""
+    edge = np.arange(len(src), dtype=np.int32)
+    loop = src == dst
+    owner = np.concatenate([src, dst[~loop]])
+    nbr = np.concatenate([dst, src[~loop]])
+    edges = np.concatenate([edge, edge[~loop]])
+    order = np.lexsort((edges, nbr, owner))
+    off = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=n), out=off[1:])
+    return {"a.off": off, "a.nbr": nbr[order].astype(np.int32), "a.edge": edges[order].astype(np.int32)}
+
+
+class Snapshot:
+    """Read access to a built graph: nodes and relationships by number, adjacency, search."""
+
+    def __init__(self, header: dict[str, Any], cols: Columns) -> None:
+        self.header, self.cols = header, cols
+        self.n_nodes, self.n_edges = header["nodes"], header["edges"]
+        self.labels, self.types, self.evidence = header["labels"], header["types"], header["evidence"]
+        self.ids = StrArray(cols["n.ids.blob"], cols["n.ids.off"])
+        self.names = StrArray(cols["n.names.blob"], cols["n.names.off"])
+        self._node_props = StrArray(cols["n.props.blob"], cols["n.props.off"])
+        self._edge_props = StrArray(cols["e.props.blob"], cols["e.props.off"])
+        self.label_code, self.amount, self.first = cols["n.label"], cols["n.amount"], cols["n.first"]
+        self.name_order = cols["n.order"]
+        self.src, self.dst, self.type_code = cols["e.src"], cols["e.dst"], cols["e.type"]
+        self.evidence_code, self.year, self.edge_amount = cols["e.evidence"], cols["e.year"], cols["e.amount"]
+        self.adj_off, self.adj_nbr, self.adj_edge = cols["a.off"], cols["a.nbr"], cols["a.edge"]
+        self._search: SearchIndex | None = None
+
+    @classmethod
+    def empty(cls) -> Snapshot:
+        return cls(*build(Records()))
+
+    # -- nodes ---------------------------------------------------------------
+    def number(self, node_id: str) -> int:
+        """The node's number, or -1."""
+        return self.ids.find(node_id)
+
+    def node(self, i: int) -> Node:
+        return Node(self.ids[i], self.labels[self.label_code[i]], orjson.loads(self._node_props.raw(i)))
+
+    def node_props_raw(self, i: int) -> bytes:
+        return self._node_props.raw(i)
+
+    def node_names(self, i: int) -> list[str]:
+        return self.names[int(self.first[i]):int(self.first[i + 1])]
+
+    # -- relationships -------------------------------------------------------
+    def edge(self, e: int) -> Edge:
+        return Edge(self.ids[int(self.src[e])], self.types[self.type_code[e]], self.ids[int(self.dst[e])],
+                    orjson.loads(self._edge_props.raw(e)))
+
+    def edge_props_raw(self, e: int) -> bytes:
+        return self._edge_props.raw(e)
+
+    def find_edge(self, source: int, type_name: str, target: int) -> int:
+        """The relationship number of (source, type, target), or -1."""
+        if type_name not in self.types or source < 0 or target < 0:
+            return -1
+        code = self.types.index(type_name)
+        lo, hi = self.adj_off[source], self.adj_off[source + 1]
+        block = self.adj_nbr[lo:hi]
+        start, end = np.searchsorted(block, target), np.searchsorted(block, target, side="right")
+        for e in self.adj_edge[lo + start:lo + end].tolist():
+            if self.src[e] == source and self.type_code[e] == code:
+                return e
+        return -1
+
+    # -- adjacency -----------------------------------------------------------
+    def incident(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """(neighbours, relationship numbers) of node i, by neighbour number."""
+        lo, hi = self.adj_off[i], self.adj_off[i + 1]
+        return self.adj_nbr[lo:hi], self.adj_edge[lo:hi]
+
+    def degree(self, i: int) -> int:
+        return int(self.adj_off[i + 1] - self.adj_off[i])
+
+    # -- search ---------------------------------------------------------------
+    @property
+    def search(self) -> SearchIndex:
+        if self._search is None:
+            self._search = SearchIndex(self.cols, self.cols["n.entry_node"], self.label_code)
+        return self._search
+
+    def copy_into(self, records: Records, skip_nodes: set[int], skip_edges: set[int]) -> None:
+        """Append every node and relationship not skipped to `records`, reusing stored bytes and columns."""
+        ids = list(self.ids)
+        labels = [self.labels[c] for c in self.label_code.tolist()]
+        names = list(self.names)
+        bounds = self.first.tolist()
+        node_props = self._node_props.raw_list()
+        amounts = self.amount.tolist()
+        for i in range(self.n_nodes):
+            if i in skip_nodes:
+                continue
+            records.ids.append(ids[i])
+            records.labels.append(labels[i])
+            records.names.append(names[bounds[i]:bounds[i + 1]])
+            records.amounts.append(amounts[i])
+            records.props.append(node_props[i])
+        edge_props = self._edge_props.raw_list()
+        types = [self.types[c] for c in self.type_code.tolist()]
+        evidence = [self.evidence[c] for c in self.evidence_code.tolist()]
+        src, dst, years, edge_amounts = self.src.tolist(), self.dst.tolist(), self.year.tolist(), \
+            self.edge_amount.tolist()
+        for e in range(self.n_edges):
+            if e in skip_edges:
+                continue
+            records.sources.append(ids[src[e]])
+            records.types.append(types[e])
+            records.targets.append(ids[dst[e]])
+            records.evidence.append(evidence[e])
+            records.years.append(years[e])
+            records.edge_amounts.append(edge_amounts[e])
+            records.edge_props.append(edge_props[e])

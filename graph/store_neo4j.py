@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Record, RoutingControl
+from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph import cypher
@@ -131,22 +131,23 @@ def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start:start + size]
 
 
-def _node(record: Record) -> Node:
-    props = dict(record["properties"])
+def _node(row: list[Any]) -> Node:
+    """A node from a [properties, labels] row."""
+    props, labels = row
     node_id = props.pop("id")
     props.pop(cypher.SEARCH_KEYS, None)
-    label = next(name for name in record["labels"] if name != cypher.ENTITY)
-    return Node(node_id, label, props)
+    return Node(node_id, next(name for name in labels if name != cypher.ENTITY), props)
 
 
-def _edge(record: Record) -> Edge:
-    return Edge(record["source"], record["type"], record["target"], dict(record["properties"]))
+def _edge(row: list[Any]) -> Edge:
+    """An edge from a [source, type, target, properties] row."""
+    source, type_name, target, props = row
+    return Edge(source, type_name, target, props)
 
 
-def _light_node(row: dict[str, Any]) -> Node:
-    """A node with only the columns a query returned (None means absent, as in the embedded store)."""
-    props = {key: value for key, value in row.items() if key not in ("id", "label") and value is not None}
-    return Node(row["id"], row["label"], props)
+def _light_node(node_id: str, label: str, **props: Any) -> Node:
+    """A node holding only what a query returned (None means absent, as in the embedded store)."""
+    return Node(node_id, label, {key: value for key, value in props.items() if value is not None})
 
 
 def _light_edge(row: dict[str, Any]) -> Edge:
@@ -214,10 +215,12 @@ class Neo4jStore:
                     self.driver.execute_query(statement, database_=self.database)
                 self._shared.bootstrapped = False
 
-    def _read(self, statement: str, /, **params: Any) -> list[Record]:
+    def _rows(self, statement: str, /, **params: Any) -> list[Any]:
+        """The `rows` list of a read statement (see graph.cypher: one record per read)."""
         with translated(self.settings):
-            return self.driver.execute_query(statement, params, database_=self.database,
-                                             routing_=RoutingControl.READ).records
+            records = self.driver.execute_query(statement, params, database_=self.database,
+                                                routing_=RoutingControl.READ).records
+        return records[0]["rows"]
 
     # -- writing -----------------------------------------------------------
     def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteResult:
@@ -234,11 +237,12 @@ class Neo4jStore:
                                      bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
                 return session.execute_write(self._write_tx, nodes, edges)
 
-    def _fetch(self, tx: ManagedTransaction, query: str, name: str, values: list[Any]) -> list[Record]:
-        records: list[Record] = []
+    def _fetch(self, tx: ManagedTransaction, statement: str, name: str, values: list[Any]) -> list[Any]:
+        """The `rows` of a read statement run inside the write transaction, one batch of `values` at a time."""
+        rows: list[Any] = []
         for batch in _batches(values, self.batch_size):
-            records += list(tx.run(query, {name: list(batch)}))
-        return records
+            rows += tx.run(statement, {name: list(batch)}).single(strict=True)["rows"]
+        return rows
 
     def _write_tx(self, tx: ManagedTransaction, nodes: list[Node], edges: list[Edge]) -> WriteResult:
         """Read what exists, merge in Python with the embedded store's rules, write only what changed."""
@@ -259,7 +263,7 @@ class Neo4jStore:
             current[node.id] = merged
             dirty_nodes.add(node.id)
         ends = list(dict.fromkeys(end for edge in edges for end in (edge.source, edge.target) if end not in current))
-        known = set(current) | {record["id"] for record in self._fetch(tx, cypher.EXISTING_IDS, "ids", ends)}
+        known = set(current) | set(self._fetch(tx, cypher.EXISTING_IDS, "ids", ends))
         dangling = next((e for e in edges if e.source not in known or e.target not in known), None)
         if dangling:
             raise StoreError(f"relationship {dangling.key} points to an unknown node")
@@ -298,46 +302,49 @@ class Neo4jStore:
 
     # -- reading -----------------------------------------------------------
     def get(self, node_id: str) -> Node | None:
-        records = self._read(cypher.NODE_BY_ID, id=node_id)
-        return _node(records[0]) if records else None
+        rows = self._rows(cypher.NODE_BY_ID, id=node_id)
+        return _node(rows[0]) if rows else None
 
     def _nodes_by_id(self, ids: Iterable[str]) -> dict[str, Node]:
-        records = self._read(cypher.EXISTING_NODES, ids=list(dict.fromkeys(ids)))
-        return {node.id: node for node in map(_node, records)}
+        rows = self._rows(cypher.EXISTING_NODES, ids=list(dict.fromkeys(ids)))
+        return {node.id: node for node in map(_node, rows)}
 
     def nodes(self, label: str | None = None) -> Iterator[Node]:
         if label is not None and label not in cypher.LABELS[1:]:
             return iter(())
-        records = self._read(cypher.nodes_of(label or cypher.ENTITY))
-        return iter(sorted(map(_node, records), key=lambda node: node.id))
+        rows = self._rows(cypher.nodes_of(label or cypher.ENTITY))
+        return iter(sorted(map(_node, rows), key=lambda node: node.id))
 
     def edges(self) -> Iterator[Edge]:
-        return iter(sorted(map(_edge, self._read(cypher.ALL_EDGES)), key=lambda edge: edge.key))
+        return iter(sorted(map(_edge, self._rows(cypher.ALL_EDGES)), key=lambda edge: edge.key))
 
     def edges_of(self, node_id: str) -> list[Edge]:
-        return sorted(map(_edge, self._read(cypher.EDGES_OF, id=node_id)), key=_edge_order)
+        return sorted(map(_edge, self._rows(cypher.EDGES_OF, id=node_id)), key=_edge_order)
 
     def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 10) -> list[SearchHit]:
         """Full-text candidates hold every WORDS-or-better match; typo matches need every name, as embedded."""
         if not fold(text):
             return []
-        labels = list(labels) if labels else None
-        candidates = [_light_node(r.data()) for r in self._read(cypher.SEARCH_FULLTEXT, query=fulltext_query(text))]
+        labels = sorted(labels) if labels else []
+        candidates = self._names(cypher.SEARCH_FULLTEXT, query=fulltext_query(text), labels=labels)
         hits = rank(text, candidates, labels=labels, limit=len(candidates))
         if not 0 <= limit <= sum(hit.score >= WORDS for hit in hits):
-            everyone = [_light_node(r.data()) for r in self._read(cypher.SEARCH_SCAN)]
-            hits = rank(text, everyone, labels=labels, limit=limit)
+            hits = rank(text, self._names(cypher.SEARCH_SCAN, labels=labels), labels=labels, limit=limit)
         hits = hits[:limit]
         full = self._nodes_by_id(hit.node.id for hit in hits)
         return [SearchHit(full[hit.node.id], hit.score, hit.matched) for hit in hits]
 
+    def _names(self, statement: str, **params: Any) -> list[Node]:
+        return [_light_node(node_id, label, name=name, aliases=aliases)
+                for node_id, label, name, aliases in self._rows(statement, **params)]
+
     def stats(self) -> Stats:
-        by_label = {record["label"]: record["count"] for record in self._read(cypher.COUNT_LABELS)}
+        by_label = dict(self._rows(cypher.COUNT_LABELS))
         by_type: Counter[str] = Counter()
         by_evidence: Counter[str] = Counter()
-        for record in self._read(cypher.COUNT_TYPES):
-            by_type[record["type"]] += record["count"]
-            by_evidence[record["evidence"]] += record["count"]
+        for type_name, evidence, count in self._rows(cypher.COUNT_TYPES):
+            by_type[type_name] += count
+            by_evidence[evidence] += count
         return Stats(nodes=sum(by_label.values()), relationships=sum(by_type.values()),
                      by_label=dict(sorted(by_label.items())), by_type=dict(sorted(by_type.items())),
                      by_evidence=dict(sorted(by_evidence.items())))
@@ -349,15 +356,15 @@ class Neo4jStore:
             return []
         # The k shortest length groups hold every simple path up to the k-th shortest's length.
         statement = cypher.shortest_paths(k, min(max_length, cypher.MAX_PATH_LENGTH), directed)
-        records = self._read(statement, source=source_id, target=target_id, rel_types=sorted(where.rel_types),
-                             evidence=sorted(where.evidence), fiscal_years=sorted(where.fiscal_years),
-                             labels=sorted(where.labels), avoid=sorted(where.avoid))
-        found = sorted((tuple(record["ids"]) for record in records), key=lambda ids: (len(ids), ids))[:k]
+        rows = self._rows(statement, source=source_id, target=target_id, rel_types=sorted(where.rel_types),
+                          evidence=sorted(where.evidence), fiscal_years=sorted(where.fiscal_years),
+                          labels=sorted(where.labels), avoid=sorted(where.avoid))
+        found = sorted(map(tuple, rows), key=lambda ids: (len(ids), ids))[:k]
         if not found:
             return []
         pairs = list(dict.fromkeys(pair for ids in found for pair in zip(ids, ids[1:])))
         between: dict[frozenset[str], list[Edge]] = {}
-        for edge in map(_edge, self._read(cypher.EDGES_BETWEEN, pairs=[list(pair) for pair in pairs])):
+        for edge in map(_edge, self._rows(cypher.EDGES_BETWEEN, pairs=[list(pair) for pair in pairs])):
             between.setdefault(frozenset((edge.source, edge.target)), []).append(edge)
         nodes = self._nodes_by_id(node_id for ids in found for node_id in ids)
         return [Path(tuple(nodes[i] for i in ids),
@@ -393,16 +400,15 @@ class Neo4jStore:
                     next_frontier.append(nbr.id)
             frontier = next_frontier
         nodes = self._nodes_by_id(seen)
-        edges = sorted((e for e in map(_edge, self._read(cypher.EDGES_AMONG, ids=list(seen))) if where.edge_ok(e)),
+        edges = sorted((e for e in map(_edge, self._rows(cypher.EDGES_AMONG, ids=list(seen))) if where.edge_ok(e)),
                        key=lambda edge: edge.key)
         return Subgraph(tuple(nodes[i] for i in sorted(seen)), tuple(edges), truncated)
 
     def _adjacency(self, frontier: list[str]) -> dict[str, list[tuple[Node, list[Edge]]]]:
         """For each frontier node: each neighbour (id, label, name, amount) and every edge joining them."""
         adjacency: dict[str, list[tuple[Node, list[Edge]]]] = {}
-        for record in self._read(cypher.NEIGHBOURS_OF, ids=frontier):
-            row = record.data()
-            nbr = _light_node({key: row[key] for key in ("id", "label", "name", "amount_usd")})
-            edges = list({(e["source"], e["type"], e["target"]): _light_edge(e) for e in row["edges"]}.values())
-            adjacency.setdefault(row["current"], []).append((nbr, edges))
+        for current, nbr_id, label, name, amount, edges in self._rows(cypher.NEIGHBOURS_OF, ids=frontier):
+            nbr = _light_node(nbr_id, label, name=name, amount_usd=amount)
+            unique = {(e["source"], e["type"], e["target"]): _light_edge(e) for e in edges}
+            adjacency.setdefault(current, []).append((nbr, list(unique.values())))
         return adjacency

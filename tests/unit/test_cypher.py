@@ -18,9 +18,11 @@ ALLOWED_LITERALS = {cypher.ENTITY, cypher.FULLTEXT_INDEX, cypher.FULLTEXT_ANALYZ
 
 
 def test_pinned_statements():
-    assert cypher.NODE_BY_ID == "MATCH (n:`Entity` {id: $id}) RETURN properties(n) AS properties, labels(n) AS labels"
+    assert cypher.NODE_BY_ID == (
+        "MATCH (n:`Entity` {id: $id}) USING INDEX n:`Entity`(id) RETURN collect([properties(n), labels(n)]) AS rows")
     assert cypher.merge_edges("USES") == (
-        "UNWIND $rows AS row MATCH (a:`Entity` {id: row.source}) MATCH (b:`Entity` {id: row.target}) "
+        "UNWIND $rows AS row MATCH (a:`Entity` {id: row.source}) USING INDEX a:`Entity`(id) "
+        "MATCH (b:`Entity` {id: row.target}) USING INDEX b:`Entity`(id) "
         "MERGE (a)-[r:`USES`]->(b) SET r = row.properties")
     assert cypher.merge_nodes("Company").startswith(
         "UNWIND $rows AS row MERGE (n:`Entity` {id: row.id}) SET n = row, n:`Company` REMOVE n:`Agency`:`Contract`")

@@ -8,7 +8,7 @@ import logging
 
 import streamlit as st
 
-from app_pages import trace
+from app_pages import exercises, present, routes, state, story_editor
 from app_pages.common import choose_lang
 from graph.i18n import t
 
@@ -16,7 +16,10 @@ log = logging.getLogger("hilos.app")
 
 st.set_page_config(page_title="Hilos", layout="wide")
 lang = choose_lang()
-page = st.navigation([st.Page(trace.render, title=t("nav.trace", lang), url_path="trace", default=True)])
+explorer = routes.explorer_pages(lang)
+trainer = [present.page(lang), story_editor.page(lang), exercises.page(lang)]
+page = st.navigation([*explorer.values(), *trainer])
+state.follow_link(page, explorer)
 try:
     page.run()
 except Exception:  # readers get one friendly line; the traceback goes to the server log

@@ -1,63 +1,47 @@
-"""The trace page: search entities, find the paths between two of them, draw and explain them."""
+"""The path tracer: how two entities connect, under filters, drawn, explained with footnotes."""
 from __future__ import annotations
 
+import datetime
 from typing import Sequence
 
 import streamlit as st
 
+from app_pages import display, routes, state
 from app_pages.common import current_lang, store_or_stop
+from app_pages.exports import offer_exports
+from app_pages.graph_view import show_graph
 from app_pages.markup import escape_markdown
 from graph.errors import NotFound
-from graph.explain import QUOTE_MARKS, explain
+from graph.explain import QUOTE_MARKS, explain, sentence
+from graph.exports import View
 from graph.i18n import t
 from graph.lookup import resolve
-from graph.model import Edge, Node, Path
-from graph.render import graph_html
+from graph.model import Edge, Node, Path, Subgraph
 from graph.schema import get_schema
-from graph.store import DEFAULT_MAX_LENGTH, GraphStore
+from graph.store import DEFAULT_MAX_LENGTH, GraphStore, PathFilter
+from graph.wording import rel_label
 
-GRAPH_HEIGHT = 520
 DEFAULT_FROM, DEFAULT_TO, DEFAULT_K = "Palantir", "HSI", 3
+FIRST_YEAR = 2000
+LAST_YEAR = datetime.date.today().year + 1
+COMMON_LIMIT = 2000  # neighbours read on each side when looking for common connections
 
 
 def render() -> None:
     """Draw the page in the language chosen in the sidebar."""
     lang = current_lang()
     store = store_or_stop(lang)
-    st.title("Hilos")
+    state.mark_page("trace")
+    st.title(t("nav.trace", lang), anchor=False)
     st.caption(t("app.tagline", lang))
-    search_section(store, lang)
-    trace_section(store, lang)
-
-
-def search_section(store: GraphStore, lang: str) -> None:
-    """A search box listing the entities whose name or alias matches."""
-    query = st.columns(2)[0].text_input(t("search.input", lang), key="search",
-                                        placeholder=t("search.placeholder", lang))
-    if not query.strip():
-        return
-    hits = store.search(query, limit=10)
-    if not hits:
-        st.caption(t("search.none", lang, text=escape_markdown(query)))
-        return
-    labels = get_schema().labels
-    # st.dataframe shows cells as plain text, never as Markdown or HTML.
-    st.dataframe([{
-        t("search.col_name", lang): hit.node.name,
-        t("search.col_label", lang): labels[hit.node.label].title(lang),
-        t("search.col_matched", lang): hit.matched if hit.matched != hit.node.name else "",
-    } for hit in hits], hide_index=True)
-
-
-def trace_section(store: GraphStore, lang: str) -> None:
-    """The from/to form, then the paths drawn and explained, or why there are none."""
-    st.subheader(t("trace.header", lang))
-    left, right, k_col, length_col = st.columns([3, 3, 1.2, 1.2])
-    source_text = left.text_input(t("trace.from", lang), value=DEFAULT_FROM, key="from")
-    target_text = right.text_input(t("trace.to", lang), value=DEFAULT_TO, key="to")
-    k = k_col.number_input(t("trace.k", lang), min_value=1, max_value=10, value=DEFAULT_K, step=1, key="k")
+    source_col, target_col, k_col, length_col = st.columns([3, 3, 1.2, 1.2])
+    source_text = source_col.text_input(t("trace.from", lang), value=DEFAULT_FROM, key="from", bind="query-params")
+    target_text = target_col.text_input(t("trace.to", lang), value=DEFAULT_TO, key="to", bind="query-params")
+    k = k_col.number_input(t("trace.k", lang), min_value=1, max_value=10, value=DEFAULT_K, step=1, key="k",
+                           bind="query-params")
     max_length = length_col.number_input(t("trace.max_length", lang), min_value=1, max_value=10,
-                                         value=DEFAULT_MAX_LENGTH, step=1, key="max_length")
+                                         value=DEFAULT_MAX_LENGTH, step=1, key="max_length", bind="query-params")
+    where = filters(store, lang)
     if not source_text.strip() or not target_text.strip():
         st.info(t("trace.empty_input", lang))
         return
@@ -67,13 +51,46 @@ def trace_section(store: GraphStore, lang: str) -> None:
     if source.id == target.id:
         st.info(t("trace.same", lang, name=escape_markdown(source.name)))
         return
-    paths = store.paths(source.id, target.id, k=int(k), max_length=int(max_length))
-    if not paths:
+    paths = store.paths(source.id, target.id, k=int(k), max_length=int(max_length), where=where)
+    if paths:
+        show_paths(paths, source, target, store, lang)
+    else:
         st.info(t("trace.no_path", lang, max_length=int(max_length), source=escape_markdown(source.name),
                   target=escape_markdown(target.name)))
-        return
-    draw_paths(paths, lang)
-    explain_paths(paths, store, lang)
+    common_connections(store, source, target, where, lang)
+
+
+def filters(store: GraphStore, lang: str) -> PathFilter:
+    """The filter widgets (relationship types, labels, evidence, fiscal years) and the avoided entities."""
+    schema = get_schema()
+    with st.expander(t("trace.filters", lang), icon=":material/filter_alt:"):
+        rels = state.multi_choice(st.multiselect, t("trace.filter_rels", lang), list(schema.rel_types), key="rels",
+                                  format_func=lambda name: f"{rel_label(name, lang)} · {name}")
+        labels = state.multi_choice(st.multiselect, t("trace.filter_labels", lang), list(schema.labels), key="labels",
+                                    help=t("trace.filter_labels_help", lang),
+                                    format_func=lambda name: display.label_title(name, lang, plural=True))
+        evidence = state.multi_choice(st.multiselect, t("trace.filter_evidence", lang), list(schema.evidence),
+                                      key="ev", format_func=lambda kind: schema.evidence[kind][f"label_{lang}"])
+        first, last = st.slider(t("trace.filter_years", lang), FIRST_YEAR, LAST_YEAR, (FIRST_YEAR, LAST_YEAR),
+                                key="fy", bind="query-params", help=t("trace.filter_years_help", lang))
+    avoid = state.avoided()
+    if avoid:
+        avoided_entities(avoid, store, lang)
+    years = frozenset() if (first, last) == (FIRST_YEAR, LAST_YEAR) else frozenset(range(first, last + 1))
+    return PathFilter(rel_types=frozenset(rels), labels=frozenset(labels), evidence=frozenset(evidence),
+                      fiscal_years=years, avoid=frozenset(avoid))
+
+
+def avoided_entities(avoid: list[str], store: GraphStore, lang: str) -> None:
+    """The entities the trace goes around, each with a button to stop avoiding it."""
+    columns = st.columns([2] + [1] * min(len(avoid), 4), vertical_alignment="center")
+    columns[0].markdown(escape_markdown(t("trace.avoiding", lang)))
+    for number, node_id in enumerate(avoid):
+        node = store.get(node_id)
+        name = node.name if node else node_id
+        columns[1 + number % 4].button(escape_markdown(name), key=f"unavoid.{node_id}", icon=":material/close:",
+                                       help=t("trace.unavoid", lang), on_click=state.set_avoided,
+                                       args=([other for other in avoid if other != node_id],))
 
 
 def resolve_or_warn(store: GraphStore, text: str, lang: str) -> Node | None:
@@ -96,23 +113,21 @@ def union(paths: Sequence[Path]) -> tuple[list[Node], list[Edge]]:
     return list(nodes.values()), list(edges.values())
 
 
-def draw_paths(paths: Sequence[Path], lang: str) -> None:
-    """All paths in one graph, the first one highlighted."""
+def show_paths(paths: Sequence[Path], source: Node, target: Node, store: GraphStore, lang: str) -> None:
+    """A choice of path, all paths drawn with the chosen one highlighted, then its explanation."""
+    numbers = list(range(1, len(paths) + 1))
+    # Plain numbers: a bound choice is written to the URL as its label, which must not depend on the language.
+    chosen = st.segmented_control(t("trace.choose", lang), numbers, default=1, key="path", bind="query-params")
+    path = paths[(chosen or 1) - 1]
     nodes, edges = union(paths)
-    first = paths[0]
-    page = graph_html(nodes, edges, lang=lang, highlight_nodes=first.node_ids,
-                      highlight_edges=[edge.key for edge in first.edges], height=GRAPH_HEIGHT)
+    view = View(Subgraph(tuple(nodes), tuple(edges)), name=f"{source.name} {target.name}",
+                highlight_nodes=path.node_ids, highlight_edges=tuple(edge.key for edge in path.edges))
     if len(paths) > 1:
         st.caption(t("trace.highlighted", lang))
-    st.iframe(page, height=GRAPH_HEIGHT + 8, alt=t("graph.alt", lang))
-
-
-def explain_paths(paths: Sequence[Path], store: GraphStore, lang: str) -> None:
-    """One tab per path: the chain, the sentences with footnote marks, the quotes, the sources."""
-    tabs = st.tabs([t("trace.path_title", lang, number=number) for number in range(1, len(paths) + 1)])
-    for tab, path in zip(tabs, paths):
-        with tab:
-            explain_path(path, store, lang)
+    show_graph(view, lang, key="trace.graph")
+    offer_exports(view, lang, key="trace")
+    explain_path(path, store, lang)
+    avoid_buttons(path, lang)
 
 
 def explain_path(path: Path, store: GraphStore, lang: str) -> None:
@@ -133,4 +148,42 @@ def explain_path(path: Path, store: GraphStore, lang: str) -> None:
             st.markdown("> " + escape_markdown(f"{opening}{step.quote}{closing}{gloss} {marks}"))
     st.markdown(f"**{escape_markdown(t('explain.sources', lang))}**")
     for note in explanation.footnotes:
-        st.markdown(escape_markdown(f"[{note.number}] {note.citation}"))
+        source = store.get(note.source_id)
+        url = source.properties.get("url") if source else None
+        line = escape_markdown(f"[{note.number}] {note.citation}")
+        st.markdown(f"{line} · {display.link(url)}" if isinstance(url, str) and url else line)
+
+
+def avoid_buttons(path: Path, lang: str) -> None:
+    """'Avoid X' for each entity between the two ends: the trace then looks for a way around it."""
+    middle = path.nodes[1:-1]
+    if not middle:
+        return
+    st.caption(t("trace.avoid_hint", lang))
+    columns = st.columns(min(len(middle), 4))
+    for number, node in enumerate(middle):
+        columns[number % 4].button(escape_markdown(t("trace.avoid", lang, name=node.name)), key=f"avoid.{node.id}",
+                                   icon=":material/block:", on_click=state.set_avoided,
+                                   args=([*state.avoided(), node.id],))
+
+
+def common_connections(store: GraphStore, source: Node, target: Node, where: PathFilter, lang: str) -> None:
+    """Entities directly related to both ends, and how each relates to them."""
+    left = store.neighbours(source.id, depth=1, where=where, limit=COMMON_LIMIT)
+    right = store.neighbours(target.id, depth=1, where=where, limit=COMMON_LIMIT)
+    shared = sorted(({node.id for node in left.nodes} & {node.id for node in right.nodes}) - {source.id, target.id})
+    nodes = {node.id: node for node in (*left.nodes, *right.nodes)}
+    st.subheader(t("trace.common", lang, count=len(shared)), anchor=False)
+    if not shared:
+        st.caption(t("trace.common_none", lang, source=escape_markdown(source.name),
+                     target=escape_markdown(target.name)))
+        return
+    names = {node_id: node.name for node_id, node in nodes.items()}
+    for node_id in shared:
+        node = nodes[node_id]
+        how = [sentence(edge, names, lang) for edge in (*left.edges, *right.edges)
+               if {edge.source, edge.target} in ({source.id, node_id}, {target.id, node_id})]
+        name_col, how_col = st.columns([1, 2])
+        with name_col:
+            routes.link("profile", lang, escape_markdown(node.name), icon=display.icon(node.label), id=node_id)
+        how_col.markdown(escape_markdown("; ".join(dict.fromkeys(how)) + "."))

@@ -73,8 +73,9 @@ OPTIONS: dict[str, Any] = {
     },
     "edges": {
         "arrows": {"to": {"enabled": True, "scaleFactor": 0.7}},
-        "font": {"face": "system-ui, sans-serif", "size": 11, "color": "#374151",
-                 "strokeWidth": 3, "strokeColor": "#ffffff", "align": "middle"},
+        # The background hides the line between the words of a multi-word label.
+        "font": {"face": "system-ui, sans-serif", "size": 11, "color": "#374151", "background": "#ffffff",
+                 "strokeWidth": 0, "align": "middle"},
         "smooth": {"type": "continuous"},
     },
 }
@@ -90,6 +91,11 @@ html, body { margin: 0; padding: 0; background: #ffffff; font-family: system-ui,
 /* Legend swatches drawn in CSS, so they do not depend on the fonts installed. */
 .legend .swatch { display: inline-block; width: 0.8em; height: 0.8em; margin: 0 0.45em 0 0.15em;
                   vertical-align: -0.05em; border: 1px solid transparent; box-sizing: border-box; }
+div.vis-tooltip { font-family: system-ui, sans-serif; font-size: 13px; max-width: 320px;
+                  white-space: normal; color: #111827; background: #ffffff; border-color: #9ca3af; }
+"""
+# The shape of each legend swatch; also used by the app's own legend (app_pages/overview.py).
+SWATCH_CSS = """
 .swatch.dot { border-radius: 50%; }
 .swatch.diamond { clip-path: polygon(50% 0, 100% 50%, 50% 100%, 0 50%); }
 .swatch.triangle { clip-path: polygon(50% 0, 100% 100%, 0 100%); }
@@ -99,9 +105,8 @@ html, body { margin: 0; padding: 0; background: #ffffff; font-family: system-ui,
                                   32% 57%, 2% 35%, 39% 35%); }
 .swatch.ellipse { width: 1.1em; border-radius: 50%; margin-left: 0; }
 .swatch.box { width: 1.1em; border-radius: 2px; margin-left: 0; }
-div.vis-tooltip { font-family: system-ui, sans-serif; font-size: 13px; max-width: 320px;
-                  white-space: normal; color: #111827; background: #ffffff; border-color: #9ca3af; }
 """
+PAGE_CSS += SWATCH_CSS
 
 SCRIPT = """
 const container = document.getElementById("graph");

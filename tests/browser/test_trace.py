@@ -8,7 +8,7 @@ def test_palantir_to_hsi_is_drawn_and_cited(page, app_server):
     frame = page.frame_locator("iframe").first
     frame.locator("canvas").first.wait_for(timeout=30_000)
     assert page.get_by_text("Ruby Wray").first.is_visible()
-    page.get_by_role("tab", name="Ruta 2").click()
+    page.get_by_role("radio", name="2", exact=True).click()  # the second path, highlighted and explained
     page.get_by_text("ICM es la herramienta principal de gestión de casos de HSI").first.wait_for()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "browser-trace-es.png"), full_page=True)

@@ -1,0 +1,81 @@
+"""The interactive graph inside the app: a hand-written Streamlit component that reports clicks.
+
+The component (graph_component/index.html) is served by Streamlit from one
+folder, next to pyvis's vis-network and graph.render's stylesheet, so the browser
+loads the library once per page and each rerun sends only the view's data.
+Streamlit refuses to serve files through symlinks that leave the folder, so the
+three are copied into a cache folder, once per process.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any, Callable
+
+import streamlit.components.v1 as components
+
+from app_pages import routes
+from graph.exports import View
+from graph.render import PAGE_CSS, VIS_DIR, legend_items, legend_labels, vis_data
+
+SOURCE_HTML = Path(__file__).with_name("graph_component") / "index.html"
+DEFAULT_HEIGHT = 560
+
+
+def _cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "hilos"
+
+
+def _served_files() -> dict[str, bytes]:
+    return {
+        "index.html": SOURCE_HTML.read_bytes(),
+        "vis-network.min.js": (VIS_DIR / "vis-network.min.js").read_bytes(),
+        "vis-network.css": (VIS_DIR / "vis-network.css").read_bytes(),
+        "hilos-graph.css": PAGE_CSS.encode("utf-8"),
+    }
+
+
+@cache
+def component_folder() -> Path:
+    """The folder Streamlit serves the component from, named by a digest of its files."""
+    files = _served_files()
+    digest = hashlib.sha256(b"".join(name.encode() + data for name, data in sorted(files.items()))).hexdigest()
+    for root in (_cache_root(), Path(tempfile.gettempdir()) / f"hilos-{os.getuid()}"):
+        folder = root / f"graph-component-{digest[:16]}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, data in files.items():
+                target = folder / name
+                if not target.exists() or target.read_bytes() != data:
+                    target.write_bytes(data)
+            return folder
+        except OSError:
+            continue
+    raise OSError("no writable folder for the graph component (tried the user cache and the temp folder)")
+
+
+@cache
+def _component() -> Callable[..., Any]:
+    return components.declare_component("hilos_graph", path=str(component_folder()))
+
+
+def component_args(view: View, lang: str, height: int) -> dict[str, Any]:
+    """What the component receives: vis-network's data, the legend, the height and a digest of it all."""
+    data = vis_data(view.nodes, view.edges, lang=lang, highlight_nodes=view.highlight_nodes,
+                    highlight_edges=view.highlight_edges)
+    legend = legend_items(legend_labels(view.nodes), lang)
+    digest = hashlib.sha256(json.dumps([data, legend], sort_keys=True, default=str).encode()).hexdigest()
+    return {"data": data, "legend": legend, "height": height, "digest": digest}
+
+
+def show_graph(view: View, lang: str, *, key: str, height: int = DEFAULT_HEIGHT) -> None:
+    """Draw the view; a click on a node opens that entity's profile."""
+    picked = _component()(key=key, default=None, **component_args(view, lang, height))
+    node_id = picked.get("id") if isinstance(picked, dict) else None
+    if isinstance(node_id, str) and node_id:
+        routes.open_profile(node_id, lang)

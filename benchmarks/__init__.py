@@ -1,0 +1,1 @@
+"""Benchmarks at scale: `python -m benchmarks` (see benchmarks/cli.py)."""

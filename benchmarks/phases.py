@@ -1,0 +1,165 @@
+"""The three measured phases of one size, each run in its own process so peak memory is its own.
+
+- load: generate the synthetic graph, write it into the store (rows/s, file size),
+  and save the workload (queries, nodes, pairs) for the next phases;
+- query: open the store cold and run the workload;
+- baseline: the same workload with plain networkx and a linear scan of names,
+  as the first embedded store did it (no indexes, no caps).
+"""
+from __future__ import annotations
+
+import json
+import signal
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from benchmarks import synthetic
+from benchmarks.timing import peak_mb, spread, timed
+from graph.explain import explain
+from graph.store import GraphStore
+
+VIEW_NODES = 500
+NEIGHBOUR_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much of each operation to run (the quick plan is for CI)."""
+
+    searches: int
+    neighbourhoods: int
+    pairs: int
+    hub_pairs: int
+    budget: float  # seconds per operation for the slow baseline and for Neo4j
+    call_limit: int  # seconds one call may take before it is abandoned (Neo4j)
+
+
+FULL = Plan(searches=60, neighbourhoods=60, pairs=40, hub_pairs=10, budget=20.0, call_limit=60)
+QUICK = Plan(searches=12, neighbourhoods=12, pairs=8, hub_pairs=3, budget=1.5, call_limit=15)
+
+
+def open_backend(backend: str, work: Path) -> GraphStore:
+    if backend == "neo4j":
+        from graph.settings import neo4j_settings
+        from graph.store_neo4j import Neo4jStore
+
+        return Neo4jStore.connect(neo4j_settings())
+    from graph.store_networkx import EmbeddedStore
+
+    return EmbeddedStore(work / "graph.hilos")
+
+
+def load(backend: str, size: int, work: Path, plan: Plan) -> dict[str, Any]:
+    seconds, graph = timed(lambda: synthetic.generate(size))
+    workload = {
+        "queries": synthetic.search_queries(graph, plan.searches),
+        "nodes": synthetic.sample_nodes(graph, plan.neighbourhoods),
+        "pairs": synthetic.sample_pairs(graph, plan.pairs),
+        "hub_pairs": synthetic.hub_pairs(graph)[:plan.hub_pairs],
+        "view_from": graph.hubs[3],  # ICE: a hub whose 2-hop neighbourhood is far bigger than the view
+    }
+    (work / "workload.json").write_text(json.dumps(workload))
+    store = open_backend(backend, work)
+    if backend == "neo4j":
+        store.clear()  # type: ignore[attr-defined]
+    rows = len(graph.nodes) + len(graph.edges)
+    elapsed, _ = timed(lambda: _write(store, graph, backend))
+    stats = store.stats()
+    store.close()
+    path = work / "graph.hilos"
+    return {"generate_s": seconds, "rows": rows, "nodes": stats.nodes, "relationships": stats.relationships,
+            "load_s": elapsed, "load_rows_per_s": rows / elapsed,
+            "file_mb": path.stat().st_size / 1e6 if backend == "embedded" else None, "load_peak_mb": peak_mb()}
+
+
+def _write(store: GraphStore, graph: synthetic.Synthetic, backend: str) -> None:
+    if backend != "neo4j":
+        store.write(graph.nodes, graph.edges)
+        return
+    step = 20000  # Neo4j: one transaction per batch keeps the server's memory in bounds
+    for start in range(0, len(graph.nodes), step):
+        store.write(graph.nodes[start:start + step], [])
+    for start in range(0, len(graph.edges), step):
+        store.write([], graph.edges[start:start + step])
+
+
+def query(backend: str, work: Path, plan: Plan) -> dict[str, Any]:
+    workload = json.loads((work / "workload.json").read_text())
+    queries, nodes = workload["queries"], workload["nodes"]
+    pairs = [tuple(p) for p in workload["pairs"]]
+    hubs = [tuple(p) for p in workload["hub_pairs"]]
+    start = time.perf_counter()
+    store = open_backend(backend, work)
+    opened = time.perf_counter() - start
+    store.search(queries[0])
+    store.neighbours(nodes[0], depth=2, limit=NEIGHBOUR_LIMIT)
+    ready = time.perf_counter() - start
+    budget = plan.budget if backend == "neo4j" else None
+    guard = _guard(plan.call_limit if backend == "neo4j" else None)
+    out: dict[str, Any] = {"open_s": opened, "cold_open_s": ready}
+    out["search"] = spread(guard(lambda q: store.search(q)), queries, budget)
+    out["neighbourhood"] = spread(guard(lambda n: store.neighbours(n, depth=2, limit=NEIGHBOUR_LIMIT)), nodes, budget)
+    found = []
+    out["path"] = spread(guard(lambda p: found.extend(store.paths(*p, k=1))), pairs, budget)
+    out["path_hubs"] = spread(guard(lambda p: store.paths(*p, k=1)), hubs, budget)
+    out["paths5"] = spread(guard(lambda p: store.paths(*p, k=5)), pairs, budget)
+    out["paths5_hubs"] = spread(guard(lambda p: store.paths(*p, k=5)), hubs, budget)
+    out["path_found"] = len(found)
+    out["explain"] = spread(lambda p: explain(p, "es", store.get).full_text(), found)
+    out["view"] = _view(store, workload["view_from"])
+    out["peak_mb"] = peak_mb()
+    store.close()
+    return out
+
+
+def _view(store: GraphStore, hub: str) -> dict[str, Any]:
+    """Build time and payload size of a 500-node view (benchmarks.views when the app provides it)."""
+    try:
+        from benchmarks import views  # written by the app side; measures the app's own views
+    except ImportError:
+        views = None
+    if views is not None and hasattr(views, "run"):
+        return {"app_views": views.run(store=store, nodes=VIEW_NODES)}
+    from graph.render import graph_html
+
+    seconds, html = timed(lambda: _view_html(store, hub, graph_html))
+    return {"build_ms": seconds * 1000, "payload_kb": len(html.encode("utf-8")) / 1000}
+
+
+def _view_html(store: GraphStore, hub: str, graph_html: Callable[..., str]) -> str:
+    around = store.neighbours(hub, depth=2, limit=VIEW_NODES)
+    return graph_html(around.nodes, around.edges, lang="es", highlight_nodes=[hub])
+
+
+@contextmanager
+def _alarm(seconds: int | None) -> Iterator[None]:
+    if not seconds:
+        yield
+        return
+
+    def stop(_signum, _frame):
+        raise TimeoutError(f"one call took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _guard(seconds: int | None) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+    """Wrap an operation so one call longer than `seconds` is abandoned (and counted at that time)."""
+    def wrap(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def call(item: Any) -> Any:
+            try:
+                with _alarm(seconds):
+                    return func(item)
+            except TimeoutError:
+                return None
+        return call
+    return wrap

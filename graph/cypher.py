@@ -27,7 +27,8 @@ FULLTEXT_ANALYZER = "standard-no-stop-words"  # on folded text it splits on spac
 SEARCH_KEYS = "search_keys"
 MAX_PATH_LENGTH = 1000  # a bound for the statement text only: no simple path is longer than the graph
 # Labels and types that may appear in a statement: the schema's, plus the common label.
-LABELS = (ENTITY, *get_schema().labels)
+SCHEMA_LABELS = tuple(get_schema().labels)
+LABELS = (ENTITY, *SCHEMA_LABELS)
 REL_TYPES = tuple(get_schema().rel_types)
 if ENTITY in get_schema().labels:
     raise SchemaError(f"'{ENTITY}' is reserved for the Neo4j store: rename that label in graph/schema/labels.yaml")
@@ -82,7 +83,7 @@ def schema_statements() -> list[str]:
     statements = [f"CREATE CONSTRAINT {_index_name(name, 'id')} IF NOT EXISTS "
                   f"FOR (n{label(name)}) REQUIRE n.id IS UNIQUE" for name in LABELS]
     statements += [f"CREATE INDEX {_index_name(name, 'name')} IF NOT EXISTS FOR (n{label(name)}) ON (n.name)"
-                   for name in LABELS[1:]]
+                   for name in SCHEMA_LABELS]
     statements.append(
         f"CREATE FULLTEXT INDEX {quote(FULLTEXT_INDEX)} IF NOT EXISTS FOR (n{E}) ON EACH [n.{SEARCH_KEYS}] "
         f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{FULLTEXT_ANALYZER}'}}}}")
@@ -92,7 +93,7 @@ def schema_statements() -> list[str]:
 def drop_schema_statements() -> list[str]:
     """The reverse of schema_statements (tests that need an empty schema)."""
     statements = [f"DROP CONSTRAINT {_index_name(name, 'id')} IF EXISTS" for name in LABELS]
-    statements += [f"DROP INDEX {_index_name(name, 'name')} IF EXISTS" for name in LABELS[1:]]
+    statements += [f"DROP INDEX {_index_name(name, 'name')} IF EXISTS" for name in SCHEMA_LABELS]
     statements.append(f"DROP INDEX {quote(FULLTEXT_INDEX)} IF EXISTS")
     return statements
 
@@ -115,7 +116,7 @@ def merge_nodes(label_name: str, rows: str = "$rows") -> str:
     already-merged map, 3. set this label and drop any other schema label (a
     node whose label changed). `rows` is `$rows`, or a literal list in exports.
     """
-    others = "".join(label(name) for name in LABELS[1:] if name != label_name)
+    others = "".join(label(name) for name in SCHEMA_LABELS if name != label_name)
     statement = f"UNWIND {rows} AS row MERGE (n{E} {{id: row.id}}) SET n = row, n{label(label_name)}"
     return f"{statement} REMOVE n{others}" if others else statement
 
@@ -241,7 +242,7 @@ def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
     ]
     rows = {"rows": [_PROPS]}
     edge_rows = {"rows": [{"source": "company:acme", "target": "product:x", "properties": {"evidence": "seed"}}]}
-    items += [(f"merge_nodes({name})", merge_nodes(name), rows) for name in LABELS[1:]]
+    items += [(f"merge_nodes({name})", merge_nodes(name), rows) for name in SCHEMA_LABELS]
     items += [(f"merge_edges({name})", merge_edges(name), edge_rows) for name in REL_TYPES]
     items += [(f"nodes_of({name})", nodes_of(name), {}) for name in LABELS]
     items += [(f"shortest_paths(3, {length}, {directed})", shortest_paths(3, length, directed), _PATH_PARAMS)

@@ -225,13 +225,10 @@ class Neo4jStore:
     # -- writing -----------------------------------------------------------
     def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteResult:
         nodes, edges = list(nodes), list(edges)
-        try:
-            for node in nodes:
-                cypher.label(node.label)
-            for edge in edges:
-                cypher.rel_type(edge.type)
-        except HilosError as exc:
-            raise StoreError(f"cannot write to Neo4j: {exc}") from exc
+        unknown = ({node.label for node in nodes} - set(cypher.SCHEMA_LABELS)) | (
+            {edge.type for edge in edges} - set(cypher.REL_TYPES))
+        if unknown:
+            raise StoreError(f"cannot write to Neo4j: {', '.join(sorted(unknown))} is not in the declared schema")
         with translated(self.settings):
             with self.driver.session(database=self.database,
                                      bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
@@ -310,7 +307,7 @@ class Neo4jStore:
         return {node.id: node for node in map(_node, rows)}
 
     def nodes(self, label: str | None = None) -> Iterator[Node]:
-        if label is not None and label not in cypher.LABELS[1:]:
+        if label is not None and label not in cypher.SCHEMA_LABELS:
             return iter(())
         rows = self._rows(cypher.nodes_of(label or cypher.ENTITY))
         return iter(sorted(map(_node, rows), key=lambda node: node.id))

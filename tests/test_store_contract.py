@@ -352,11 +352,19 @@ def test_bootstrap_creates_constraints_and_indexes_and_can_run_twice(neo4j_store
     constraints, indexes = first
     for label in cypher.LABELS:
         assert (f"{label.lower()}_id", "UNIQUENESS", (label,), ("id",)) in constraints
-    for label in cypher.LABELS[1:]:
+    for label in cypher.SCHEMA_LABELS:
         assert indexes[f"{label.lower()}_name"]["properties"] == ["name"]
     fulltext = indexes[cypher.FULLTEXT_INDEX]
     assert (fulltext["type"], fulltext["labelsOrTypes"], fulltext["properties"], fulltext["state"]) == (
         "FULLTEXT", [cypher.ENTITY], [cypher.SEARCH_KEYS], "ONLINE")
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("node", [Node("company:x", "Entity", {"name": "X"}), Node("company:x", "Firm", {"name": "X"})])
+def test_labels_outside_the_schema_are_refused(neo4j_store, node):
+    with pytest.raises(StoreError, match="not in the declared schema"):
+        neo4j_store.write([node], [])
+    assert neo4j_store.stats().nodes == 0
 
 
 @pytest.mark.neo4j

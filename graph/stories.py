@@ -24,7 +24,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 import yaml
 
@@ -48,14 +48,14 @@ Text = Mapping[str, str]
 
 
 class StoryError(HilosError):
-    """A story file that cannot be used; names the file, the step (and its line) and the field."""
+    """A story (or exercise) file that cannot be used; names the file, the step (and its line) and the field."""
 
     def __init__(self, message: str, *, path: str = "", step: int | None = None, line: int | None = None,
-                 field: str | None = None) -> None:
+                 field: str | None = None, unit: str = "step") -> None:
         self.path, self.step, self.line, self.field, self.reason = path, step, line, field, message
         where = [path] if path else []
         if step is not None:
-            where.append(f"step {step}" + (f" (line {line})" if line else ""))
+            where.append(f"{unit} {step}" + (f" (line {line})" if line else ""))
         elif line:
             where.append(f"line {line}")
         if field:
@@ -185,12 +185,14 @@ def _step(raw: object, number: int, path: str) -> Step:
     unknown = sorted(set(raw) - set(STEP_FIELDS))
     if unknown:
         raise StoryError(f"unknown field (allowed: {', '.join(STEP_FIELDS)})", field=unknown[0], **where)
+    title = _text(raw.get("title"), "title", TITLE_LIMIT, where)  # checked in the order a step is written
+    text = _text(raw.get("text"), "text", TEXT_LIMIT, where)
     lit_nodes, lit_edges = _items(raw.get("highlight"), "highlight", where)
     if not lit_nodes and not lit_edges:
         raise StoryError("a step must highlight at least one entity or relationship", field="highlight", **where)
     show_nodes, show_edges = _items(raw.get("show"), "show", where)
-    return Step(_text(raw.get("title"), "title", TITLE_LIMIT, where), _text(raw.get("text"), "text", TEXT_LIMIT, where),
-                lit_nodes, lit_edges, show_nodes, show_edges, _sources(raw.get("sources"), where), line or 0)
+    return Step(title, text, lit_nodes, lit_edges, show_nodes, show_edges, _sources(raw.get("sources"), where),
+                line or 0)
 
 
 def parse_story(text: str, story_id: str, path: str = "") -> Story:

@@ -17,8 +17,8 @@ from graph.story_view import build_view
 
 HOSTILE = '<img src=x onerror=alert(1)></script><script>alert(2)</script> & "quotes"'
 # Any address a browser would fetch; vis-network's icons (data:) and SVG markers (#id) fetch nothing.
-EXTERNAL = re.compile(r"""(src|href|action)\s*=\s*["']?\s*(https?:)?//|(?-i:\burl\()(?!"?(data:|#))|@import|<link|<iframe""",
-                      re.IGNORECASE)
+EXTERNAL = re.compile(r"""(src|href|action)\s*=\s*["']?\s*(https?:)?//|(?-i:\burl\()(?!"?(data:|#))"""
+                      r"|@import|<link|<iframe", re.IGNORECASE)
 
 
 @pytest.fixture

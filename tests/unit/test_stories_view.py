@@ -41,12 +41,14 @@ def test_sentences_quotes_and_footnotes_are_the_graphs(icm_view, seed_store):
     step = icm_view.step(4)
     expected = explain_edges(step.lit_edges, list(icm_view.nodes.values()), "es", seed_store.get)
     assert [line.text for line in sentences(step)] == [
-        "HSI es una dirección de ICE [1].", "ICE usa ICM, una de las dos herramientas operativas que le vende Palantir [2][3]."]
+        "HSI es una dirección de ICE [1].",
+        "ICE usa ICM, una de las dos herramientas operativas que le vende Palantir [2][3]."]
     assert [item.sentence for item in step.explanation.steps] == [item.sentence for item in expected.steps]
     assert footnotes(step)[0].startswith("[1] “DHS organizational chart")
     said = quotes(step, "es")
     assert len(said) == 1 and said[0].reveal == 2
-    assert said[0].text.startswith("«La empresa de software y análisis de datos Palantir") and said[0].text.endswith("[2][3]")
+    assert said[0].text.startswith("«La empresa de software y análisis de datos Palantir")
+    assert said[0].text.endswith("[2][3]")
     quote = step.lit_edges[1].properties["quote"]
     assert quote in said[0].text
 

@@ -41,13 +41,18 @@ class StrArray(Sequence[str]):
         return len(self.offsets) - 1
 
     def raw(self, index: int) -> bytes:
-        return bytes(self._bytes[self.offsets[index]:self.offsets[index + 1]])
+        return bytes(self._bytes[self.offsets.item(index):self.offsets.item(index + 1)])
 
     def __getitem__(self, index):  # type: ignore[override]
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        start, end = self.offsets[index], self.offsets[index + 1]
-        return str(self._bytes[start:end], "utf-8")
+        return str(self._bytes[self.offsets.item(index):self.offsets.item(index + 1)], "utf-8")
+
+    def take(self, indexes: np.ndarray) -> list[str]:
+        """The strings at `indexes`, in one pass."""
+        view = self._bytes
+        starts, ends = self.offsets[indexes].tolist(), self.offsets[indexes + 1].tolist()
+        return [str(view[start:end], "utf-8") for start, end in zip(starts, ends)]
 
     def __iter__(self) -> Iterator[str]:
         text = bytes(self._bytes)

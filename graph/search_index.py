@@ -32,12 +32,12 @@ from graph.text import fold
 
 _FOLD_TABLE = bytes((c + 32 if 65 <= c <= 90 else c) if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) else 32
                     for c in range(256))
-# Bit of each character that `fold` can leave: 0-9, a-z, space.
-_BIT = np.full(256, 63, dtype=np.uint64)
-for _i, _c in enumerate(b"0123456789abcdefghijklmnopqrstuvwxyz "):
-    _BIT[_c] = _i
-_LETTER_BITS = np.where(_BIT < 63, np.left_shift(np.uint64(1), _BIT), np.uint64(0)).astype(np.uint64)
-PERSISTED_RUNS = (1, 2)  # word runs kept in the file; longer queries build theirs on first use
+_CHARS = b"0123456789abcdefghijklmnopqrstuvwxyz "  # all that `fold` leaves
+_CODE = np.zeros(256, dtype=np.int64)
+for _i, _c in enumerate(_CHARS):
+    _CODE[_c] = _i
+PERSISTED_RUNS = (1, 2, 3)  # word runs kept in the file; longer queries build theirs on first use
+_CHUNK = 4096  # typo keys checked per round
 
 
 def fold_bytes(name: str) -> bytes:
@@ -52,11 +52,11 @@ class Table:
     """Sorted distinct strings, the name entries holding each, and a by-length view for typo search."""
 
     keys: StrArray
-    off: np.ndarray  # entries of keys[i] are entry[off[i]:off[i+1]]
-    entry: np.ndarray
+    off: np.ndarray  # postings of keys[i] are entry[off[i]:off[i+1]]
+    entry: np.ndarray  # posting = name entry << 4 | where the key starts in it (words, at most 10)
     by_len: np.ndarray  # key numbers ordered by length
     len_start: np.ndarray  # by_len[len_start[n]:len_start[n+1]] have length n
-    masks: np.ndarray  # letter masks, in by_len order
+    counts: np.ndarray  # how often each of the 37 characters occurs in each key, in by_len order
 
     @classmethod
     def build(cls, groups: dict[bytes, list[int]]) -> Table:
@@ -70,22 +70,20 @@ class Table:
         by_len = np.argsort(lengths, kind="stable").astype(np.int32)
         top = int(lengths.max()) if len(keys) else 0
         len_start = np.searchsorted(lengths[by_len], np.arange(top + 2)).astype(np.int64)
-        bits = _LETTER_BITS[strings.blob]
-        masks = np.bitwise_or.reduceat(bits, strings.offsets[:-1]) if len(keys) else np.zeros(0, np.uint64)
-        return cls(strings, off, entry, by_len, len_start, masks[by_len])
+        return cls(strings, off, entry, by_len, len_start, _char_counts(strings)[by_len])
 
     def columns(self, prefix: str) -> Columns:
         return {f"{prefix}.blob": self.keys.blob, f"{prefix}.koff": self.keys.offsets, f"{prefix}.off": self.off,
                 f"{prefix}.entry": self.entry, f"{prefix}.bylen": self.by_len, f"{prefix}.lens": self.len_start,
-                f"{prefix}.masks": self.masks}
+                f"{prefix}.counts": self.counts}
 
     @classmethod
     def from_columns(cls, cols: Columns, prefix: str) -> Table:
         return cls(StrArray(cols[f"{prefix}.blob"], cols[f"{prefix}.koff"]), cols[f"{prefix}.off"],
-                   cols[f"{prefix}.entry"], cols[f"{prefix}.bylen"], cols[f"{prefix}.lens"], cols[f"{prefix}.masks"])
+                   cols[f"{prefix}.entry"], cols[f"{prefix}.bylen"], cols[f"{prefix}.lens"], cols[f"{prefix}.counts"])
 
     def entries(self, lo: int, hi: int) -> np.ndarray:
-        return self.entry[self.off[lo]:self.off[hi]]
+        return self.entry[self.off[lo]:self.off[hi]] >> 4
 
     def exact(self, key: str) -> np.ndarray:
         i = self.keys.find(key)
@@ -94,36 +92,56 @@ class Table:
     def prefixed(self, prefix: str) -> np.ndarray:
         return self.entries(*self.keys.prefix_range(prefix))
 
-    def close_to(self, query: str) -> np.ndarray:
-        """Entries of keys whose `fuzz.ratio` with `query` may reach FUZZY_CUTOFF (a superset, checked later)."""
+    def bounded(self, query: str) -> tuple[np.ndarray, np.ndarray]:
+        """(keys, upper bound of their `fuzz.ratio` with `query`) for the keys whose bound reaches FUZZY_CUTOFF.
+
+        ratio = 200 * LCS / (len(a) + len(b)), and the LCS holds no character more often than either
+        string does, which bounds both the length of a key and how many of the query's characters it has.
+        """
         size = len(query)
-        low, high = int(np.ceil(size * 0.5625)), int(size * 1.78) + 1  # ratio >= 72 bounds the length ratio
-        top = len(self.len_start) - 2
-        if low > top:
-            return self.entry[:0]
-        start, end = self.len_start[max(low, 0)], self.len_start[min(high, top) + 1]
-        masks = self.masks[start:end]
-        counts = {}
-        for char in query:
-            counts[char] = counts.get(char, 0) + 1
-        shared = np.zeros(len(masks), dtype=np.int64)
-        for times in set(counts.values()):
-            bits = 0
-            for char, n in counts.items():
-                if n == times:
-                    bits |= 1 << int(_BIT[ord(char)])
-            shared += times * np.bitwise_count(masks & np.uint64(bits)).astype(np.int64)
-        first = max(low, 0)
-        lengths = np.repeat(np.arange(first, min(high, top) + 1), np.diff(self.len_start[first:min(high, top) + 2]))
-        keep = self.by_len[start:end][shared * 200 >= FUZZY_CUTOFF * (size + lengths) - 1]
-        if not len(keep):
-            return self.entry[:0]
-        keys = [self.keys[int(i)] for i in keep]
-        scores = process.cdist([query], keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF - 1, dtype=np.float32)[0]
-        found = keep[scores > 0]
-        if not len(found):
-            return self.entry[:0]
-        return np.concatenate([self.entries(int(i), int(i) + 1) for i in found])
+        low, high = int(np.ceil(size * 0.5625)), min(int(size * 1.78) + 1, len(self.len_start) - 2)
+        if low > high:
+            return self.by_len[:0], np.zeros(0)
+        start, end = self.len_start[low], self.len_start[high + 1]
+        shared = np.zeros(end - start, dtype=np.int64)
+        for char in set(query):
+            shared += np.minimum(self.counts[start:end, _CODE[ord(char)]], query.count(char))
+        lengths = np.repeat(np.arange(low, high + 1), np.diff(self.len_start[low:high + 2]))
+        bound = shared * 200.0 / (size + lengths)
+        keep = bound >= FUZZY_CUTOFF - 1e-6
+        return self.by_len[start:end][keep], bound[keep]
+
+    def scored(self, query: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(entries, key start in words, `fuzz.ratio`) for the `keys` whose ratio with `query` reaches the cutoff."""
+        scores = process.cdist([query], self.keys.take(keys), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
+                               dtype=np.float64)[0]
+        found, ratio = keys[scores >= FUZZY_CUTOFF], scores[scores >= FUZZY_CUTOFF]
+        sizes = self.off[found + 1] - self.off[found]
+        postings = _spans(self.entry, self.off[found], sizes)
+        return postings >> 4, postings & 15, np.repeat(ratio, sizes)
+
+
+def _char_counts(strings: StrArray, chunk: int = 1 << 16) -> np.ndarray:
+    """(keys x 37) counts of 0-9, a-z and space in each key, capped at 255."""
+    out = np.zeros((len(strings), len(_CHARS)), dtype=np.uint8)
+    codes = _CODE[strings.blob]
+    lengths = np.diff(strings.offsets)
+    for first in range(0, len(strings), chunk):
+        last = min(first + chunk, len(strings))
+        lo, hi = strings.offsets[first], strings.offsets[last]
+        owner = np.repeat(np.arange(last - first), lengths[first:last])
+        counts = np.bincount(owner * len(_CHARS) + codes[lo:hi], minlength=(last - first) * len(_CHARS))
+        out[first:last] = np.minimum(counts.reshape(last - first, len(_CHARS)), 255)
+    return out
+
+
+def _spans(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """values[starts[0]:starts[0]+sizes[0]], then the next span, ... as one array."""
+    total = int(sizes.sum())
+    if not total:
+        return values[:0]
+    shift = np.repeat(starts - np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes)
+    return values[shift + np.arange(total)]
 
 
 def _runs(folded: Sequence[bytes], size: int) -> dict[bytes, list[int]]:
@@ -131,8 +149,11 @@ def _runs(folded: Sequence[bytes], size: int) -> dict[bytes, list[int]]:
     for entry, text in enumerate(folded):
         words = text.split()
         runs = words if size == 1 else [b" ".join(words[i:i + size]) for i in range(len(words) - size + 1)]
-        for run in dict.fromkeys(runs):
-            groups.setdefault(run, []).append(entry)
+        first: dict[bytes, int] = {}
+        for start, run in enumerate(runs):
+            first.setdefault(run, start)  # a repeated run scores best where it first starts
+        for run, start in first.items():
+            groups.setdefault(run, []).append(entry << 4 | min(start, 10))
     return groups
 
 
@@ -155,8 +176,8 @@ class SearchIndex:
         whole: dict[bytes, list[int]] = {}
         compact: dict[bytes, list[int]] = {}
         for entry, text in enumerate(folded):
-            whole.setdefault(text, []).append(entry)
-            compact.setdefault(text.replace(b" ", b""), []).append(entry)
+            whole.setdefault(text, []).append(entry << 4)
+            compact.setdefault(text.replace(b" ", b""), []).append(entry << 4)
         primary = [folded[i] for i in first_entry.tolist()]
         order = sorted(range(len(ids)), key=lambda i: (primary[i], ids[i]))
         rank = np.empty(len(ids), dtype=np.int32)
@@ -176,13 +197,16 @@ class SearchIndex:
         return self.runs[size]
 
     def candidates(self, query: str, wanted: np.ndarray | None, limit: int, names: StrArray) -> list[int]:
-        """Node numbers that hold the `limit` best hits (and maybe a few more), before exact scoring."""
+        """Nodes holding the `limit` best hits (and a few more), for `rank` to score and order.
+
+        Typo scores are computed here from the tables (the ratio of each whole name or run of words
+        that reaches the cutoff, and where the run starts), so only the best few are handed on.
+        """
         q = fold(query)
         if not q:
             return []
         parts = q.split()
-        chosen: list[np.ndarray] = []
-        found = 0
+        chosen: list[int] = []
         tiers = (
             lambda: np.concatenate([self.whole.exact(q), self.compact.exact(q.replace(" ", ""))]),
             lambda: self.whole.prefixed(q),
@@ -191,14 +215,44 @@ class SearchIndex:
         taken = np.zeros(0, dtype=np.int32)
         for tier in tiers:
             nodes = self._nodes(tier(), wanted, taken)
-            chosen.append(nodes[:limit - found])
-            found += len(chosen[-1])
+            chosen += nodes[:limit - len(chosen)].tolist()
+            if len(chosen) >= limit:
+                return chosen
             taken = np.union1d(taken, nodes)
-            if found >= limit:
-                return [int(n) for part in chosen for n in part]
-        fuzzy = [self.whole.close_to(q), self._run_table(len(parts), names).close_to(q)]
-        chosen.append(self._nodes(np.concatenate(fuzzy), wanted, taken))
-        return [int(n) for part in chosen for n in part]
+        return chosen + self._typos(q, len(parts), limit - len(chosen), wanted, taken, names)
+
+    def _typos(self, q: str, size: int, need: int, wanted: np.ndarray | None, taken: np.ndarray,
+               names: StrArray) -> list[int]:
+        """The `need` best typo hits (with ties and a margin), scored as graph.search._fuzzy does.
+
+        Keys are checked best bound first, in chunks, until no key left can beat the hits found.
+        """
+        tables = [(self.whole, 0.75), (self._run_table(size, names), 0.7)]
+        bounded = [table.bounded(q) for table, _ in tables]
+        which = np.concatenate([np.full(len(keys), n) for n, (keys, _) in enumerate(bounded)])
+        keys = np.concatenate([keys for keys, _ in bounded])
+        bound = np.concatenate([ratio * factor for (_, ratio), (_, factor) in zip(bounded, tables)])
+        order = np.argsort(-bound, kind="stable")
+        best: dict[int, float] = {}
+        for first in range(0, len(order), _CHUNK):
+            if len(best) >= need and bound[order[first]] < sorted(best.values())[-need] - 0.01:
+                break
+            chunk = order[first:first + _CHUNK]
+            for n, (table, factor) in enumerate(tables):
+                entries, start, ratio = table.scored(q, keys[chunk[which[chunk] == n]])
+                nodes = self.entry_node[entries]
+                ok = ~np.isin(nodes, taken)
+                if wanted is not None:
+                    ok &= wanted[self.label_code[nodes]]
+                score = ratio * factor - (start * 0.5 if factor == 0.7 else 0)  # as graph.search._fuzzy
+                for node, value in zip(nodes[ok].tolist(), score[ok].tolist()):
+                    if value > best.get(node, -1.0):
+                        best[node] = value
+        ranked = sorted(best, key=lambda node: (-best[node], self.rank[node]))
+        if len(ranked) <= need:
+            return ranked
+        edge = best[ranked[need - 1]] - 0.01 if need > 0 else float("inf")
+        return ranked[:need + 3] + [node for node in ranked[need + 3:] if best[node] >= edge]
 
     def _all_words(self, parts: list[str]) -> np.ndarray:
         """Entries where every query word starts one of the entry's words."""

@@ -2,7 +2,8 @@
 
 Every entity and relationship of the story is handed to vis-network once, at the
 positions of graph.story_layout; a frame only hides, dims or highlights them, so
-nothing moves between steps. The presentation page draws one frame per page;
+nothing moves between steps. The camera frames what a step highlights (as large as
+the screen allows; earlier steps may fall outside) and glides to the next step. The presentation page draws one frame per page;
 the exported file (graph.story_export) draws them all and steps through them.
 
 After each frame the page's <body> carries `data-frame` (its index) and
@@ -16,7 +17,7 @@ from typing import Any, Sequence
 from graph.model import Edge, Node
 from graph.render import CSP, PAGE_CSS, script_json, vis_assets
 from graph.schema import get_schema
-from graph.story_layout import Geometry, Point, geometry
+from graph.story_layout import MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, Geometry, Point, geometry
 from graph.story_style import CONTEXT_FILL, CONTEXT_INK, CONTEXT_LINE, INK, PAPER, caption, fill, shape, verb
 from graph.story_view import Frame, StoryView, lead
 
@@ -45,10 +46,16 @@ STAGE_JS = """
 const nodes = new vis.DataSet(STAGE.nodes.map((node) => ({...node.base, ...node.dim})));
 const edges = new vis.DataSet(STAGE.edges.map((edge) => ({...edge.base, ...edge.dim})));
 const network = new vis.Network(document.getElementById("graph"), {nodes, edges}, STAGE.options);
-function fitStage() {  // the whole box the story is laid out in, labels included, centred
+let shownAt = -1;
+function fitStage(index, animate) {  // what the step highlights, labels included, as large as the screen allows
+  const ids = STAGE.frames[index].fit, where = (id) => STAGE.nodes.find((node) => node.id === id).base;
+  const xs = ids.map((id) => where(id).x), ys = ids.map((id) => where(id).y);
+  const left = Math.min(...xs) - STAGE.margin.x, right = Math.max(...xs) + STAGE.margin.x;
+  const top = Math.min(...ys) - STAGE.margin.top, bottom = Math.max(...ys) + STAGE.margin.bottom;
   const box = document.getElementById("graph");
-  const scale = Math.min(box.clientWidth / STAGE.width, box.clientHeight / STAGE.height, STAGE.maxZoom);
-  network.moveTo({position: {x: STAGE.width / 2, y: STAGE.height / 2}, scale: scale, animation: false});
+  const scale = Math.min(box.clientWidth / (right - left), box.clientHeight / (bottom - top), STAGE.maxZoom);
+  network.moveTo({position: {x: (left + right) / 2, y: (top + bottom) / 2}, scale: scale,
+                  animation: animate ? {duration: 450, easingFunction: "easeInOutQuad"} : false});
 }
 function showFrame(index) {
   const frame = STAGE.frames[index];
@@ -58,11 +65,12 @@ function showFrame(index) {
                                            ...(lit.has(node.id) ? node.lit : node.dim)})));
   edges.update(STAGE.edges.map((edge) => ({id: edge.base.id, hidden: !seenEdges.has(edge.base.id),
                                            ...(litEdges.has(edge.base.id) ? edge.lit : edge.dim)})));
+  if (shownAt < 0 || STAGE.frames[shownAt].fit.join() !== frame.fit.join()) { fitStage(index, shownAt >= 0); }
+  shownAt = index;
   document.body.dataset.frame = String(index);
   document.body.dataset.highlight = [...frame.lit].sort().join(" ");
 }
-fitStage();
-window.addEventListener("resize", fitStage);
+window.addEventListener("resize", () => { if (shownAt >= 0) { fitStage(shownAt, false); } });
 network.once("afterDrawing", () => { document.body.dataset.drawn = "true"; });
 """
 
@@ -103,7 +111,7 @@ def _edge(number: int, edge: Edge, lang: str) -> dict[str, Any]:
         "lit": {"label": verb(edge.type, lang), "width": 6, "font": font,
                 "arrows": {"to": {"enabled": True, "scaleFactor": 1.1}},
                 "color": {"color": INK, "highlight": INK, "hover": INK}},
-        "dim": {"label": " ", "width": 2.5, "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+        "dim": {"label": " ", "font": {"background": "none"}, "width": 2.5, "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
                 "color": {"color": CONTEXT_LINE, "highlight": CONTEXT_LINE, "hover": CONTEXT_LINE}},
     }
 
@@ -119,11 +127,12 @@ def stage_data(view: StoryView, frames: Sequence[Frame]) -> dict[str, Any]:
             "lit": list(step.highlighted(shown)), "nodes": list(step.visible_nodes(shown)),
             "litEdges": [numbers[edge.key] for edge in step.lit_edges[:shown]],
             "edges": [numbers[edge.key] for edge in (*step.context_edges, *step.lit_edges[:shown])],
+            "fit": list(step.highlighted(len(step.lit_edges))),  # the camera moves between steps only
         })
     return {"nodes": [_node(node, view.lang, shape_of.points[node.id]) for node in view.nodes.values()],
             "edges": [_edge(number, edge, view.lang) for number, edge in enumerate(view.edges)],
             "frames": data_frames, "options": OPTIONS,
-            "width": shape_of.width, "height": shape_of.height, "maxZoom": MAX_ZOOM}
+            "margin": {"x": MARGIN_X, "top": MARGIN_TOP, "bottom": MARGIN_BOTTOM}, "maxZoom": MAX_ZOOM}
 
 
 def legend(view: StoryView) -> str:
@@ -153,10 +162,23 @@ def stage_scripts(view: StoryView, frames: Sequence[Frame]) -> str:
                     script_json(stage_data(view, frames)), ";", STAGE_JS, "</script>"])
 
 
+# A click on the slide's graph moves the keyboard focus into its frame; the arrow keys still belong
+# to the page around it, whose buttons answer them.
+FORWARD_KEYS_JS = """
+document.addEventListener("keydown", (event) => {
+  if (!["ArrowLeft", "ArrowRight"].includes(event.key)) { return; }
+  try {
+    window.parent.document.dispatchEvent(new KeyboardEvent("keydown", {key: event.key, code: event.code,
+                                                                        bubbles: true}));
+  } catch (error) { /* a parent from another origin keeps its keys */ }
+});
+"""
+
+
 def stage_page(view: StoryView, frame: Frame, height: int) -> str:
     """A page drawing one frame of the story, for the presentation page's iframe."""
     return "".join([
         stage_head(view, view.title), "</head><body>",
         f'<div id="frame"><div id="graph" style="height:{int(height) - 56}px"></div>', legend(view), "</div>",
-        stage_scripts(view, [frame]), "<script>showFrame(0);</script></body></html>",
+        stage_scripts(view, [frame]), "<script>showFrame(0);", FORWARD_KEYS_JS, "</script></body></html>",
     ])

@@ -30,6 +30,10 @@ def test_arrow_keys_walk_the_story_and_the_link_follows(page, app_server):
     page.get_by_role("heading", name="Sigue el dinero").wait_for()
     page.keyboard.press("ArrowLeft")
     page.wait_for_url(re.compile(r"step=4&edge=2"), timeout=30_000)
+    # After a click on the graph the keys are the frame's; it hands the arrows back to the page.
+    page.frame_locator("iframe").first.locator("body[data-drawn=true] canvas").click(position={"x": 40, "y": 40})
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"step=5&edge=1"), timeout=30_000)
 
 
 def test_a_step_on_the_projector_screenshot(page, app_server):

@@ -74,7 +74,14 @@ def run(size: int, work: FilePath, plan: Plan) -> dict[str, Any]:
     pairs = [tuple(p) for p in workload["pairs"]]
     hubs = [tuple(p) for p in workload["hub_pairs"]]
     found: list[list[str]] = []
-    out["path"] = spread(lambda p: found.append(nx.shortest_path(graph, *p)), pairs, budget)
+
+    def shortest(pair: tuple) -> None:
+        try:
+            found.append(nx.shortest_path(graph, *pair))
+        except nx.NetworkXNoPath:
+            pass
+
+    out["path"] = spread(shortest, pairs, budget)
     out["path_hubs"] = spread(lambda p: nx.shortest_path(graph, *p), hubs, budget)
     out["paths5"] = spread(lambda p: list(islice(nx.shortest_simple_paths(graph, *p), 5)), pairs, budget)
     out["paths5_hubs"] = spread(lambda p: list(islice(nx.shortest_simple_paths(graph, *p), 5)), hubs, budget)

@@ -54,6 +54,7 @@ class Synthetic:
     edges: list[Edge] = field(default_factory=list)
     hubs: list[str] = field(default_factory=list)  # department and busiest sub-agency ids
     companies: list[str] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)  # companies with at least one contract
     contracts: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # company and agency names, for search queries
 
@@ -111,6 +112,7 @@ def generate(relationships: int, seed: int = 8) -> Synthetic:
     company_weights, office_weights = _zipf(n_companies, 1.1), _zipf(len(offices), 0.9)
     recipients = rng.choices(out.companies, cum_weights=company_weights, k=n_contracts)
     awarders = rng.choices(offices, cum_weights=office_weights, k=n_contracts)
+    out.recipients = sorted(set(recipients))
     for number, (company, (office, code, sub)) in enumerate(zip(recipients, awarders)):
         year = rng.choice(YEARS)
         piid = f"{code}{year % 100:02d}{rng.choice('CDFP')}{number:08d}"
@@ -160,9 +162,9 @@ def search_queries(graph: Synthetic, count: int, seed: int = 11) -> list[str]:
 
 
 def sample_nodes(graph: Synthetic, count: int, seed: int = 12) -> list[str]:
-    """Entities a person would open: contracts, companies and agencies, mostly contracts and companies."""
+    """Entities a person would open: contracts and the companies that won them (all connected)."""
     rng = random.Random(seed)
-    pool = graph.contracts[:] + graph.companies[:]
+    pool = graph.contracts + graph.recipients
     return [rng.choice(pool) for _ in range(count)]
 
 

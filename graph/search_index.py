@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from graph.columns import Columns, StrArray
@@ -36,7 +38,7 @@ _CHARS = b"0123456789abcdefghijklmnopqrstuvwxyz "  # all that `fold` leaves
 _CODE = np.zeros(256, dtype=np.int64)
 for _i, _c in enumerate(_CHARS):
     _CODE[_c] = _i
-PERSISTED_RUNS = (1, 2, 3)  # word runs kept in the file; longer queries build theirs on first use
+PERSISTED_RUNS = (1, 2, 3, 4)  # word runs kept in the file; longer queries build theirs on first use
 _CHUNK = 4096  # typo keys checked per round
 
 
@@ -59,18 +61,28 @@ class Table:
     counts: np.ndarray  # how often each of the 37 characters occurs in each key, in by_len order
 
     @classmethod
-    def build(cls, groups: dict[bytes, list[int]]) -> Table:
-        keys = sorted(k for k in groups if k)
-        sizes = np.fromiter((len(groups[k]) for k in keys), dtype=np.int64, count=len(keys))
+    def build(cls, strings: pa.Array, entry: np.ndarray, start: np.ndarray) -> Table:
+        """The table of `strings` (one per posting: name entry, word where it starts), keys sorted."""
+        filled = np.asarray(pc.binary_length(strings).to_numpy(zero_copy_only=False)) > 0
+        strings, entry, start = strings.filter(pa.array(filled)), entry[filled], start[filled]
+        encoded = pc.dictionary_encode(strings)
+        order = pc.array_sort_indices(encoded.dictionary).to_numpy()
+        number = np.empty(len(order), dtype=np.int64)
+        number[order] = np.arange(len(order))
+        key = number[encoded.indices.to_numpy(zero_copy_only=False)]
+        keys = StrArray.build(encoded.dictionary.take(pa.array(order)).to_pylist())
+        postings = np.lexsort((start, entry, key))
+        key, entry, start = key[postings], entry[postings], start[postings]
+        first = np.concatenate([[True], (key[1:] != key[:-1]) | (entry[1:] != entry[:-1])]) if len(key) else []
+        key, entry, start = key[first], entry[first], start[first]  # a repeated key counts where it first starts
         off = np.zeros(len(keys) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=off[1:])
-        entry = np.fromiter((e for k in keys for e in groups[k]), dtype=np.int32, count=int(off[-1]))
-        strings = StrArray.build(keys)
-        lengths = np.diff(strings.offsets)
+        np.cumsum(np.bincount(key, minlength=len(keys)), out=off[1:])
+        lengths = np.diff(keys.offsets)
         by_len = np.argsort(lengths, kind="stable").astype(np.int32)
         top = int(lengths.max()) if len(keys) else 0
         len_start = np.searchsorted(lengths[by_len], np.arange(top + 2)).astype(np.int64)
-        return cls(strings, off, entry, by_len, len_start, _char_counts(strings)[by_len])
+        codes = (entry.astype(np.int64) << 4 | np.minimum(start, 10)).astype(np.int32)
+        return cls(keys, off, codes, by_len, len_start, _char_counts(keys)[by_len])
 
     def columns(self, prefix: str) -> Columns:
         return {f"{prefix}.blob": self.keys.blob, f"{prefix}.koff": self.keys.offsets, f"{prefix}.off": self.off,
@@ -144,56 +156,60 @@ def _spans(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndar
     return values[shift + np.arange(total)]
 
 
-def _runs(folded: Sequence[bytes], size: int) -> dict[bytes, list[int]]:
-    groups: dict[bytes, list[int]] = {}
-    for entry, text in enumerate(folded):
-        words = text.split()
-        runs = words if size == 1 else [b" ".join(words[i:i + size]) for i in range(len(words) - size + 1)]
-        first: dict[bytes, int] = {}
-        for start, run in enumerate(runs):
-            first.setdefault(run, start)  # a repeated run scores best where it first starts
-        for run, start in first.items():
-            groups.setdefault(run, []).append(entry << 4 | min(start, 10))
-    return groups
+class Words:
+    """Every word of every folded name, with the entry it belongs to and its place there."""
+
+    def __init__(self, folded: list[bytes]) -> None:
+        counts = np.fromiter((text.count(b" ") + 1 if text else 0 for text in folded), dtype=np.int64,
+                             count=len(folded))
+        self.words = pa.array(b" ".join(folded).split(), type=pa.binary())
+        self.count = counts
+        self.entry = np.repeat(np.arange(len(folded), dtype=np.int64), counts)
+        self.start = np.arange(len(self.entry)) - np.repeat(np.cumsum(counts) - counts, counts)
+
+    def runs(self, size: int) -> Table:
+        """The table of every run of `size` consecutive words."""
+        if size == 1:
+            return Table.build(self.words, self.entry, self.start)
+        at = np.flatnonzero(self.start <= self.count[self.entry] - size)
+        joined = pc.binary_join_element_wise(*(self.words.take(pa.array(at + i)) for i in range(size)), b" ")
+        return Table.build(joined, self.entry[at], self.start[at])
 
 
 class SearchIndex:
     """The tables above over every name and alias of a snapshot's nodes."""
 
-    def __init__(self, cols: Columns, entry_node: np.ndarray, label_code: np.ndarray,
-                 folded: Sequence[bytes] | None = None) -> None:
+    def __init__(self, cols: Columns, entry_node: np.ndarray, label_code: np.ndarray) -> None:
         self.entry_node, self.label_code = entry_node, label_code
         self.rank = cols["s.rank"]
         self.whole = Table.from_columns(cols, "s.whole")
         self.compact = Table.from_columns(cols, "s.compact")
         self.runs = {size: Table.from_columns(cols, f"s.run{size}") for size in PERSISTED_RUNS}
-        self._folded = folded
+        self._words: Words | None = None
 
     @staticmethod
     def build(names: StrArray, entry_node: np.ndarray, first_entry: np.ndarray, ids: Sequence[str]) -> Columns:
         """Columns of the index for name entries `names` (entry i belongs to node entry_node[i])."""
         folded = [fold_bytes(name) for name in names]
-        whole: dict[bytes, list[int]] = {}
-        compact: dict[bytes, list[int]] = {}
-        for entry, text in enumerate(folded):
-            whole.setdefault(text, []).append(entry << 4)
-            compact.setdefault(text.replace(b" ", b""), []).append(entry << 4)
         primary = [folded[i] for i in first_entry.tolist()]
         order = sorted(range(len(ids)), key=lambda i: (primary[i], ids[i]))
         rank = np.empty(len(ids), dtype=np.int32)
         rank[np.asarray(order, dtype=np.int64)] = np.arange(len(ids), dtype=np.int32)
         cols: Columns = {"s.rank": rank}
-        cols.update(Table.build(whole).columns("s.whole"))
-        cols.update(Table.build(compact).columns("s.compact"))
+        every, nowhere = np.arange(len(folded), dtype=np.int64), np.zeros(len(folded), dtype=np.int64)
+        cols.update(Table.build(pa.array(folded, type=pa.binary()), every, nowhere).columns("s.whole"))
+        compact = pa.array([text.replace(b" ", b"") for text in folded], type=pa.binary())
+        cols.update(Table.build(compact, every, nowhere).columns("s.compact"))
+        words = Words(folded)
         for size in PERSISTED_RUNS:
-            cols.update(Table.build(_runs(folded, size)).columns(f"s.run{size}"))
+            cols.update(words.runs(size).columns(f"s.run{size}"))
         return cols
 
     def _run_table(self, size: int, names: StrArray) -> Table:
         if size not in self.runs:
-            if self._folded is None:
-                self._folded = [fold_bytes(name) for name in names]
-            self.runs[size] = Table.build(_runs(self._folded, size))
+            if self._words is None:
+                self._words = Words([fold_bytes(name) for name in names])
+            self.runs[size] = self._words.runs(size)
         return self.runs[size]
 
     def candidates(self, query: str, wanted: np.ndarray | None, limit: int, names: StrArray) -> list[int]:

@@ -2,8 +2,8 @@
 
 A step starts from a path between two entities or from one entity, the way the
 explorer's trace and profile pages show them; opening this page with the
-explorer's link parameters (?from=&to=&path= or ?id=), or pasting an explorer
-link, starts from that very view. Steps can be reordered, their texts rewritten
+explorer's link parameters (?from=&to=&path=&avoid= or ?id=), or pasting an
+explorer link, starts from that very view. Steps can be reordered, their texts rewritten
 in both languages, and the story saved to the trainer's folder (HILOS_STORIES,
 else next to the graph file), never into the repository.
 
@@ -36,6 +36,7 @@ from graph.story_view import build_view, check_story
 
 DRAFT = "editor.draft"
 FROM, TO, PATH, ENTITY, LINK = "editor.from", "editor.to", "editor.path", "editor.entity", "editor.link"
+AVOID = "editor.avoid"
 # The explorer's link parameters (app_pages/state.py and trace.py) that this page understands.
 EXPLORER_KEYS = {"from": FROM, "to": TO, "id": ENTITY}
 PATHS_SHOWN = 3
@@ -123,14 +124,19 @@ def story_fields(draft: Draft, lang: str) -> None:
                          args=(draft.summary, code, f"editor.meta.summary.{code}"))
 
 
+def _path_index(number: str) -> int:
+    """The explorer numbers its paths from 1; a radio counts from 0."""
+    return int(number) - 1 if number.isdigit() and int(number) > 0 else 0
+
+
 def follow_explorer_link() -> None:
-    """Callback: fill the step inputs from a pasted explorer link (its from/to/path or id)."""
-    query = {key: values[0] for key, values in parse_qs(urlsplit(st.session_state[LINK].strip()).query).items()}
+    """Callback: fill the step inputs from a pasted explorer link (its from/to/path/avoid or id)."""
+    query = parse_qs(urlsplit(st.session_state[LINK].strip()).query)
     for name, key in EXPLORER_KEYS.items():
         if query.get(name):
-            st.session_state[key] = query[name]
-    if query.get("path", "").isdigit():
-        st.session_state[PATH] = int(query["path"]) - 1
+            st.session_state[key] = query[name][0]
+    st.session_state[PATH] = _path_index(query.get("path", ["1"])[0])
+    st.session_state[AVOID] = [value for value in query.get("avoid", []) if value]
 
 
 def _explorer_view_first() -> None:
@@ -139,8 +145,9 @@ def _explorer_view_first() -> None:
         if key not in st.session_state:
             st.session_state[key] = st.query_params.get(name, "")
     if PATH not in st.session_state:
-        number = st.query_params.get("path", "1")
-        st.session_state[PATH] = int(number) - 1 if number.isdigit() and int(number) > 0 else 0
+        st.session_state[PATH] = _path_index(st.query_params.get("path", "1"))
+    if AVOID not in st.session_state:
+        st.session_state[AVOID] = [value for value in st.query_params.get_all("avoid") if value]
 
 
 def _found(store: GraphStore, text: str, lang: str) -> Node | None:
@@ -166,9 +173,9 @@ def add_step(draft: Draft, store: GraphStore, lang: str) -> None:
         source = _found(store, left.text_input(t("trace.from", lang), key=FROM), lang)
         target = _found(store, right.text_input(t("trace.to", lang), key=TO), lang)
         if source is not None and target is not None and source.id != target.id:
-            avoid = frozenset(st.query_params.get_all("avoid"))
-            paths = store.paths(source.id, target.id, k=PATHS_SHOWN, max_length=DEFAULT_MAX_LENGTH,
-                                where=PathFilter(avoid=avoid))
+            wanted = st.session_state[PATH]
+            paths = store.paths(source.id, target.id, k=max(PATHS_SHOWN, wanted + 1), max_length=DEFAULT_MAX_LENGTH,
+                                where=PathFilter(avoid=frozenset(st.session_state[AVOID])))
             if not paths:
                 st.info(t("trace.no_path", lang, max_length=DEFAULT_MAX_LENGTH, source=escape_markdown(source.name),
                           target=escape_markdown(target.name)))

@@ -206,3 +206,10 @@ def test_exercise_cards_hide_hints_and_answers_that_come_from_the_graph(stories_
     at.text_input(key="exercises.to").set_value("ICE").run()
     assert plain(at.subheader[0].value) == "How does Avelo Airlines reach ICE?"
 
+
+
+def test_the_editor_keeps_the_explorers_avoided_entities(stories_folder):
+    at = opened(editor_page, stories_folder, **{"from": "Palantir", "to": "HSI", "avoid": "product:falcon-sa"})
+    options = [plain(option) for option in at.radio(key="editor.path").options]
+    assert options and not any("FALCON" in option for option in options)
+    assert options[0] == "Palantir Technologies → Investigative Case Management (ICM) → HSI"

@@ -128,3 +128,19 @@ def test_trainers_stories_are_saved_outside_the_repository(tmp_path: Path, monke
     assert "acme" in [story.id for story in stories]
     assert sorted(Path(error.path).name for error in errors) == ["broken.yaml", "quien-esta-detras-de-ice.yaml"]
     assert [story.order for story in stories] == sorted(story.order for story in stories)
+
+
+def test_the_check_command_passes_the_built_in_files_and_names_a_bad_one(db_path: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch, capsys):
+    from graph.story_check import main
+
+    monkeypatch.setenv("HILOS_STORIES", str(tmp_path / "mine"))
+    assert main([]) == 0
+    assert capsys.readouterr().out.strip().endswith("checked, 0 with errors")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(GOOD.replace("company:acme DEVELOPS product:tool", "company:palantir-technologies DEVELOPS x"),
+                   encoding="utf-8")
+    assert main([str(bad), str(SEED_STORIES / "falcon-sa-hsi.yaml")]) == 1
+    output = capsys.readouterr()
+    assert output.out.strip() == "1 checked, 1 with errors"
+    assert output.err.startswith(f"{bad}, step 1 (line 3), field 'highlight': ")

@@ -12,6 +12,8 @@ _DATE_FORMATS = (
     ("%Y-%m-%d", 10), ("%Y/%m/%d", 10), ("%m/%d/%Y", 10), ("%Y-%m-%d %H:%M:%S", 10),
     ("%Y-%m-%dT%H:%M:%S", 10), ("%Y-%m", 7), ("%Y", 4),
 )
+_ISO_PREFIX = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
+_ISO_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})")
 _AMOUNT = re.compile(r"^\(?-?\$?-?[0-9][0-9,]*(\.[0-9]+)?\)?$")
 
 
@@ -29,6 +31,18 @@ def clean_date(value: object) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
+    if _ISO_PREFIX.fullmatch(text):  # "2017-12-01", "2017-12", "2017": checked without strptime
+        try:
+            date(int(text[:4]), int(text[5:7] or 1), int(text[8:10] or 1))
+            return text
+        except ValueError:
+            pass  # not a real day: the formats below say so (or read it some other way)
+    stamp = _ISO_TIME.fullmatch(text[:19])  # "2024-01-05 10:11:12[.345+00]", as the timestamp formats below
+    if stamp and int(stamp[4]) < 24 and int(stamp[5]) < 60 and int(stamp[6]) < 60:
+        try:
+            return date(int(stamp[1]), int(stamp[2]), int(stamp[3])).isoformat()
+        except ValueError:
+            pass
     for fmt, width in _DATE_FORMATS:
         try:
             parsed = datetime.strptime(text[:19] if "%H" in fmt else text, fmt)

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from app_pages import present
 from app_pages.common import current_lang, store_or_stop
@@ -40,6 +41,7 @@ AVOID = "editor.avoid"
 # The explorer's link parameters (app_pages/state.py and trace.py) that this page understands.
 EXPLORER_KEYS = {"from": FROM, "to": TO, "id": ENTITY}
 PATHS_SHOWN = 3
+VIEW_ID = "hilos-view"  # the file name of a view exported on its own
 
 
 @dataclass
@@ -184,8 +186,11 @@ def add_step(draft: Draft, store: GraphStore, lang: str) -> None:
                 chosen = st.radio(t("editor.choose_path", lang), range(len(paths)), key=PATH,
                                   format_func=lambda number: escape_markdown(
                                       " → ".join(caption(node) for node in paths[number].nodes)))
-                st.button(t("editor.add_path", lang), key="editor.add.path", icon=":material/add:",
-                          on_click=lambda: draft.add(step_from_path(paths[chosen])))
+                step = step_from_path(paths[chosen])
+                add_col, deck_col, handout_col = st.columns(3, vertical_alignment="bottom")
+                add_col.button(t("editor.add_path", lang), key="editor.add.path", icon=":material/add:",
+                               on_click=lambda: draft.add(step))
+                export_view(step, store, lang, deck_col, handout_col)
     with entity_tab:
         node = _found(store, st.text_input(t("editor.entity", lang), key=ENTITY), lang)
         if node is not None:
@@ -194,8 +199,22 @@ def add_step(draft: Draft, store: GraphStore, lang: str) -> None:
             except StoryError:
                 st.info(t("editor.no_sources", lang, name=escape_markdown(node.name)))
             else:
-                st.button(t("editor.add_entity", lang, name=escape_markdown(node.name)), key="editor.add.entity",
-                          icon=":material/add:", on_click=lambda: draft.add(step))
+                add_col, deck_col, handout_col = st.columns(3, vertical_alignment="bottom")
+                add_col.button(t("editor.add_entity", lang, name=escape_markdown(node.name)),
+                               key="editor.add.entity", icon=":material/add:", on_click=lambda: draft.add(step))
+                export_view(step, store, lang, deck_col, handout_col)
+
+
+def export_view(step: Step, store: GraphStore, lang: str, deck_col: DeltaGenerator,
+                handout_col: DeltaGenerator) -> None:
+    """The view on its own, without making a story of it: one offline HTML file, or a handout."""
+    view = build_view(story_from_steps(VIEW_ID, dict(step.title), {}, [step]), store, lang)
+    key = "editor.view." + ("path" if step.highlight_edges else "entity")
+    deck_col.download_button(t("editor.view_deck", lang), deck_html(view), file_name=f"{VIEW_ID}.html",
+                             mime="text/html", key=f"{key}.deck", on_click="ignore", icon=":material/slideshow:")
+    handout_col.download_button(t("present.download_handout", lang), handout_html(view), mime="text/html",
+                                file_name=f"{VIEW_ID}-a4.html", key=f"{key}.handout", on_click="ignore",
+                                icon=":material/print:")
 
 
 def move(draft: Draft, uid: int, offset: int) -> None:

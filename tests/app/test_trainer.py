@@ -213,3 +213,10 @@ def test_the_editor_keeps_the_explorers_avoided_entities(stories_folder):
     options = [plain(option) for option in at.radio(key="editor.path").options]
     assert options and not any("FALCON" in option for option in options)
     assert options[0] == "Palantir Technologies → Investigative Case Management (ICM) → HSI"
+
+
+def test_the_current_view_downloads_as_one_offline_file_without_a_story(stories_folder):
+    at = opened(editor_page, stories_folder, **{"from": "FALCON-SA", "to": "HSI"})
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert "Solo esta vista, sin conexión (un archivo HTML)" in labels and "Hoja para imprimir" in labels
+    assert not stories_folder.exists()  # nothing saved on the way

@@ -58,7 +58,7 @@ class Table:
     entry: np.ndarray  # posting = name entry << 4 | where the key starts in it (words, at most 10)
     by_len: np.ndarray  # key numbers ordered by length
     len_start: np.ndarray  # by_len[len_start[n]:len_start[n+1]] have length n
-    counts: np.ndarray  # how often each of the 37 characters occurs in each key, in by_len order
+    counts: np.ndarray  # (37 x keys) how often each character occurs in each key, keys in by_len order
 
     @classmethod
     def build(cls, strings: pa.Array, entry: np.ndarray, start: np.ndarray) -> Table:
@@ -82,7 +82,7 @@ class Table:
         top = int(lengths.max()) if len(keys) else 0
         len_start = np.searchsorted(lengths[by_len], np.arange(top + 2)).astype(np.int64)
         codes = (entry.astype(np.int64) << 4 | np.minimum(start, 10)).astype(np.int32)
-        return cls(keys, off, codes, by_len, len_start, _char_counts(keys)[by_len])
+        return cls(keys, off, codes, by_len, len_start, np.ascontiguousarray(_char_counts(keys)[by_len].T))
 
     def columns(self, prefix: str) -> Columns:
         return {f"{prefix}.blob": self.keys.blob, f"{prefix}.koff": self.keys.offsets, f"{prefix}.off": self.off,
@@ -104,24 +104,24 @@ class Table:
     def prefixed(self, prefix: str) -> np.ndarray:
         return self.entries(*self.keys.prefix_range(prefix))
 
-    def bounded(self, query: str) -> tuple[np.ndarray, np.ndarray]:
-        """(keys, upper bound of their `fuzz.ratio` with `query`) for the keys whose bound reaches FUZZY_CUTOFF.
-
-        ratio = 200 * LCS / (len(a) + len(b)), and the LCS holds no character more often than either
-        string does, which bounds both the length of a key and how many of the query's characters it has.
-        """
+    def lengths(self, query: str) -> range:
+        """Key lengths that allow a `fuzz.ratio` of FUZZY_CUTOFF with `query` (ratio = 200 LCS / total length)."""
         size = len(query)
-        low, high = int(np.ceil(size * 0.5625)), min(int(size * 1.78) + 1, len(self.len_start) - 2)
-        if low > high:
-            return self.by_len[:0], np.zeros(0)
-        start, end = self.len_start[low], self.len_start[high + 1]
-        shared = np.zeros(end - start, dtype=np.int64)
+        return range(int(np.ceil(size * 0.5625)), min(int(size * 1.78) + 1, len(self.len_start) - 2) + 1)
+
+    def bounded(self, query: str, length: int, floor: float) -> tuple[np.ndarray, np.ndarray]:
+        """(keys of this length, upper bound of their ratio with `query`) where the bound reaches `floor`, best first.
+
+        The LCS holds no character more often than either string does.
+        """
+        start, end = self.len_start[length], self.len_start[length + 1]
+        shared = np.zeros(end - start, dtype=np.int16)
         for char in set(query):
-            shared += np.minimum(self.counts[start:end, _CODE[ord(char)]], query.count(char))
-        lengths = np.repeat(np.arange(low, high + 1), np.diff(self.len_start[low:high + 2]))
-        bound = shared * 200.0 / (size + lengths)
-        keep = bound >= FUZZY_CUTOFF - 1e-6
-        return self.by_len[start:end][keep], bound[keep]
+            shared += np.minimum(self.counts[_CODE[ord(char)], start:end], query.count(char))
+        bound = shared * (200.0 / (len(query) + length))
+        keep = np.flatnonzero(bound >= floor - 1e-6)
+        keep = keep[np.argsort(-bound[keep], kind="stable")]
+        return self.by_len[start + keep], bound[keep]
 
     def scored(self, query: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(entries, key start in words, `fuzz.ratio`) for the `keys` whose ratio with `query` reaches the cutoff."""
@@ -228,39 +228,48 @@ class SearchIndex:
             lambda: self.whole.prefixed(q),
             lambda: self._all_words(parts),
         )
-        taken = np.zeros(0, dtype=np.int32)
+        taken = np.zeros(len(self.rank), dtype=bool)
+        allowed = wanted[self.label_code] if wanted is not None else np.ones(len(self.rank), dtype=bool)
         for tier in tiers:
-            nodes = self._nodes(tier(), wanted, taken)
-            chosen += nodes[:limit - len(chosen)].tolist()
+            hit = np.zeros(len(self.rank), dtype=bool)
+            hit[self.entry_node[tier()]] = True
+            hit &= allowed & ~taken
+            nodes = np.flatnonzero(hit)
+            need = limit - len(chosen)
+            if len(nodes) > need:
+                nodes = nodes[np.argpartition(self.rank[nodes], need - 1)[:need]] if need > 0 else nodes[:0]
+            chosen += nodes[np.argsort(self.rank[nodes])].tolist()
             if len(chosen) >= limit:
                 return chosen
-            taken = np.union1d(taken, nodes)
-        return chosen + self._typos(q, len(parts), limit - len(chosen), wanted, taken, names)
+            taken |= hit
+        return chosen + self._typos(q, len(parts), limit - len(chosen), allowed & ~taken, names)
 
-    def _typos(self, q: str, size: int, need: int, wanted: np.ndarray | None, taken: np.ndarray,
-               names: StrArray) -> list[int]:
-        """The `need` best typo hits (with ties and a margin), scored as graph.search._fuzzy does.
+    def _typos(self, q: str, size: int, need: int, open_: np.ndarray, names: StrArray) -> list[int]:
+        """The `need` best typo hits among `open_` nodes (with ties and a margin), scored as graph.search._fuzzy.
 
-        Keys are checked best bound first, in chunks, until no key left can beat the hits found.
+        Key lengths are visited best possible score first and keys best bound first, in chunks, until
+        nothing left can beat the hits found.
         """
         tables = [(self.whole, 0.75), (self._run_table(size, names), 0.7)]
-        bounded = [table.bounded(q) for table, _ in tables]
-        which = np.concatenate([np.full(len(keys), n) for n, (keys, _) in enumerate(bounded)])
-        keys = np.concatenate([keys for keys, _ in bounded])
-        bound = np.concatenate([ratio * factor for (_, ratio), (_, factor) in zip(bounded, tables)])
-        order = np.argsort(-bound, kind="stable")
+        buckets = sorted(((factor * 200.0 * min(len(q), length) / (len(q) + length), n, length)
+                          for n, (table, factor) in enumerate(tables) for length in table.lengths(q)), reverse=True)
         best: dict[int, float] = {}
-        for first in range(0, len(order), _CHUNK):
-            if len(best) >= need and bound[order[first]] < sorted(best.values())[-need] - 0.01:
+
+        def threshold() -> float:
+            return sorted(best.values())[-need] - 0.01 if len(best) >= need else -1.0
+
+        for most, n, length in buckets:
+            if most < threshold():
                 break
-            chunk = order[first:first + _CHUNK]
-            for n, (table, factor) in enumerate(tables):
-                entries, start, ratio = table.scored(q, keys[chunk[which[chunk] == n]])
+            table, factor = tables[n]
+            keys, bound = table.bounded(q, length, max(FUZZY_CUTOFF, threshold() / factor))
+            for first in range(0, len(keys), _CHUNK):
+                if bound[first] * factor < threshold():
+                    break
+                entries, start, ratio = table.scored(q, keys[first:first + _CHUNK])
                 nodes = self.entry_node[entries]
-                ok = ~np.isin(nodes, taken)
-                if wanted is not None:
-                    ok &= wanted[self.label_code[nodes]]
-                score = ratio * factor - (start * 0.5 if factor == 0.7 else 0)  # as graph.search._fuzzy
+                ok = open_[nodes]
+                score = ratio * factor - (start * 0.5 if n else 0)  # as graph.search._fuzzy
                 for node, value in zip(nodes[ok].tolist(), score[ok].tolist()):
                     if value > best.get(node, -1.0):
                         best[node] = value
@@ -273,23 +282,13 @@ class SearchIndex:
     def _all_words(self, parts: list[str]) -> np.ndarray:
         """Entries where every query word starts one of the entry's words."""
         table = self.runs[1]
-        ranges = sorted((table.keys.prefix_range(part) for part in parts),
-                        key=lambda r: table.off[r[1]] - table.off[r[0]])
-        entries = np.unique(table.entries(*ranges[0]))
-        for lo, hi in ranges[1:]:
-            if not len(entries):
-                break
-            entries = np.intersect1d(entries, table.entries(lo, hi))
-        return entries
-
-    def _nodes(self, entries: np.ndarray, wanted: np.ndarray | None, taken: np.ndarray) -> np.ndarray:
-        """Distinct nodes of `entries`, of the wanted labels, not already taken, best rank first."""
-        nodes = np.unique(self.entry_node[entries])
-        if wanted is not None:
-            nodes = nodes[wanted[self.label_code[nodes]]]
-        if len(taken):
-            nodes = nodes[~np.isin(nodes, taken, assume_unique=True)]
-        return nodes[np.argsort(self.rank[nodes], kind="stable")]
+        size = len(self.entry_node)
+        every = np.ones(size, dtype=bool)
+        for part in parts:
+            some = np.zeros(size, dtype=bool)
+            some[table.entries(*table.keys.prefix_range(part))] = True
+            every &= some
+        return np.flatnonzero(every)
 
 
 def label_mask(labels: Iterable[str] | None, table: Sequence[str]) -> np.ndarray | None:

@@ -1,6 +1,7 @@
 """Small timing helpers: percentiles, repeated timing within a time budget, peak memory."""
 from __future__ import annotations
 
+import math
 import resource
 import time
 from typing import Any, Callable, Iterable, Sequence
@@ -11,7 +12,7 @@ def percentile(values: Sequence[float], share: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
 def timed(func: Callable[[], Any]) -> tuple[float, Any]:

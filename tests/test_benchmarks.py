@@ -1,0 +1,66 @@
+"""`python -m benchmarks --quick` runs end to end (embedded, and Neo4j when the test server is up).
+
+Only the shape of the table and the JSON is checked, never the numbers: CI
+machines are too noisy for that (the README's Performance section has them).
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.cli import parse_size
+from benchmarks.report import ROWS, size_name
+from benchmarks.timing import percentile
+from tests.conftest import NEO4J_TEST_URI
+
+ROOT = Path(__file__).resolve().parents[1]
+# Taken at import, before tests/conftest.py removes NEO4J_* from each test's environment.
+NEO4J_ENV = {name: os.environ[name] for name in ("NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE")
+             if os.environ.get(name)}
+TIMED = ("search", "neighbourhood", "path", "path_hubs", "paths5", "paths5_hubs", "explain")
+
+
+def test_sizes_and_percentiles():
+    assert [parse_size(text) for text in ("10k", "100K", "1m", "2500", "1.5m")] == [
+        10_000, 100_000, 1_000_000, 2500, 1_500_000]
+    assert [size_name(n) for n in (10_000, 1_000_000, 2500)] == ["10k", "1m", "2500"]
+    assert percentile([], 0.5) is None
+    assert percentile([5.0, 1.0, 3.0], 0.5) == 3.0 and percentile(list(range(1, 101)), 0.95) == 95
+
+
+@pytest.mark.timeout(900)
+def test_quick_run_prints_one_table_and_writes_the_json(tmp_path):
+    backends = ["embedded", "neo4j"] if NEO4J_TEST_URI else ["embedded"]
+    env = {**os.environ, "HILOS_NO_PROGRESS": "1"}
+    if NEO4J_TEST_URI:
+        env.update(NEO4J_ENV, NEO4J_URI=NEO4J_TEST_URI)
+    out = tmp_path / "bench.json"
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--backend",
+                           "both" if NEO4J_TEST_URI else "embedded", "--json", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=880)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    assert [head.strip() for head in lines[0].split("|")[1:]] == [f"{b} 10k" for b in backends]
+    assert [line.split("|")[0].strip() for line in lines[3:3 + len(ROWS)]] == [label for label, _ in ROWS]
+    assert sum("USAspending loader" in line for line in lines) == len(backends)
+    assert any(line.startswith("machine: ") for line in lines)
+
+    data = json.loads(out.read_text())
+    assert data["plan"] == "quick" and data["machine"]["cores"] >= 1
+    assert [(run["backend"], run["size"]) for run in data["runs"]] == [(b, 10_000) for b in backends]
+    for run in data["runs"]:
+        load, query, base = run["load"], run["query"], run["baseline"]
+        assert load["relationships"] > 5000 and load["load_rows_per_s"] > 0 and load["load_peak_mb"] > 0
+        assert (load["file_mb"] is None) == (run["backend"] == "neo4j")
+        assert query["cold_open_s"] > 0 and query["peak_mb"] > 0 and query["path_found"] > 0
+        for name in TIMED:
+            assert set(query[name]) == {"p50_ms", "p95_ms", "runs"} and query[name]["runs"] >= 1, name
+            assert set(base[name]) == {"p50_ms", "p95_ms", "runs"}, name
+        assert query["view"]["payload_kb"] > 0 or "app_views" in query["view"]
+    assert [load["backend"] for load in data["loader"]] == backends
+    assert all(load["rows_per_s"] > 0 and load["peak_mb"] > 0 for load in data["loader"])

@@ -10,10 +10,10 @@ import streamlit as st
 
 from app_pages.common import current_lang, store_or_stop
 from app_pages.markup import escape_markdown
-from graph.i18n import t
-from graph.story_export import deck_html
 from graph.handout import PAPERS, handout_html
+from graph.i18n import t
 from graph.stories import Story, StoryError, all_stories
+from graph.story_export import deck_html
 from graph.story_stage import stage_page
 from graph.story_text import entities, footnotes, quotes, sentences
 from graph.story_view import Frame, StepView, StoryView, build_view

@@ -8,7 +8,7 @@ import logging
 
 import streamlit as st
 
-from app_pages import exercises, present, routes, state, story_editor
+from app_pages import exercises, present, routes, state, story_editor, workshop
 from app_pages.common import choose_lang
 from graph.i18n import t
 
@@ -16,12 +16,16 @@ log = logging.getLogger("hilos.app")
 
 st.set_page_config(page_title="Hilos", layout="wide")
 lang = choose_lang()
-explorer = routes.explorer_pages(lang)
-trainer = [present.page(lang), story_editor.page(lang), exercises.page(lang)]
-page = st.navigation([*explorer.values(), *trainer])
-state.follow_link(page, explorer)
+pages = {**routes.explorer_pages(lang), "present": present.page(lang), "story_editor": story_editor.page(lang),
+         "exercises": exercises.page(lang)}
+pages = workshop.open_pages(pages, lang)  # in workshop mode, the closed pages are not there to be run
+page = st.navigation(list(pages.values()))
+state.follow_link(page, pages)
+workshop.closed_link_notice(lang)
 try:
     page.run()
+except workshop.Refused:
+    st.error(t("workshop.refused", lang))
 except Exception:  # readers get one friendly line; the traceback goes to the server log
     log.exception("page failed")
     st.error(t("error.unexpected", lang))

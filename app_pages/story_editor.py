@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from app_pages import present
+from app_pages import present, workshop
 from app_pages.common import current_lang, store_or_stop
 from app_pages.markup import escape_markdown
 from graph.errors import NotFound
@@ -66,6 +66,7 @@ def page(lang: str) -> st.Page:
 
 
 def render() -> None:
+    workshop.refuse("edit")
     lang = current_lang()
     store = store_or_stop(lang)
     draft = st.session_state.setdefault(DRAFT, Draft())
@@ -292,6 +293,12 @@ def problems(draft: Draft, lang: str) -> list[str]:
     return found
 
 
+def save(story: Story) -> Path:
+    """Write the story to the trainer's folder (never in workshop mode); its path."""
+    workshop.refuse("save")
+    return save_story(story, user_stories_folder())
+
+
 def finish(draft: Draft, store: GraphStore, lang: str) -> None:
     """Save the story to the trainer's folder, and offer it as YAML, as one offline HTML file and as a handout."""
     st.subheader(t("editor.save_header", lang), anchor=False)
@@ -308,7 +315,7 @@ def finish(draft: Draft, store: GraphStore, lang: str) -> None:
         return
     save_col, yaml_col, deck_col, handout_col = st.columns(4, vertical_alignment="bottom")
     if save_col.button(t("editor.save", lang), type="primary", key="editor.save", icon=":material/save:"):
-        saved = save_story(story, user_stories_folder())
+        saved = save(story)
         st.success(t("editor.saved", lang, path=escape_markdown(str(saved))))
         st.page_link(present.page(lang), label=t("editor.open", lang), icon=":material/slideshow:",
                      query_params={"lang": lang, present.STORY: story.id, present.STEP: "1", present.EDGE: "1"})

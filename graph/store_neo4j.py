@@ -16,21 +16,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Query, RoutingControl
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph import cypher
-from graph.errors import HilosError, StoreError
+from graph.errors import HilosError, StoreError, TimedOut
+from graph.merge import changes, merge_edge, merge_node, write_result
 from graph.model import Edge, EdgeKey, Node, Path, Subgraph
 from graph.search import WORDS, SearchHit, names_of, rank
 from graph.settings import Neo4jSettings
-from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER, PathFilter, Stats,
+from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER, Budget, PathFilter, Stats,
                          WriteResult)
-from graph.store_networkx import merge_edge, merge_node
 from graph.text import compact, fold
 
 DEFAULT_BATCH_SIZE = 2000
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+TIMEOUT_CODES = ("Neo.ClientError.Transaction.TransactionTimedOut",
+                 "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration")
 
 
 @dataclass
@@ -94,6 +96,8 @@ def translated(settings: Neo4jSettings) -> Iterator[None]:
         raise StoreError(f"Cannot reach Neo4j at {uri}: "
                          "check that the server is running and NEO4J_URI is right.") from exc
     except Neo4jError as exc:
+        if exc.code in TIMEOUT_CODES:
+            raise TimedOut(f"Neo4j at {uri} stopped the request at its time limit.") from exc
         if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
             raise StoreError(f"Neo4j at {uri} has no database named {database!r} (check NEO4J_DATABASE).") from exc
         raise StoreError(f"Neo4j at {uri} refused the request: {_first_line(exc.message or exc.code)}") from exc
@@ -215,10 +219,14 @@ class Neo4jStore:
                     self.driver.execute_query(statement, database_=self.database)
                 self._shared.bootstrapped = False
 
-    def _rows(self, statement: str, /, **params: Any) -> list[Any]:
-        """The `rows` list of a read statement (see graph.cypher: one record per read)."""
+    def _rows(self, statement: str, /, budget: Budget | None = None, **params: Any) -> list[Any]:
+        """The `rows` list of a read statement (see graph.cypher: one record per read).
+
+        With a budget, the server ends the transaction when the budget's time is up.
+        """
+        query = Query(statement, timeout=budget.remaining()) if budget else statement
         with translated(self.settings):
-            records = self.driver.execute_query(statement, params, database_=self.database,
+            records = self.driver.execute_query(query, params, database_=self.database,
                                                 routing_=RoutingControl.READ).records
         return records[0]["rows"]
 
@@ -243,45 +251,21 @@ class Neo4jStore:
 
     def _write_tx(self, tx: ManagedTransaction, nodes: list[Node], edges: list[Edge]) -> WriteResult:
         """Read what exists, merge in Python with the embedded store's rules, write only what changed."""
-        result = WriteResult()
         ids = list(dict.fromkeys(node.id for node in nodes))
         current = {node.id: node for node in map(_node, self._fetch(tx, cypher.EXISTING_NODES, "ids", ids))}
-        dirty_nodes: set[str] = set()
-        for node in nodes:
-            old = current.get(node.id)
-            merged = merge_node(old, node)
-            if old is None:
-                result.nodes_created += 1
-            elif merged != old:
-                result.nodes_updated += 1
-            else:
-                result.unchanged += 1
-                continue
-            current[node.id] = merged
-            dirty_nodes.add(node.id)
-        ends = list(dict.fromkeys(end for edge in edges for end in (edge.source, edge.target) if end not in current))
-        known = set(current) | set(self._fetch(tx, cypher.EXISTING_IDS, "ids", ends))
+        node_changes = changes(nodes, lambda node: node.id, current.get, merge_node)
+        known = set(current) | set(node_changes.records)
+        ends = list(dict.fromkeys(end for edge in edges for end in (edge.source, edge.target) if end not in known))
+        known |= set(self._fetch(tx, cypher.EXISTING_IDS, "ids", ends))
         dangling = next((e for e in edges if e.source not in known or e.target not in known), None)
         if dangling:
             raise StoreError(f"relationship {dangling.key} points to an unknown node")
         keys = [list(key) for key in dict.fromkeys(edge.key for edge in edges)]
         current_edges = {edge.key: edge for edge in map(_edge, self._fetch(tx, cypher.EXISTING_EDGES, "keys", keys))}
-        dirty_edges: set[EdgeKey] = set()
-        for edge in edges:
-            old_edge = current_edges.get(edge.key)
-            merged_edge = merge_edge(old_edge, edge)
-            if old_edge is None:
-                result.edges_created += 1
-            elif merged_edge != old_edge:
-                result.edges_updated += 1
-            else:
-                result.unchanged += 1
-                continue
-            current_edges[edge.key] = merged_edge
-            dirty_edges.add(edge.key)
-        self._merge_nodes(tx, [current[i] for i in ids if i in dirty_nodes])
-        self._merge_edges(tx, [current_edges[k] for k in dict.fromkeys(e.key for e in edges) if k in dirty_edges])
-        return result
+        edge_changes = changes(edges, lambda edge: edge.key, current_edges.get, merge_edge)
+        self._merge_nodes(tx, list(node_changes.records.values()))
+        self._merge_edges(tx, list(edge_changes.records.values()))
+        return write_result(node_changes, edge_changes)
 
     def _merge_nodes(self, tx: ManagedTransaction, nodes: list[Node]) -> None:
         for label_name in sorted({node.label for node in nodes}):
@@ -302,8 +286,8 @@ class Neo4jStore:
         rows = self._rows(cypher.NODE_BY_ID, id=node_id)
         return _node(rows[0]) if rows else None
 
-    def _nodes_by_id(self, ids: Iterable[str]) -> dict[str, Node]:
-        rows = self._rows(cypher.EXISTING_NODES, ids=list(dict.fromkeys(ids)))
+    def _nodes_by_id(self, ids: Iterable[str], budget: Budget | None = None) -> dict[str, Node]:
+        rows = self._rows(cypher.EXISTING_NODES, budget, ids=list(dict.fromkeys(ids)))
         return {node.id: node for node in map(_node, rows)}
 
     def nodes(self, label: str | None = None) -> Iterator[Node]:
@@ -352,8 +336,9 @@ class Neo4jStore:
         if source_id == target_id or k < 1 or max_length < 1:
             return []
         # The k shortest length groups hold every simple path up to the k-th shortest's length.
+        budget = Budget()
         statement = cypher.shortest_paths(k, min(max_length, cypher.MAX_PATH_LENGTH), directed)
-        rows = self._rows(statement, source=source_id, target=target_id, rel_types=sorted(where.rel_types),
+        rows = self._rows(statement, budget, source=source_id, target=target_id, rel_types=sorted(where.rel_types),
                           evidence=sorted(where.evidence), fiscal_years=sorted(where.fiscal_years),
                           labels=sorted(where.labels), avoid=sorted(where.avoid))
         found = sorted(map(tuple, rows), key=lambda ids: (len(ids), ids))[:k]
@@ -361,9 +346,9 @@ class Neo4jStore:
             return []
         pairs = list(dict.fromkeys(pair for ids in found for pair in zip(ids, ids[1:])))
         between: dict[frozenset[str], list[Edge]] = {}
-        for edge in map(_edge, self._rows(cypher.EDGES_BETWEEN, pairs=[list(pair) for pair in pairs])):
+        for edge in map(_edge, self._rows(cypher.EDGES_BETWEEN, budget, pairs=[list(pair) for pair in pairs])):
             between.setdefault(frozenset((edge.source, edge.target)), []).append(edge)
-        nodes = self._nodes_by_id(node_id for ids in found for node_id in ids)
+        nodes = self._nodes_by_id((node_id for ids in found for node_id in ids), budget)
         return [Path(tuple(nodes[i] for i in ids),
                      tuple(self._hop_edge(between, a, b, where, directed) for a, b in zip(ids, ids[1:])))
                 for ids in found]
@@ -380,11 +365,12 @@ class Neo4jStore:
         """The embedded store's breadth-first walk and cap, one Cypher query per level."""
         if self.get(node_id) is None:
             return Subgraph((), ())
+        budget = Budget()
         seen, frontier, truncated = {node_id: 0}, [node_id], False
         for level in range(1, depth + 1):
             if not frontier or truncated:
                 break
-            adjacency = self._adjacency(frontier)
+            adjacency = self._adjacency(frontier, budget)
             next_frontier: list[str] = []
             for current in frontier:
                 for nbr, edges in sorted(adjacency.get(current, []), key=_neighbour_order):
@@ -396,15 +382,15 @@ class Neo4jStore:
                     seen[nbr.id] = level
                     next_frontier.append(nbr.id)
             frontier = next_frontier
-        nodes = self._nodes_by_id(seen)
-        edges = sorted((e for e in map(_edge, self._rows(cypher.EDGES_AMONG, ids=list(seen))) if where.edge_ok(e)),
+        nodes = self._nodes_by_id(seen, budget)
+        edges = sorted((e for e in map(_edge, self._rows(cypher.EDGES_AMONG, budget, ids=list(seen))) if where.edge_ok(e)),
                        key=lambda edge: edge.key)
         return Subgraph(tuple(nodes[i] for i in sorted(seen)), tuple(edges), truncated)
 
-    def _adjacency(self, frontier: list[str]) -> dict[str, list[tuple[Node, list[Edge]]]]:
+    def _adjacency(self, frontier: list[str], budget: Budget) -> dict[str, list[tuple[Node, list[Edge]]]]:
         """For each frontier node: each neighbour (id, label, name, amount) and every edge joining them."""
         adjacency: dict[str, list[tuple[Node, list[Edge]]]] = {}
-        for current, nbr_id, label, name, amount, edges in self._rows(cypher.NEIGHBOURS_OF, ids=frontier):
+        for current, nbr_id, label, name, amount, edges in self._rows(cypher.NEIGHBOURS_OF, budget, ids=frontier):
             nbr = _light_node(nbr_id, label, name=name, amount_usd=amount)
             unique = {(e["source"], e["type"], e["target"]): _light_edge(e) for e in edges}
             adjacency.setdefault(current, []).append((nbr, list(unique.values())))

@@ -23,6 +23,7 @@ import orjson
 
 from graph.columns import map_columns, read_header, write_columns
 from graph.errors import StoreError
+from graph.merge import changes, merge_edge, merge_node, write_result
 from graph.model import Edge, EdgeKey, Node, Path, Subgraph
 from graph.search import SearchHit, rank
 from graph.search_index import label_mask
@@ -36,27 +37,6 @@ FILE_FORMAT = "hilos-graph"
 FILE_VERSION = 1  # the JSON form: exports, and graph files written before the column format
 COLUMNS_VERSION = 2  # the column file this store writes
 _BULK = 1000  # writes with more records than this look ids up in one dict instead of one search each
-
-
-def merge_node(old: Node | None, new: Node) -> Node:
-    """New values win; aliases and sources accumulate."""
-    if old is None:
-        return new
-    props: dict[str, Any] = {**old.properties, **new.properties}
-    for listed in ("aliases", "sources"):
-        union = list(dict.fromkeys([*old.properties.get(listed, []), *new.properties.get(listed, [])]))
-        if union:
-            props[listed] = union
-    return Node(new.id, new.label, props)
-
-
-def merge_edge(old: Edge | None, new: Edge) -> Edge:
-    """New values win; sources accumulate."""
-    if old is None:
-        return new
-    props = {**old.properties, **new.properties}
-    props["sources"] = list(dict.fromkeys([*old.sources, *new.sources]))
-    return Edge(new.source, new.type, new.target, props)
 
 
 def _encode(props: Any) -> bytes:
@@ -117,39 +97,15 @@ class EmbeddedStore:
                          or (e.target not in known and number(e.target) < 0)), None)
         if dangling:
             raise StoreError(f"relationship {dangling.key} points to an unknown node")
-        result = WriteResult()
-        merged_nodes: dict[str, Node] = {}
-        for node in nodes:
-            old = merged_nodes.get(node.id)
-            if old is None and number(node.id) >= 0:
-                old = snap.node(number(node.id))
-            merged = merge_node(old, node)
-            if old is None:
-                result.nodes_created += 1
-            elif merged != old:
-                result.nodes_updated += 1
-            else:
-                result.unchanged += 1
-                continue
-            merged_nodes[node.id] = merged
+        node_changes = changes(nodes, lambda node: node.id,
+                               lambda node_id: snap.node(number(node_id)) if number(node_id) >= 0 else None, merge_node)
         find_edge = self._edge_finder(number, len(edges))
-        merged_edges: dict[EdgeKey, Edge] = {}
-        for edge in edges:
-            old_edge = merged_edges.get(edge.key)
-            if old_edge is None and find_edge(edge.key) >= 0:
-                old_edge = snap.edge(find_edge(edge.key))
-            merged_edge = merge_edge(old_edge, edge)
-            if old_edge is None:
-                result.edges_created += 1
-            elif merged_edge != old_edge:
-                result.edges_updated += 1
-            else:
-                result.unchanged += 1
-                continue
-            merged_edges[edge.key] = merged_edge
+        edge_changes = changes(edges, lambda edge: edge.key,
+                               lambda key: snap.edge(find_edge(key)) if find_edge(key) >= 0 else None, merge_edge)
+        merged_nodes, merged_edges = node_changes.records, edge_changes.records
         if merged_nodes or merged_edges:
             self._save(snap, merged_nodes, merged_edges, number, find_edge)
-        return result
+        return write_result(node_changes, edge_changes)
 
     def _numberer(self, size: int):
         """A function from node id to node number (-1 if absent): one dict for big writes, a search for small."""
@@ -259,4 +215,4 @@ class EmbeddedStore:
         return Subgraph(tuple(snap.node(i) for i in members), tuple(snap.edge(e) for e in edges), truncated)
 
 
-__all__ = ["EmbeddedStore", "FILE_FORMAT", "FILE_VERSION", "COLUMNS_VERSION", "merge_node", "merge_edge"]
+__all__ = ["EmbeddedStore", "FILE_FORMAT", "FILE_VERSION", "COLUMNS_VERSION"]

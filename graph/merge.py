@@ -1,0 +1,68 @@
+"""How a write merges its records into what a store holds: one rule for both stores."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Generic, Hashable, Iterable, TypeVar
+
+from graph.model import Edge, Node
+from graph.store import WriteResult
+
+Record = TypeVar("Record", Node, Edge)
+Key = TypeVar("Key", bound=Hashable)
+
+
+def merge_node(old: Node | None, new: Node) -> Node:
+    """New values win; aliases and sources accumulate."""
+    if old is None:
+        return new
+    props: dict[str, Any] = {**old.properties, **new.properties}
+    for listed in ("aliases", "sources"):
+        union = list(dict.fromkeys([*old.properties.get(listed, []), *new.properties.get(listed, [])]))
+        if union:
+            props[listed] = union
+    return Node(new.id, new.label, props)
+
+
+def merge_edge(old: Edge | None, new: Edge) -> Edge:
+    """New values win; sources accumulate."""
+    if old is None:
+        return new
+    props = {**old.properties, **new.properties}
+    props["sources"] = list(dict.fromkeys([*old.sources, *new.sources]))
+    return Edge(new.source, new.type, new.target, props)
+
+
+@dataclass
+class Changes(Generic[Key, Record]):
+    """The merged records that differ from what is stored, by key, and how many were new, changed or the same."""
+
+    records: dict[Key, Record] = field(default_factory=dict)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def changes(items: Iterable[Record], key: Callable[[Record], Key], stored: Callable[[Key], Record | None],
+            merge: Callable[[Record | None, Record], Record]) -> Changes[Key, Record]:
+    """Merge each item into its stored version (or into an earlier item of the same write with its key)."""
+    found: Changes[Key, Record] = Changes()
+    for item in items:
+        name = key(item)
+        old = found.records.get(name)
+        if old is None:
+            old = stored(name)
+        merged = merge(old, item)
+        if old is None:
+            found.created += 1
+        elif merged != old:
+            found.updated += 1
+        else:
+            found.unchanged += 1
+            continue
+        found.records[name] = merged
+    return found
+
+
+def write_result(nodes: Changes, edges: Changes) -> WriteResult:
+    return WriteResult(nodes_created=nodes.created, nodes_updated=nodes.updated, edges_created=edges.created,
+                       edges_updated=edges.updated, unchanged=nodes.unchanged + edges.unchanged)

@@ -14,7 +14,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, is_local, start_app, stop, wait_until_up  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, is_local, running_app  # noqa: E402
 
 
 def main() -> None:
@@ -23,23 +23,16 @@ def main() -> None:
     parser.add_argument("--query", default="", help="Extra query string, e.g. 'page=trace&from=...'.")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
     args = parser.parse_args()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory() as folder:
-        process = start_app(Path(folder) / "graph.json", port)
-        try:
-            wait_until_up(process, url)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.route("**/*", lambda route: route.continue_() if is_local(route.request.url) else route.abort())
-                page.goto(f"{url}/?lang={args.lang}&{args.query}")
-                page.frame_locator("iframe").first.locator("canvas").first.wait_for(timeout=60_000)
-                page.wait_for_timeout(2500)  # let the layout settle
-                page.screenshot(path=str(args.out))
-                browser.close()
-        finally:
-            stop(process)
+    with tempfile.TemporaryDirectory() as folder, running_app(Path(folder) / "graph.json") as url:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.route("**/*", lambda route: route.continue_() if is_local(route.request.url) else route.abort())
+            page.goto(f"{url}/?lang={args.lang}&{args.query}")
+            page.frame_locator("iframe").first.locator("canvas").first.wait_for(timeout=60_000)
+            page.wait_for_timeout(2500)  # let the layout settle
+            page.screenshot(path=str(args.out))
+            browser.close()
     print(f"wrote {args.out}")
 
 

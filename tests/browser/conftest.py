@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -69,22 +70,31 @@ def stop(process: subprocess.Popen) -> str:
     return output or ""
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on a free port with a fresh graph file (seeded on first page load); yields its URL."""
-    db = tmp_path_factory.mktemp("browser") / "graph.json"
+@contextmanager
+def running_app(db: Path, *extra: str, tracebacks_fail: bool = False) -> Iterator[str]:
+    """The app on a free port over the graph file `db`; yields its URL. Server tracebacks are printed or fail."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    process = start_app(db, port)
+    process = start_app(db, port, *extra)
     try:
         wait_until_up(process, url)
     except RuntimeError:
         print(stop(process))
         raise
-    yield url
-    output = stop(process)
+    try:
+        yield url
+    finally:
+        output = stop(process)
     if "Traceback" in output:
         print(output)
+        assert not tracebacks_fail, "the app logged a traceback"
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a free port with a fresh graph file (seeded on first page load); yields its URL."""
+    with running_app(tmp_path_factory.mktemp("browser") / "graph.json") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

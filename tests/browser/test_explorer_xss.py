@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from graph.model import Edge, Node
 from graph.store_networkx import EmbeddedStore
-from tests.browser.conftest import _free_port, start_app, stop, wait_until_up
+from tests.browser.conftest import running_app
 from tests.browser.test_explorer import GRAPH, LONG, graph_frame, graph_nodes, shoot
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -39,17 +39,8 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a graph holding only hostile names (not seeded: the file is not empty)."""
     db = tmp_path_factory.mktemp("hostile") / "graph.json"
     hostile_graph(db)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = start_app(db, port)
-    try:
-        wait_until_up(process, url)
-    except RuntimeError:
-        print(stop(process))
-        raise
-    yield url
-    output = stop(process)
-    assert "Traceback" not in output, output
+    with running_app(db, tracebacks_fail=True) as url:
+        yield url
 
 
 def test_profile_graph_and_tooltip_show_hostile_text(page: Page, hostile_server: str):

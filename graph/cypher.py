@@ -146,6 +146,8 @@ EXISTING_EDGES = (f"UNWIND $keys AS key MATCH (a{E} {{id: key[0]}})-[r]->(b{E} {
 # -- reads ---------------------------------------------------------------------
 
 NODE_BY_ID = f"MATCH (n{E} {{id: $id}}) {_by_id('n')} RETURN collect({_NODE_ROW}) AS rows"
+# The Cypher console: the ends of relationships a user's query returned without their nodes, to draw them.
+NODES_BY_ELEMENT_ID = "MATCH (n) WHERE elementId(n) IN $element_ids RETURN n"
 
 
 def nodes_of(label_name: str = ENTITY) -> str:
@@ -216,7 +218,8 @@ _PATH_PARAMS = {"source": "company:acme", "target": "agency:ice", "rel_types": [
 
 
 def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
-    """(name, statement, example parameters) for every statement above, every label/type variant included."""
+    """(name, statement, example parameters) for every statement above, every label/type variant included,
+    and the Cypher console's example queries (graph/queries/examples.yaml) with their parameters."""
     ids = {"ids": ["company:acme", "agency:ice"]}
     items: list[tuple[str, str, dict[str, Any]]] = [
         (f"schema_statements[{i}]", text, {}) for i, text in enumerate(schema_statements())]
@@ -230,6 +233,7 @@ def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
         ("EXISTING_IDS", EXISTING_IDS, ids),
         ("EXISTING_EDGES", EXISTING_EDGES, {"keys": [["company:acme", "DEVELOPS", "product:x"]]}),
         ("NODE_BY_ID", NODE_BY_ID, {"id": "company:acme"}),
+        ("NODES_BY_ELEMENT_ID", NODES_BY_ELEMENT_ID, {"element_ids": ["4:5d3e6a3c-08d1-4a5e-9f1a-1c0f7e1c2b11:0"]}),
         ("ALL_EDGES", ALL_EDGES, {}),
         ("EDGES_OF", EDGES_OF, {"id": "company:acme"}),
         ("EDGES_BETWEEN", EDGES_BETWEEN, {"pairs": [["company:acme", "product:x"]]}),
@@ -247,6 +251,9 @@ def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
     items += [(f"nodes_of({name})", nodes_of(name), {}) for name in LABELS]
     items += [(f"shortest_paths(3, {length}, {directed})", shortest_paths(3, length, directed), _PATH_PARAMS)
               for length in (1, 12) for directed in (False, True)]
+    from graph.query_library import examples  # the console's examples are data, linted with the rest
+
+    items += [(query.key, query.text, dict(query.parameters)) for query in examples()]
     return items
 
 

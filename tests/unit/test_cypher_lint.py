@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from graph.query_library import examples
+
 ROOT = Path(__file__).resolve().parents[2]
 LINTER = ROOT / "node_modules" / "@neo4j-cypher" / "language-support"
 
@@ -36,6 +38,14 @@ def test_every_statement_lints_clean(node):
     run = lint(node, sys.executable)
     assert run.returncode == 0, run.stderr
     assert " 0 errors, 0 unexplained warnings" in run.stdout
+
+
+def test_the_console_examples_are_linted_with_their_parameters():
+    dump = json.loads(subprocess.run([sys.executable, "-m", "graph.cypher", "--dump-json"], cwd=ROOT, check=True,
+                                     capture_output=True, text=True).stdout)
+    linted = {item["name"]: item for item in dump["statements"]}
+    for query in examples():
+        assert linted[query.key]["query"] == query.text and linted[query.key]["parameters"] == query.parameters
 
 
 def test_the_linter_catches_mistakes(node, tmp_path):

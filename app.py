@@ -10,7 +10,9 @@ import streamlit as st
 
 from app_pages import exercises, present, routes, state, story_editor, workshop
 from app_pages.common import choose_lang
+from graph.errors import TimedOut
 from graph.i18n import t
+from graph.store import QUERY_SECONDS
 
 log = logging.getLogger("hilos.app")
 
@@ -26,6 +28,8 @@ try:
     page.run()
 except workshop.Refused:
     st.error(t("workshop.refused", lang))
+except TimedOut:
+    st.warning(t("limits.timed_out", lang, seconds=f"{QUERY_SECONDS:g}"))
 except Exception:  # readers get one friendly line; the traceback goes to the server log
     log.exception("page failed")
     st.error(t("error.unexpected", lang))

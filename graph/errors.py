@@ -39,3 +39,7 @@ class NotFound(HilosError):
 
 class QueryRejected(HilosError):
     """A user query was refused (write attempt, timeout, malformed)."""
+
+
+class TimedOut(QueryRejected):
+    """A neighbourhood or path request ran past its time budget and was stopped (see graph.store.QUERY_SECONDS)."""

@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Iterable, Iterator, Protocol, runtime_checkable
 
+from graph.errors import TimedOut
 from graph.model import Edge, Node, Path, Subgraph
 from graph.search import SearchHit
 
 DEFAULT_MAX_LENGTH = 6
 DEFAULT_NEIGHBOUR_LIMIT = 200
+# A neighbourhood or path request that takes longer stops with TimedOut, on both stores, so that
+# one request cannot hold the app (one process shared by every browser session) for the others.
+QUERY_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,23 @@ class PathFilter:
 
 
 NO_FILTER = PathFilter()
+
+
+class Budget:
+    """The time one request may take (QUERY_SECONDS unless told); `check()` raises TimedOut once it is spent."""
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.seconds = QUERY_SECONDS if seconds is None else seconds
+        self.end = time.monotonic() + self.seconds
+
+    def remaining(self) -> float:
+        """Seconds left, after checking that some are."""
+        self.check()
+        return self.end - time.monotonic()
+
+    def check(self) -> None:
+        if time.monotonic() >= self.end:
+            raise TimedOut(f"the request was stopped after {self.seconds:g} s")
 
 
 @dataclass
@@ -82,11 +104,11 @@ class GraphStore(Protocol):
 
     def neighbours(self, node_id: str, *, depth: int = 1, where: PathFilter = NO_FILTER,
                    limit: int = DEFAULT_NEIGHBOUR_LIMIT) -> Subgraph:
-        """The node and what lies within `depth` hops, capped at `limit` nodes."""
+        """The node and what lies within `depth` hops, capped at `limit` nodes; TimedOut past QUERY_SECONDS."""
 
     def paths(self, source_id: str, target_id: str, *, k: int = 1, max_length: int = DEFAULT_MAX_LENGTH,
               directed: bool = False, where: PathFilter = NO_FILTER) -> list[Path]:
-        """Up to k shortest simple paths, shortest first; ties ordered by node ids."""
+        """Up to k shortest simple paths, shortest first, ties ordered by node ids; TimedOut past QUERY_SECONDS."""
 
     def stats(self) -> Stats:
         """Counts of nodes and relationships by label, type and evidence."""

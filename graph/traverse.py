@@ -8,6 +8,10 @@ paths, and it only steps on nodes the two searches have reached at a distance
 that still fits: the two balls are grown until their depths add up to the
 length, so every node of a path lies in one of them and the walk never leaves
 them.
+
+Both walks run on a time budget (graph.store.QUERY_SECONDS) and stop with
+TimedOut when it is spent: the app serves every browser session from one
+process, and a walk through a dense graph must not hold it for the others.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from typing import Iterator
 import numpy as np
 
 from graph.snapshot import NO_YEAR, OTHER_YEAR, Snapshot
-from graph.store import PathFilter
+from graph.store import Budget, PathFilter
 
 FORWARD, BACKWARD, BOTH = 1, -1, 0
 
@@ -127,16 +131,19 @@ class Ball:
 
 
 def k_shortest(snap: Snapshot, source: int, target: int, k: int, max_length: int, directed: bool,
-               rules: Rules) -> list[list[int]]:
+               rules: Rules, budget: Budget | None = None) -> list[list[int]]:
     """Node-number lists of the k smallest simple paths by (length, ids), at most `max_length` long."""
+    budget = budget or Budget()
     ahead = Ball(snap, rules, source, FORWARD if directed else BOTH)
     behind = Ball(snap, rules, target, BACKWARD if directed else BOTH)
-    length = _distance(ahead, behind, max_length)
+    length = _distance(ahead, behind, max_length, budget)
     found: list[list[int]] = []
     while length is not None and length <= max_length and len(found) < k:
         while ahead.depth + behind.depth < length and not (ahead.complete and behind.complete):
+            budget.check()
             _smaller(ahead, behind).grow()
-        for path in _walk(snap, rules, ahead, behind, source, target, length, FORWARD if directed else BOTH):
+        for path in _walk(snap, rules, ahead, behind, source, target, length, FORWARD if directed else BOTH,
+                          budget):
             found.append(path)
             if len(found) == k:
                 break
@@ -152,9 +159,10 @@ def _smaller(a: Ball, b: Ball) -> Ball:
     return a if a.cost() <= b.cost() else b
 
 
-def _distance(ahead: Ball, behind: Ball, max_length: int) -> int | None:
+def _distance(ahead: Ball, behind: Ball, max_length: int, budget: Budget) -> int | None:
     """The length of the shortest path, or None when there is none within max_length."""
     while ahead.depth + behind.depth < max_length:
+        budget.check()
         if ahead.complete or behind.complete:
             return None
         side = _smaller(ahead, behind)
@@ -167,11 +175,12 @@ def _distance(ahead: Ball, behind: Ball, max_length: int) -> int | None:
 
 
 def _walk(snap: Snapshot, rules: Rules, ahead: Ball, behind: Ball, source: int, target: int, length: int,
-          direction: int) -> Iterator[list[int]]:
+          direction: int, budget: Budget) -> Iterator[list[int]]:
     """Every simple path of exactly `length` steps, in id order."""
     path, on_path = [source], {source}
 
     def step(node: int) -> Iterator[list[int]]:
+        budget.check()
         position = len(path)
         _, nbr = hops(snap, rules, np.array([node], dtype=np.int32), direction)
         nbr = np.unique(nbr)
@@ -205,15 +214,18 @@ def hop_edge(snap: Snapshot, rules: Rules, a: int, b: int, directed: bool) -> in
     return int(edges[order[0]])
 
 
-def neighbourhood(snap: Snapshot, rules: Rules, start: int, depth: int, limit: int) -> tuple[list[int], list[int], bool]:
+def neighbourhood(snap: Snapshot, rules: Rules, start: int, depth: int, limit: int,
+                  budget: Budget | None = None) -> tuple[list[int], list[int], bool]:
     """(node numbers, relationship numbers, truncated): the breadth-first walk with its cap.
 
     Each node's neighbours are visited biggest amount first (of the joining
     relationships or the neighbour itself), then by name and id, so a capped
     view keeps what matters.
     """
+    budget = budget or Budget()
     seen, queue, truncated = {start: 0}, deque([start]), False
     while queue:
+        budget.check()
         current = queue.popleft()
         if seen[current] >= depth:
             continue

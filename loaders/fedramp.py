@@ -50,6 +50,24 @@ def _get(entry: dict, *names: str) -> Any:
     return None
 
 
+def _list(entry: Entry, *names: str) -> list:
+    """The first non-empty list among several spellings of a field; one text is a list of one.
+
+    Anything else (a number, an object) stops the load naming the entry and field,
+    rather than being read character by character or crashing.
+    """
+    for name in names:
+        value = entry.data.get(name)
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, list):
+            return value
+        raise LoadError(f"should be a list, not {type(value).__name__}", path=entry.file, row=entry.where, field=name)
+    return []
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -182,13 +200,13 @@ class FedrampLoad:
                 company = resolver.company(provider, clean_uei(_text(p.get("uei"))), sources=[SOURCE_ID])
                 if company:
                     batch.add_edge(company, "DEVELOPS", node_id, src)
-            for system in p.get("leveraged_systems") or p.get("Underlying_CSP_Package_ID") or []:
+            for system in _list(entry, "leveraged_systems", "Underlying_CSP_Package_ID"):
                 underlying = system.get("id") if isinstance(system, dict) else system
                 if _text(underlying):
                     pending_hosts.append((str(underlying).strip(), node_id))
             sponsor = _text(_get(p, "authorizing_subagency_id", "Sponsoring_Subagency")) or \
                 _text(_get(p, "authorizing_agency_id", "Sponsoring_Agency"))
-            for agency_name in p.get("agency_authorizations") or []:
+            for agency_name in _list(entry, "agency_authorizations"):
                 if isinstance(agency_name, str) and agency_name.strip().casefold() not in NOT_AN_AGENCY:
                     start = auth_date if sponsor and agency_name.strip() == sponsor else None
                     pending_names.append((node_id, agency_name.strip(), start))
@@ -219,7 +237,7 @@ class FedrampLoad:
             if agency_id:
                 agency_nodes[agency_id] = node
             for listed in ("auths", "reuses"):
-                for auth in a.get(listed) or []:
+                for auth in _list(entry, listed):
                     package = auth.get("id") if isinstance(auth, dict) else auth
                     product = product_for(str(package).strip()) if _text(package) else None
                     if product:

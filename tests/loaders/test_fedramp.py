@@ -1,6 +1,8 @@
 """FedRAMP marketplace: products, providers, AUTHORIZED_FOR with dates; placeholder dates are unknown."""
 import json
 
+import pytest
+
 from loaders.commands import fedramp
 from tests.loaders.conftest import FIXTURES
 
@@ -62,3 +64,29 @@ def test_not_a_marketplace_file(graph, tmp_path):
     cut.write_text(DATA.read_text()[:500])
     result = graph.invoke(fedramp, cut)
     assert result.exit_code == 1 and "not valid JSON" in result.output
+
+
+@pytest.mark.parametrize("key, value", [("agency_authorizations", 3), ("leveraged_systems", {"id": "x"})])
+def test_a_fedramp_list_field_of_the_wrong_type_names_the_product(graph, tmp_path, key, value):
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    data["data"]["Products"][0][key] = value
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = graph.snapshot()
+    result = graph.invoke(fedramp, path)
+    assert result.exit_code == 1
+    assert f"{path}, row data.Products[0], field '{key}': should be a list" in result.output
+    assert graph.snapshot() == before
+
+
+def test_a_fedramp_list_field_holding_one_name_is_a_list_of_one(graph, tmp_path):
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    data["data"]["Products"][0]["agency_authorizations"] = "Customs and Border Protection"
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert graph.invoke(fedramp, path).exit_code == 0
+    store = graph.open()
+    try:
+        assert not [node for node in store.nodes("Agency") if len(node.name) == 1]  # not read letter by letter
+    finally:
+        store.close()

@@ -73,7 +73,7 @@ def parse_exercises(text: str, path: str) -> list[Exercise]:
         if not isinstance(raw, dict):
             raise _fail("an exercise must be a mapping with 'from' and 'to'", path, number, 0)
         line = raw.pop("__line__", 0)
-        unknown = sorted(set(raw) - set(EXERCISE_FIELDS))
+        unknown = sorted(set(raw) - set(EXERCISE_FIELDS), key=str)
         if unknown:
             raise _fail(f"unknown field (allowed: {', '.join(EXERCISE_FIELDS)})", path, number, line, unknown[0])
         for name in ("from", "to"):

@@ -98,7 +98,7 @@ class Subgraph:
 
 
 def _clean_props(raw: Mapping[str, Any], spec: Mapping[str, Property], *, where: dict) -> dict[str, Any]:
-    unknown = sorted(set(raw) - set(spec))
+    unknown = sorted(set(raw) - set(spec), key=str)
     if unknown:
         raise LoadError(f"unknown property (allowed: {', '.join(sorted(spec))})", field=unknown[0], **where)
     cleaned: dict[str, Any] = {}
@@ -121,7 +121,7 @@ def make_node(raw: Mapping[str, Any], *, path: str | None = None, row: int | str
     schema = schema or get_schema()
     where = {"path": path, "row": row}
     label = raw.get("label")
-    if label not in schema.labels:
+    if not isinstance(label, str) or label not in schema.labels:
         raise LoadError(f"unknown label {label!r} (known: {', '.join(schema.labels)})", field="label", **where)
     spec = schema.labels[label]
     props = _clean_props({k: v for k, v in raw.items() if k != "label"}, spec.properties, where=where)
@@ -137,7 +137,7 @@ def make_edge(raw: Mapping[str, Any], *, path: str | None = None, row: int | str
     schema = schema or get_schema()
     where = {"path": path, "row": row}
     rel_type = raw.get("type")
-    if rel_type not in schema.rel_types:
+    if not isinstance(rel_type, str) or rel_type not in schema.rel_types:
         raise LoadError(f"unknown relationship type {rel_type!r} (known: {', '.join(schema.rel_types)})",
                         field="type", **where)
     for end in ("source", "target"):

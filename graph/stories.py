@@ -103,7 +103,7 @@ def _text(raw: object, name: str, limit: int, where: dict[str, Any], required: b
     if not isinstance(raw, dict):
         raise StoryError(f"needs a text in each language: {{{', '.join(LANGS)}}}", field=name, **where)
     raw = {key: value for key, value in raw.items() if key != "__line__"}
-    extra = sorted(set(raw) - set(LANGS))
+    extra = sorted(set(raw) - set(LANGS), key=str)
     if extra:
         raise StoryError(f"unknown language {extra[0]!r} (expected {', '.join(LANGS)})", field=name, **where)
     texts = {}
@@ -182,7 +182,7 @@ def _step(raw: object, number: int, path: str) -> Step:
         raise StoryError("a step must be a mapping", **_where(path, number), field="steps")
     line = raw.pop("__line__", None)
     where = _where(path, number, line)
-    unknown = sorted(set(raw) - set(STEP_FIELDS))
+    unknown = sorted(set(raw) - set(STEP_FIELDS), key=str)
     if unknown:
         raise StoryError(f"unknown field (allowed: {', '.join(STEP_FIELDS)})", field=unknown[0], **where)
     title = _text(raw.get("title"), "title", TITLE_LIMIT, where)  # checked in the order a step is written
@@ -208,7 +208,7 @@ def parse_story(text: str, story_id: str, path: str = "") -> Story:
     if not isinstance(document, dict):
         raise StoryError("expected a mapping with 'title' and 'steps'", path=path)
     document.pop("__line__", None)
-    unknown = sorted(set(document) - set(STORY_FIELDS))
+    unknown = sorted(set(document) - set(STORY_FIELDS), key=str)
     if unknown:
         raise StoryError(f"unknown field (allowed: {', '.join(STORY_FIELDS)})", path=path, field=unknown[0])
     order = document.get("order", DEFAULT_ORDER)

@@ -134,6 +134,14 @@ def resolve_mapping_path(text: str) -> Path:
     raise LoadError(f"mapping file not found (shipped mappings: {known})", path=text)
 
 
+def _properties(spec: dict, where: str, field_name: str) -> dict[str, Any]:
+    """A spec's `properties`: names (text) to templates; anything else names the field."""
+    props = spec.get("properties") or {}
+    if not isinstance(props, dict) or not all(isinstance(name, str) for name in props):
+        raise LoadError("must map property names to templates", path=where, field=f"{field_name}.properties")
+    return props
+
+
 def load_mapping(path: Path, schema: Schema) -> Mapping:
     """Read and check a mapping file: labels, types, node names and evidence must exist."""
     where = str(path)
@@ -144,7 +152,7 @@ def load_mapping(path: Path, schema: Schema) -> Mapping:
     if not isinstance(data, dict):
         raise LoadError("a mapping is a YAML mapping with 'source', 'nodes' and 'relationships'", path=where)
     unknown = sorted(set(data) - {"name", "description", "columns", "source", "row_source", "nodes",
-                                  "relationships", "evidence"})
+                                  "relationships", "evidence"}, key=str)
     if unknown:
         raise LoadError("unknown key (allowed: columns, source, row_source, nodes, relationships, evidence)",
                         path=where, field=unknown[0])
@@ -164,18 +172,18 @@ def load_mapping(path: Path, schema: Schema) -> Mapping:
         if not isinstance(spec, dict):
             raise LoadError("must be a mapping", path=where, field=field_name)
         label = spec.get("label")
-        if label not in schema.labels:
+        if not isinstance(label, str) or label not in schema.labels:
             raise LoadError(f"unknown label {label!r} (known: {', '.join(schema.labels)})", path=where,
                             field=f"{field_name}.label")
         prefix = schema.labels[label].id_prefix
-        if not str(spec.get("id", "")).startswith(f"{prefix}:"):
+        if not isinstance(spec.get("id"), str) or not spec["id"].startswith(f"{prefix}:"):
             raise LoadError(f"id template must start with '{prefix}:'", path=where, field=f"{field_name}.id")
-        if not spec.get("name"):
-            raise LoadError("a name template is required", path=where, field=f"{field_name}.name")
+        if not isinstance(spec.get("name"), str) or not spec["name"].strip():
+            raise LoadError("a name template (text) is required", path=where, field=f"{field_name}.name")
         match = spec.get("match", "name")
-        if match not in MATCHES:
+        if not isinstance(match, str) or match not in MATCHES:
             raise LoadError(f"match must be one of {', '.join(MATCHES)}", path=where, field=f"{field_name}.match")
-        props = spec.get("properties") or {}
+        props = _properties(spec, where, field_name)
         allowed = schema.labels[label].properties
         bad = sorted(set(props) - set(allowed) | ({"id", "name"} & set(props)))
         if bad:
@@ -188,16 +196,19 @@ def load_mapping(path: Path, schema: Schema) -> Mapping:
                                 list(aliases) if isinstance(aliases, list) else [aliases], dict(props))
     relationships: list[RelSpec] = []
     default_evidence = data.get("evidence", "reported")
-    for number, rel in enumerate(data.get("relationships") or [], 1):
+    raw_relationships = data.get("relationships") or []
+    if not isinstance(raw_relationships, list):
+        raise LoadError("'relationships' must be a list", path=where, field="relationships")
+    for number, rel in enumerate(raw_relationships, 1):
         field_name = f"relationships[{number}]"
         if not isinstance(rel, dict):
             raise LoadError("must be a mapping", path=where, field=field_name)
         for end in ("source", "target"):
-            if rel.get(end) not in nodes:
+            if not isinstance(rel.get(end), str) or rel[end] not in nodes:
                 raise LoadError(f"{end} must name one of the nodes ({', '.join(nodes)})", path=where,
                                 field=f"{field_name}.{end}")
         rel_type = rel.get("type")
-        if rel_type not in schema.rel_types:
+        if not isinstance(rel_type, str) or rel_type not in schema.rel_types:
             raise LoadError(f"unknown relationship type {rel_type!r}", path=where, field=f"{field_name}.type")
         spec = schema.rel_types[rel_type]
         for end, allowed in (("source", spec.sources), ("target", spec.targets)):
@@ -205,10 +216,10 @@ def load_mapping(path: Path, schema: Schema) -> Mapping:
             if label not in allowed:
                 raise LoadError(f"{rel_type} cannot have a {label} as {end}", path=where, field=f"{field_name}.{end}")
         evidence = rel.get("evidence", default_evidence)
-        if evidence not in schema.evidence:
+        if not isinstance(evidence, str) or evidence not in schema.evidence:
             raise LoadError(f"evidence must be one of {', '.join(schema.evidence)}", path=where,
                             field=f"{field_name}.evidence")
-        props = rel.get("properties") or {}
+        props = _properties(rel, where, field_name)
         bad = sorted(set(props) - set(schema.rel_properties) | ({"sources", "evidence"} & set(props)))
         if bad:
             raise LoadError("unknown or reserved relationship property", path=where,

@@ -50,7 +50,7 @@ def read_yaml(path: Path) -> Iterator[Record]:
     if not isinstance(document, dict):
         raise LoadError("expected a mapping with 'nodes' and/or 'relationships'", path=str(path), row=1)
     document.pop("__line__", None)
-    unknown = sorted(set(document) - set(SECTIONS))
+    unknown = sorted(set(document) - set(SECTIONS), key=str)
     if unknown:
         raise LoadError(f"unknown section (expected {', '.join(SECTIONS)})", path=str(path), field=unknown[0])
     for section, kind in SECTIONS.items():

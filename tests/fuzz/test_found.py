@@ -1,0 +1,74 @@
+"""Bugs the fuzz tests found, pinned as plain examples: each once crashed instead of naming the field."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from graph.errors import LoadError
+from graph.exercises import parse_exercises
+from graph.model import make_edge, make_node
+from graph.schema import get_schema
+from graph.stories import StoryError, parse_story
+from loaders.mapping import load_mapping
+from tests.loaders.conftest import ROOT
+
+
+@pytest.mark.parametrize("text, field", [
+    ("title: {es: a, en: b}\nsteps: []\n1: x\n", 1),
+    ("title: {es: a, en: b, 2: c}\nsteps: [x]\n", "title"),
+    ("title: {es: a, en: b}\nsteps:\n- {title: {es: a, en: b}, 3: x}\n", 3),
+])
+def test_a_story_with_number_keys_names_the_field(text, field):
+    with pytest.raises(StoryError) as caught:
+        parse_story(text, "mine")
+    assert caught.value.field == field and "mine.yaml" in str(caught.value)
+
+
+def test_an_exercise_with_a_number_key_names_the_field():
+    with pytest.raises(StoryError, match="unknown field"):
+        parse_exercises("exercises:\n- {from: agency:ice, to: agency:dhs, 1: x}\n", "ex.yaml")
+
+
+@pytest.mark.parametrize("raw, field", [
+    ({"label": ["Agency"], "id": "agency:x", "name": "X"}, "label"),
+    ({"label": "Agency", "id": "agency:x", "name": "X", 7: "y"}, 7),
+])
+def test_a_seed_node_with_a_list_label_or_number_key_is_refused(raw, field):
+    with pytest.raises(LoadError) as caught:
+        make_node(raw, path="seed.yaml", row=3)
+    assert caught.value.field == field and caught.value.row == 3
+
+
+def test_a_seed_relationship_with_a_list_type_is_refused():
+    with pytest.raises(LoadError) as caught:
+        make_edge({"source": "agency:ice", "type": {"a": 1}, "target": "agency:dhs", "evidence": "seed",
+                   "sources": ["source:x"]}, path="seed.yaml", row=4)
+    assert caught.value.field == "type"
+
+
+ATLAS = yaml.safe_load((ROOT / "loaders" / "mappings" / "atlas_of_surveillance.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda m: m["nodes"]["agency"].update(label=["Agency"]), "nodes.agency.label"),
+    (lambda m: m["nodes"]["agency"].update(id=7), "nodes.agency.id"),
+    (lambda m: m["nodes"]["agency"].update(name=["{Agency}"]), "nodes.agency.name"),
+    (lambda m: m["nodes"]["agency"].update(match=["name"]), "nodes.agency.match"),
+    (lambda m: m["nodes"]["agency"].update(properties=["country"]), "nodes.agency.properties"),
+    (lambda m: m["relationships"][0].update(source=["agency"]), "relationships[1].source"),
+    (lambda m: m["relationships"][0].update(type={"USES": 1}), "relationships[1].type"),
+    (lambda m: m["relationships"][0].update(evidence=["reported"]), "relationships[1].evidence"),
+    (lambda m: m["relationships"][0].update(properties={1: "x"}), "relationships[1].properties"),
+    (lambda m: m.update(relationships={"a": 1}), "relationships"),
+    (lambda m: m.update({5: "x"}), 5),
+])
+def test_a_mapping_with_values_of_the_wrong_type_names_the_field(tmp_path, change, field):
+    mapping = json.loads(json.dumps(ATLAS))
+    change(mapping)
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(mapping), encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        load_mapping(path, get_schema())
+    assert caught.value.field == field and caught.value.path == str(path)

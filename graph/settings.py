@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
@@ -17,6 +18,11 @@ class Neo4jSettings:
     username: str = "neo4j"
     password: str = field(default="", repr=False)  # never printed, logged or exported
     database: str = "neo4j"
+
+    def __repr__(self) -> str:
+        """Without the password, nor a user:password@ in the URI."""
+        uri = re.sub(r"//[^@/]*@", "//", self.uri)
+        return f"Neo4jSettings(uri={uri!r}, username={self.username!r}, database={self.database!r})"
 
 
 def neo4j_settings(env: Mapping[str, str] | None = None) -> Neo4jSettings:

@@ -58,6 +58,9 @@ def _acquire(settings: Neo4jSettings) -> _Shared:
     if scheme not in SCHEMES:
         raise StoreError(f"NEO4J_URI {safe_uri(settings.uri)!r} is not a Neo4j address: "
                          "it must start with bolt:// or neo4j://.")
+    if safe_uri(settings.uri) != settings.uri:  # the driver's own error would quote the password
+        raise StoreError(f"NEO4J_URI {safe_uri(settings.uri)!r} must not hold a user or password: "
+                         "set NEO4J_USERNAME and NEO4J_PASSWORD instead.")
     with _pool_lock:
         shared = _pool.get(settings)
         if shared is None:

@@ -2,12 +2,20 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
+from typing import Any
 
 import streamlit as st
 
-from graph.errors import HilosError
+from app_pages.markup import escape_markdown
+from graph.connection import problem
+from graph.errors import HilosError, StoreError
 from graph.i18n import LANGS, browser_lang, t
-from graph.store import GraphStore, default_backend, default_db_path, open_store
+from graph.settings import (SETTING_KEYS, Neo4jSettings, backend_from_argv, choose_backend, merged_settings,
+                            neo4j_settings)
+from graph.store import BACKENDS, GraphStore, default_db_path, open_store
+from graph.store_neo4j import Neo4jStore, safe_uri
 from loaders.seed import ensure_seeded
 
 LANG_KEY = "lang"  # both the session-state key of the selector and the query parameter
@@ -35,18 +43,48 @@ def current_lang() -> str:
     return st.session_state[LANG_KEY]
 
 
+def _secrets() -> dict[str, Any]:
+    """The Hilos keys of .streamlit/secrets.toml; none when there is no such file."""
+    try:
+        return {key: st.secrets[key] for key in SETTING_KEYS if key in st.secrets}
+    except FileNotFoundError:  # StreamlitSecretNotFoundError: no secrets file, or one that does not parse
+        return {}
+
+
+def app_settings() -> dict[str, str]:
+    """HILOS_BACKEND and NEO4J_* from the environment, else from Streamlit secrets."""
+    return merged_settings(os.environ, _secrets())
+
+
+def app_backend(settings: dict[str, str]) -> str:
+    """`streamlit run app.py -- --backend neo4j|embedded`, else HILOS_BACKEND, else neo4j when NEO4J_URI is set."""
+    return choose_backend(backend_from_argv(sys.argv[1:]), settings)
+
+
 @st.cache_resource(show_spinner=False)
-def _seeded_store(backend: str, db: str) -> GraphStore:
-    """One store per backend and graph file, shared by all sessions; an empty one gets the seed data."""
-    store = open_store(db, backend)
+def _seeded_store(backend: str, db: str, neo4j: Neo4jSettings | None) -> GraphStore:
+    """One store per backend and graph file (or server), shared by all sessions; an empty one gets the seed."""
+    store = Neo4jStore.connect(neo4j) if neo4j else open_store(db, backend)
     ensure_seeded(store)
     return store
 
 
 def store_or_stop(lang: str) -> GraphStore:
-    """The store at HILOS_DB (or the default path); a one-line error and a stopped page if it fails."""
+    """The chosen store, seeded; one sentence (never the password) and a stopped page if it fails."""
+    settings = app_settings()
     try:
-        return _seeded_store(default_backend(), str(default_db_path()))
+        backend = app_backend(settings)
+        neo4j = neo4j_settings(settings) if backend == "neo4j" else None
+    except StoreError:  # an unknown backend, or neo4j without NEO4J_URI
+        st.error(t("error.backend", lang, backends=", ".join(BACKENDS)))
+        st.stop()
+    try:
+        return _seeded_store(backend, str(default_db_path()), neo4j)
+    except StoreError as exc:
+        log.warning("could not open the graph store: %s", exc)
+        st.error(escape_markdown(t(f"error.neo4j.{problem(exc)}", lang, uri=safe_uri(neo4j.uri),
+                                   database=neo4j.database, user=neo4j.username)) if neo4j else t("error.store", lang))
+        st.stop()
     except (HilosError, OSError):
         log.exception("could not open or seed the graph store")
         st.error(t("error.store", lang))

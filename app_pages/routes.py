@@ -23,6 +23,7 @@ PAGES: dict[str, str] = {
     "profile": "app_pages.profile",
     "neighbourhood": "app_pages.neighbourhood",
     "trace": "app_pages.trace",
+    "console": "app_pages.console",
 }
 
 

@@ -116,13 +116,7 @@ def query(backend: str, work: Path, plan: Plan) -> dict[str, Any]:
 
 
 def _view(store: GraphStore, hub: str) -> dict[str, Any]:
-    """Build time and payload size of a 500-node view (benchmarks.views when the app provides it)."""
-    try:
-        from benchmarks import views  # written by the app side; measures the app's own views
-    except ImportError:
-        views = None
-    if views is not None and hasattr(views, "run"):
-        return {"app_views": views.run(store=store, nodes=VIEW_NODES)}
+    """Build time and size of the standalone page of a 500-node view (benchmarks.views has the browser's side)."""
     from graph.render import graph_html
 
     seconds, html = timed(lambda: _view_html(store, hub, graph_html))

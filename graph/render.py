@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Any, Iterable, Sequence
 
-import networkx as nx
-
 from graph.i18n import t
+from graph.layout import radial_positions
 from graph.model import Edge, EdgeKey, Node
 from graph.schema import get_schema
 from graph.wording import rel_label
@@ -188,15 +186,6 @@ def _vis_edges(edges: Sequence[Edge], lang: str, highlight: set[EdgeKey]) -> lis
     return result
 
 
-def _positions(nodes: Sequence[Node], edges: Sequence[Edge]) -> dict[str, tuple[float, float]]:
-    """A fixed spring layout in pixels, for views too big to simulate in the browser."""
-    graph = nx.Graph()
-    graph.add_nodes_from(node.id for node in nodes)
-    graph.add_edges_from((edge.source, edge.target) for edge in edges)
-    layout = nx.spring_layout(graph, seed=LAYOUT_SEED, scale=60 * math.sqrt(len(nodes)))
-    return {node_id: (float(x), float(y)) for node_id, (x, y) in layout.items()}
-
-
 def legend_items(labels: Iterable[str], lang: str) -> list[dict[str, str]]:
     """One {shape, fill, border, title} per node label, the title translated."""
     schema = get_schema()
@@ -226,7 +215,8 @@ def vis_data(nodes: Sequence[Node], edges: Sequence[Edge], *, lang: str,
     options = OPTIONS
     if len(nodes) > PHYSICS_LIMIT:
         options = {**OPTIONS, "physics": {"enabled": False}}
-        positions = _positions(nodes, edges)
+        positions = radial_positions([node.id for node in nodes], [(e.source, e.target) for e in edges],
+                                     centres=[node.id for node in nodes if node.id in lit_nodes])
         for item in vis_nodes:
             item["x"], item["y"] = positions[item["id"]]
     return {"nodes": vis_nodes, "edges": _vis_edges(edges, lang, lit_edges), "options": options}

@@ -40,7 +40,9 @@ _BULK = 1000  # writes with more records than this look ids up in one dict inste
 
 
 def _encode(props: Any) -> bytes:
-    return orjson.dumps(dict(props))
+    # orjson 3.13 hands back its 4 KB working buffer as the bytes object; a copy of the exact size keeps a
+    # million records at ~200 MB instead of ~4 GB until the file is built.
+    return bytes(memoryview(orjson.dumps(dict(props))))
 
 
 class EmbeddedStore:

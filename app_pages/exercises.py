@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import picker
 from app_pages.common import current_lang, store_or_stop
 from app_pages.markup import escape_markdown
-from graph.errors import NotFound
 from graph.exercise_print import cards_html
 from graph.exercises import MAX_STEPS_LIMIT, Card, Exercise, chain, hints, make_card, question, read_exercises
 from graph.explain import explain
 from graph.handout import PAPERS
 from graph.i18n import t
-from graph.lookup import resolve
-from graph.model import Node
 from graph.store import GraphStore
 from graph.stories import StoryError
 
@@ -57,23 +55,12 @@ def render() -> None:
         st.warning(t("exercises.bad_file", lang, error=escape_markdown(str(error))))
 
 
-def _entity(store: GraphStore, text: str, lang: str) -> Node | None:
-    if not text.strip():
-        return None
-    try:
-        return resolve(store, text)
-    except NotFound as exc:
-        names = ", ".join(escape_markdown(name) for name in exc.suggestions) or "—"
-        st.warning(t("editor.not_found", lang, text=escape_markdown(exc.text), suggestions=names))
-        return None
-
-
 def own_card(store: GraphStore, lang: str) -> Card | None:
     """A card for any two entities the trainer names, made on the spot."""
     with st.expander(t("exercises.own_header", lang)):
         left, right = st.columns(2)
-        source = _entity(store, left.text_input(t("trace.from", lang), key="exercises.from"), lang)
-        target = _entity(store, right.text_input(t("trace.to", lang), key="exercises.to"), lang)
+        source = picker.resolve_or_warn(store, left.text_input(t("trace.from", lang), key="exercises.from"), lang)
+        target = picker.resolve_or_warn(store, right.text_input(t("trace.to", lang), key="exercises.to"), lang)
     if source is None or target is None or source.id == target.id:
         return None
     try:

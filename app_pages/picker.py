@@ -7,7 +7,9 @@ import streamlit as st
 
 from app_pages import display, routes, state
 from app_pages.markup import escape_markdown
+from graph.errors import NotFound
 from graph.i18n import t
+from graph.lookup import resolve
 from graph.model import Node
 from graph.search import SearchHit
 from graph.store import GraphStore
@@ -42,3 +44,18 @@ def entity_or_stop(store: GraphStore, page: str, lang: str) -> Node:
         else:
             st.caption(t("search.none", lang, text=escape_markdown(query)))
     st.stop()
+
+
+def resolve_or_warn(store: GraphStore, text: str, lang: str) -> Node | None:
+    """The entity the user meant; None for blank text, or after a warning with close suggestions."""
+    if not text.strip():
+        return None
+    try:
+        return resolve(store, text)
+    except NotFound as exc:
+        if exc.suggestions:
+            st.warning(t("trace.not_found", lang, text=escape_markdown(exc.text),
+                         suggestions=", ".join(escape_markdown(name) for name in exc.suggestions)))
+        else:
+            st.warning(t("trace.not_found_plain", lang, text=escape_markdown(exc.text)))
+        return None

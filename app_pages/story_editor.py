@@ -19,14 +19,11 @@ from urllib.parse import parse_qs, urlsplit
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from app_pages import present, workshop
+from app_pages import picker, present, workshop
 from app_pages.common import current_lang, store_or_stop
 from app_pages.markup import escape_markdown
-from graph.errors import NotFound
 from graph.handout import handout_html
 from graph.i18n import LANGS, t
-from graph.lookup import resolve
-from graph.model import Node
 from graph.store import DEFAULT_MAX_LENGTH, GraphStore, PathFilter
 from graph.stories import (SEED_STORIES, STORY_ID, TEXT_LIMIT, TITLE_LIMIT, Step, Story, StoryError, all_stories,
                            save_story, story_to_yaml, user_stories_folder)
@@ -153,17 +150,6 @@ def _explorer_view_first() -> None:
         st.session_state[AVOID] = [value for value in st.query_params.get_all("avoid") if value]
 
 
-def _found(store: GraphStore, text: str, lang: str) -> Node | None:
-    if not text.strip():
-        return None
-    try:
-        return resolve(store, text)
-    except NotFound as exc:
-        names = ", ".join(escape_markdown(name) for name in exc.suggestions) or "—"
-        st.warning(t("editor.not_found", lang, text=escape_markdown(exc.text), suggestions=names))
-        return None
-
-
 def add_step(draft: Draft, store: GraphStore, lang: str) -> None:
     """A new step from a path between two entities, or from one entity."""
     _explorer_view_first()
@@ -173,8 +159,8 @@ def add_step(draft: Draft, store: GraphStore, lang: str) -> None:
     path_tab, entity_tab = st.tabs([t("editor.from_path", lang), t("editor.from_entity", lang)])
     with path_tab:
         left, right = st.columns(2)
-        source = _found(store, left.text_input(t("trace.from", lang), key=FROM), lang)
-        target = _found(store, right.text_input(t("trace.to", lang), key=TO), lang)
+        source = picker.resolve_or_warn(store, left.text_input(t("trace.from", lang), key=FROM), lang)
+        target = picker.resolve_or_warn(store, right.text_input(t("trace.to", lang), key=TO), lang)
         if source is not None and target is not None and source.id != target.id:
             wanted = st.session_state[PATH]
             paths = store.paths(source.id, target.id, k=max(PATHS_SHOWN, wanted + 1), max_length=DEFAULT_MAX_LENGTH,
@@ -193,7 +179,7 @@ def add_step(draft: Draft, store: GraphStore, lang: str) -> None:
                                on_click=lambda: draft.add(step))
                 export_view(step, store, lang, deck_col, handout_col)
     with entity_tab:
-        node = _found(store, st.text_input(t("editor.entity", lang), key=ENTITY), lang)
+        node = picker.resolve_or_warn(store, st.text_input(t("editor.entity", lang), key=ENTITY), lang)
         if node is not None:
             try:
                 step = step_from_entity(node)

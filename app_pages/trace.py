@@ -6,16 +6,14 @@ from typing import Sequence
 
 import streamlit as st
 
-from app_pages import display, routes, state
+from app_pages import display, picker, routes, state
 from app_pages.common import current_lang, store_or_stop
 from app_pages.exports import offer_exports
 from app_pages.graph_view import show_graph
 from app_pages.markup import escape_markdown
-from graph.errors import NotFound
 from graph.explain import QUOTE_MARKS, explain, sentence
 from graph.exports import View
 from graph.i18n import t
-from graph.lookup import resolve
 from graph.model import Edge, Node, Path, Subgraph
 from graph.schema import get_schema
 from graph.store import DEFAULT_MAX_LENGTH, GraphStore, PathFilter
@@ -45,7 +43,7 @@ def render() -> None:
     if not source_text.strip() or not target_text.strip():
         st.info(t("trace.empty_input", lang))
         return
-    source, target = resolve_or_warn(store, source_text, lang), resolve_or_warn(store, target_text, lang)
+    source, target = picker.resolve_or_warn(store, source_text, lang), picker.resolve_or_warn(store, target_text, lang)
     if source is None or target is None:
         return
     if source.id == target.id:
@@ -91,19 +89,6 @@ def avoided_entities(avoid: list[str], store: GraphStore, lang: str) -> None:
         columns[1 + number % 4].button(escape_markdown(name), key=f"unavoid.{node_id}", icon=":material/close:",
                                        help=t("trace.unavoid", lang), on_click=state.set_avoided,
                                        args=([other for other in avoid if other != node_id],))
-
-
-def resolve_or_warn(store: GraphStore, text: str, lang: str) -> Node | None:
-    """The entity the user meant, or None after a warning with close suggestions."""
-    try:
-        return resolve(store, text)
-    except NotFound as exc:
-        if exc.suggestions:
-            st.warning(t("trace.not_found", lang, text=escape_markdown(exc.text),
-                         suggestions=", ".join(escape_markdown(name) for name in exc.suggestions)))
-        else:
-            st.warning(t("trace.not_found_plain", lang, text=escape_markdown(exc.text)))
-        return None
 
 
 def union(paths: Sequence[Path]) -> tuple[list[Node], list[Edge]]:

@@ -22,7 +22,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 from graph import cypher
 from graph.errors import HilosError, StoreError, TimedOut
 from graph.merge import changes, merge_edge, merge_node, write_result
-from graph.model import Edge, EdgeKey, Node, Path, Subgraph
+from graph.model import Edge, Node, Path, Subgraph
 from graph.search import WORDS, SearchHit, names_of, rank
 from graph.settings import Neo4jSettings
 from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER, Budget, PathFilter, Stats,

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 from urllib.parse import urlsplit
 
 import pytest
@@ -35,11 +35,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(db: Path, port: int, *extra: str) -> subprocess.Popen:
-    """Run the app as a user would (`streamlit run app.py`) on 127.0.0.1:port."""
+def start_app(db: Path, port: int, *extra: str, settings: Mapping[str, str] | None = None) -> subprocess.Popen:
+    """Run the app as a user would (`streamlit run app.py`) on 127.0.0.1:port; NEO4J_* only from `settings`."""
     env = {**os.environ, "HILOS_DB": str(db)}
     for name in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
         env.pop(name, None)
+    env.update(settings or {})
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1", *extra]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -71,11 +72,12 @@ def stop(process: subprocess.Popen) -> str:
 
 
 @contextmanager
-def running_app(db: Path, *extra: str, tracebacks_fail: bool = False) -> Iterator[str]:
+def running_app(db: Path, *extra: str, tracebacks_fail: bool = False,
+                settings: Mapping[str, str] | None = None) -> Iterator[str]:
     """The app on a free port over the graph file `db`; yields its URL. Server tracebacks are printed or fail."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    process = start_app(db, port, *extra)
+    process = start_app(db, port, *extra, settings=settings)
     try:
         wait_until_up(process, url)
     except RuntimeError:

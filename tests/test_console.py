@@ -99,6 +99,15 @@ def test_the_timeout_stops_a_runaway_query(seeded):
     assert time.monotonic() - started < 8
 
 
+def test_rows_that_arrived_before_the_timeout_are_kept(seeded):
+    """The third row takes a trillion steps; the first two are shown, with the timeout noted."""
+    result = run_read_only(seeded, "UNWIND range(1, 3) AS i CALL (i) { "
+                                   "UNWIND range(1, CASE WHEN i < 3 THEN 1 ELSE 1000000 END) AS a "
+                                   "UNWIND range(1, CASE WHEN i < 3 THEN 1 ELSE 1000000 END) AS b "
+                                   "RETURN count(*) AS n } RETURN i, n", timeout=1)
+    assert result.timed_out and not result.capped and result.rows == ((1, 1), (2, 1))
+
+
 def test_the_row_cap_is_reported(seeded):
     capped = run_read_only(seeded, "UNWIND range(1, 5000) AS n RETURN n", row_cap=1000)
     assert capped.capped and len(capped.rows) == 1000 and capped.rows[-1] == (1000,)

@@ -194,3 +194,17 @@ def test_a_saved_query_joins_the_library_as_text(neo4j_app):
     picker = at.selectbox(key=PICK)
     assert picker.value == saved[0].key
     assert picker.format_func(saved[0].key) == t("console.saved_mark", "en", title="Mis <i>agencias</i>")
+
+
+@pytest.mark.neo4j
+def test_the_time_limit_is_announced_with_the_rows_that_made_it(neo4j_app):
+    at = open_console(neo4j_app)
+    at.number_input(key="console.timeout").set_value(1)
+    at = run_query(at, "UNWIND range(1, 1000000) AS a UNWIND range(1, 1000000) AS b RETURN count(*) AS n")
+    assert [plain(w.value) for w in at.warning] == [t("console.timed_out", "en", seconds=1)]
+    at = run_query(at, "UNWIND range(1, 3) AS i CALL (i) { "
+                       "UNWIND range(1, CASE WHEN i < 3 THEN 1 ELSE 1000000 END) AS a "
+                       "UNWIND range(1, CASE WHEN i < 3 THEN 1 ELSE 1000000 END) AS b "
+                       "RETURN count(*) AS n } RETURN i, n")
+    assert [plain(w.value) for w in at.warning] == [t("console.timed_out_partial", "en", seconds=1, count=2)]
+    assert list(at.dataframe[0].value["i"]) == [1, 2]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from typing import Any
 
 import streamlit as st
@@ -36,6 +37,7 @@ QUERY, PARAMS, PICK, CAP, TIMEOUT, TITLE = ("console.query", "console.params", "
 RESULT, SAVED = "console.result", "console.saved"
 MAX_CAP = 10_000
 MAX_TIMEOUT = 60
+log = logging.getLogger(__name__)
 DOCKER = "docker run -p 7687:7687 -e NEO4J_AUTH=none neo4j:5"
 ENV = ("export NEO4J_URI=bolt://localhost:7687 NEO4J_USERNAME=neo4j NEO4J_PASSWORD=... "
        "NEO4J_DATABASE=neo4j")
@@ -153,8 +155,13 @@ def load_query(query: LibraryQuery | None) -> None:
 
 
 def forget(key: str) -> None:
-    delete_query(key)
-    st.session_state[PICK] = None
+    """Delete a saved query (a button callback); a failure shows in the save box."""
+    try:
+        delete_query(key)
+    except (LibraryError, OSError) as exc:
+        st.session_state[SAVED] = exc
+    else:
+        st.session_state[PICK] = None
 
 
 def run(store: Neo4jStore, text: str, params_text: str, timeout: float,
@@ -162,7 +169,10 @@ def run(store: Neo4jStore, text: str, params_text: str, timeout: float,
     """The query's result with the limits it ran under, or why it did not run."""
     try:
         return run_read_only(store, text, parse_parameters(params_text), timeout=timeout, row_cap=cap), timeout, cap
-    except (ConsoleRejected, StoreError) as exc:
+    except ConsoleRejected as exc:
+        return exc
+    except StoreError as exc:
+        log.warning("console query failed: %s", exc)
         return exc
 
 

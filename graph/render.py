@@ -14,7 +14,8 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from graph.i18n import t
@@ -23,7 +24,8 @@ from graph.model import Edge, EdgeKey, Node
 from graph.schema import get_schema
 from graph.wording import rel_label
 
-VIS_DIR = files("pyvis") / "lib" / "vis-9.1.2"
+# Found without importing pyvis, which would import networkx and jinja2 (most of a second at app start).
+VIS_DIR = Path(find_spec("pyvis").submodule_search_locations[0]) / "lib" / "vis-9.1.2"  # type: ignore[union-attr]
 PHYSICS_LIMIT = 300  # above this many nodes, positions are computed here and physics is off
 LAYOUT_SEED = 7
 DESCRIPTION_LIMIT = 280

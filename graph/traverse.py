@@ -229,7 +229,7 @@ def neighbourhood(snap: Snapshot, rules: Rules, start: int, depth: int, limit: i
         current = queue.popleft()
         if seen[current] >= depth:
             continue
-        for nbr in _ordered(snap, rules, current):
+        for nbr in _ordered(snap, rules, current, limit + 1):  # the cap, and one more to know it truncates
             if nbr in seen:
                 continue
             if len(seen) >= limit:
@@ -246,7 +246,12 @@ def neighbourhood(snap: Snapshot, rules: Rules, start: int, depth: int, limit: i
     return members.tolist(), np.sort(edges).tolist(), truncated
 
 
-def _ordered(snap: Snapshot, rules: Rules, node: int) -> list[int]:
+def _ordered(snap: Snapshot, rules: Rules, node: int, wanted: int) -> list[int]:
+    """The neighbours of `node` in visiting order; only the first `wanted` when there are more.
+
+    The walk stops once the cap is reached, so a hub's hundred thousand
+    neighbours are not all sorted: those at or above the wanted-th amount are.
+    """
     nbr, edges = snap.incident(node)
     if not len(nbr):
         return []
@@ -259,4 +264,7 @@ def _ordered(snap: Snapshot, rules: Rules, node: int) -> list[int]:
     if rules.filters_nodes:
         ok &= rules.nodes_ok(distinct)
     distinct, amount = distinct[ok], amount[ok]
+    if wanted < len(distinct):
+        least = np.partition(amount, len(amount) - wanted)[len(amount) - wanted]
+        distinct, amount = distinct[amount >= least], amount[amount >= least]
     return distinct[np.lexsort((snap.name_order[distinct], -amount))].tolist()

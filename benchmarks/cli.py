@@ -36,6 +36,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--loader-rows", help="Rows of the USAspending loader benchmark on the embedded store "
                                                "(default 1m; --quick: 2k; 0 skips it).")
     parser.add_argument("--neo4j-loader-rows", help="Rows of the loader benchmark on Neo4j (default 100k; --quick: 1k).")
+    parser.add_argument("--no-views", action="store_true",
+                        help="Skip the browser part (views of 50 / 500 / 5,000 nodes and the app's cold start).")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -51,7 +53,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("--backend neo4j needs NEO4J_URI (and NEO4J_USERNAME / NEO4J_PASSWORD if the server asks)")
     plan = "quick" if args.quick else "full"
     started = time.time()
-    results: dict[str, Any] = {"machine": report.machine(), "plan": plan, "runs": [], "loader": []}
+    results: dict[str, Any] = {"machine": report.machine(), "plan": plan, "runs": [], "loader": [], "views": None}
+    views_work = None
     for size in sizes:
         base = None
         for backend in backends:
@@ -63,7 +66,14 @@ def main(argv: list[str] | None = None) -> None:
                 base = _spawn({"phase": "baseline", "size": size, "work": str(work), "plan": plan})
             run["baseline"] = base
             results["runs"].append(run)
+            if backend == "embedded":
+                views_work = work  # the biggest embedded store so far
             _progress(f"{backend} {report.size_name(size)} done ({time.time() - started:.0f} s)")
+    if views_work is not None and not args.no_views:
+        views_sizes = phases.QUICK_VIEWS if args.quick else phases.VIEWS
+        results["views"] = _spawn({"phase": "views", "work": str(views_work), "sizes": views_sizes,
+                                   "fresh_start": not args.quick})
+        _progress(f"views done ({time.time() - started:.0f} s)")
     loader_rows = parse_size(args.loader_rows or ("2k" if args.quick else "1m"))
     neo4j_rows = parse_size(args.neo4j_loader_rows or ("1k" if args.quick else "100k"))
     for backend in backends:
@@ -77,7 +87,10 @@ def main(argv: list[str] | None = None) -> None:
     results["seconds"] = time.time() - started
     results["table"] = report.table(results["runs"])
     print(results["table"])
-    for line in report.target_lines(results["runs"]) + report.loader_lines(results["loader"]):
+    if results["views"]:
+        print(report.views_table(results["views"]))
+    for line in (report.target_lines(results["runs"]) + report.loader_lines(results["loader"])
+                 + report.views_lines(results["views"])):
         print(line)
     machine = results["machine"]
     print(f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']} GB, Python "
@@ -109,6 +122,11 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
         return phases.query(spec["backend"], Path(spec["work"]), plan)
     if phase == "baseline":
         return baseline.run(spec["size"], Path(spec["work"]), plan)
+    if phase == "views":
+        from benchmarks import views
+
+        workload = json.loads((Path(spec["work"]) / "workload.json").read_text())
+        return views.run(Path(spec["work"]), workload["view_from"], tuple(spec["sizes"]), spec["fresh_start"])
     if phase == "csv":
         from benchmarks.usaspending_csv import write
 

@@ -22,6 +22,8 @@ from graph.explain import explain
 from graph.store import GraphStore
 
 VIEW_NODES = 500
+VIEWS = (50, 500, 5000)  # caps of the neighbourhoods drawn in the browser (benchmarks.views)
+QUICK_VIEWS = (50,)  # and no cold start on a fresh graph: --quick checks that it works, in CI
 NEIGHBOUR_LIMIT = 200
 
 

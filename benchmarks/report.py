@@ -28,6 +28,8 @@ TARGETS = [
     ("cold open < 10 s", "q.cold_open_s", 10.0),
     ("peak memory < 3 GB", "peak", 3072.0),
 ]
+# Views (issue 5): a 500-node view interactive in under 2 s, and the app's first page in under 5 s.
+VIEW_TARGET_MS, COLD_START_TARGET_S = 2000.0, 5.0
 # Targets of the USAspending loader (issue 6).
 LOADER_TARGETS = {"embedded": (50000.0, 2048.0), "neo4j": (10000.0, None)}
 
@@ -109,6 +111,36 @@ def loader_lines(loads: list[dict[str, Any]]) -> list[str]:
         memory = f", peak {peak:,.0f} MB (target < {memory_target:,.0f})" if memory_target else ""
         out.append(f"USAspending loader, {load['backend']}, {load['rows']:,} rows: {rate:,.0f} rows/s "
                    f"(target >= {rate_target:,.0f}){memory} in {load['seconds']:.1f} s: {verdict}")
+    return out
+
+
+def views_table(views: dict[str, Any]) -> str:
+    """One row per view size: what it weighs, how long the server and the browser take, and in the app."""
+    lines = [f"views around {views['hub']} (2 hops) | nodes  edges  payload KB  html KB  server ms  page paint ms"
+             "  in app ms"]
+    for view in views["views"]:
+        lines.append(f"{'cap ' + str(view['cap']):<{len(lines[0].split('|')[0])}}| {view['nodes']:>5} "
+                     f"{view['edges']:>6} {_fmt(view['payload_kb']):>11} {_fmt(view['html_kb']):>8} "
+                     f"{_fmt(view['server_ms']):>10} {_fmt(view['page_ms']):>15} {_fmt(view['app_ms']):>10}")
+    for name, start in views["cold_start"].items():
+        lines.append(f"app cold start ({name} graph): answers in {start['answers_s']:.1f} s, first page drawn "
+                     f"in {start['first_paint_s']:.1f} s")
+    return "\n".join(lines)
+
+
+def views_lines(views: dict[str, Any] | None) -> list[str]:
+    if not views:
+        return []
+    out = []
+    for view in views["views"]:
+        if view["cap"] == 500:
+            ok = view["app_ms"] < VIEW_TARGET_MS
+            out.append(f"target, views: 500-node view interactive in the app < 2 s: {view['app_ms'] / 1000:.2f} s "
+                       f"{'met' if ok else 'MISSED'}")
+    if "seed" in views["cold_start"]:
+        seed = views["cold_start"]["seed"]["first_paint_s"]
+        out.append(f"target, views: app cold start (fresh graph) < 5 s: {seed:.1f} s "
+                   f"{'met' if seed < COLD_START_TARGET_S else 'MISSED'}")
     return out
 
 

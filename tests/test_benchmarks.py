@@ -61,6 +61,14 @@ def test_quick_run_prints_one_table_and_writes_the_json(tmp_path):
         for name in TIMED:
             assert set(query[name]) == {"p50_ms", "p95_ms", "runs"} and query[name]["runs"] >= 1, name
             assert set(base[name]) == {"p50_ms", "p95_ms", "runs"}, name
-        assert query["view"]["payload_kb"] > 0 or "app_views" in query["view"]
+        assert query["view"]["payload_kb"] > 0 and query["view"]["build_ms"] > 0
+    views = data["views"]
+    assert [view["cap"] for view in views["views"]] == [50] and views["hub"] == "agency:ice"
+    for view in views["views"]:
+        assert view["nodes"] == 50 and view["edges"] > 0 and view["payload_kb"] > 0 < view["html_kb"]
+        assert view["server_ms"] > 0 and view["page_ms"] > 0 and view["app_ms"] > 0
+    assert set(views["cold_start"]) == {"store"}
+    assert 0 < views["cold_start"]["store"]["answers_s"] < views["cold_start"]["store"]["first_paint_s"]
+    assert any(line.startswith("views around agency:ice") for line in lines)
     assert [load["backend"] for load in data["loader"]] == backends
     assert all(load["rows_per_s"] > 0 and load["peak_mb"] > 0 for load in data["loader"])

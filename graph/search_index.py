@@ -36,6 +36,7 @@ _FOLD_TABLE = bytes((c + 32 if 65 <= c <= 90 else c) if (48 <= c <= 57 or 65 <= 
                     for c in range(256))
 _CHARS = b"0123456789abcdefghijklmnopqrstuvwxyz "  # all that `fold` leaves
 _CODE = np.zeros(256, dtype=np.int64)
+_CAP = 255  # counts per character are kept in a uint8
 for _i, _c in enumerate(_CHARS):
     _CODE[_c] = _i
 PERSISTED_RUNS = (1, 2, 3, 4)  # word runs kept in the file; longer queries build theirs on first use
@@ -112,12 +113,14 @@ class Table:
     def bounded(self, query: str, length: int, floor: float) -> tuple[np.ndarray, np.ndarray]:
         """(keys of this length, upper bound of their ratio with `query`) where the bound reaches `floor`, best first.
 
-        The LCS holds no character more often than either string does.
+        The LCS holds no character more often than either string does. Key counts
+        are capped at 255, so a capped count stands for "as many as the query has".
         """
         start, end = self.len_start[length], self.len_start[length + 1]
-        shared = np.zeros(end - start, dtype=np.int16)
+        shared = np.zeros(end - start, dtype=np.int32)
         for char in set(query):
-            shared += np.minimum(self.counts[_CODE[ord(char)], start:end], query.count(char))
+            column, wanted = self.counts[_CODE[ord(char)], start:end], query.count(char)
+            shared += np.minimum(column, wanted) if wanted < _CAP else np.where(column == _CAP, np.int32(wanted), column)
         bound = shared * (200.0 / (len(query) + length))
         keep = np.flatnonzero(bound >= floor - 1e-6)
         keep = keep[np.argsort(-bound[keep], kind="stable")]
@@ -143,7 +146,7 @@ def _char_counts(strings: StrArray, chunk: int = 1 << 16) -> np.ndarray:
         lo, hi = strings.offsets[first], strings.offsets[last]
         owner = np.repeat(np.arange(last - first), lengths[first:last])
         counts = np.bincount(owner * len(_CHARS) + codes[lo:hi], minlength=(last - first) * len(_CHARS))
-        out[first:last] = np.minimum(counts.reshape(last - first, len(_CHARS)), 255)
+        out[first:last] = np.minimum(counts.reshape(last - first, len(_CHARS)), _CAP)
     return out
 
 

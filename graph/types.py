@@ -14,6 +14,7 @@ _DATE_FORMATS = (
 )
 _ISO_PREFIX = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 _ISO_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _AMOUNT = re.compile(r"^\(?-?\$?-?[0-9][0-9,]*(\.[0-9]+)?\)?$")
 
 
@@ -83,7 +84,7 @@ def clean_integer(value: object) -> int | None:
 
 def clean_url(value: object) -> str | None:
     """An http(s) URL, or None: `javascript:` and other schemes are refused."""
-    if isinstance(value, str) and re.match(r"^https?://[^\s<>\"']+$", value.strip()):
+    if isinstance(value, str) and re.match(r"^https?://[^\s<>\"'\ud800-\udfff]+$", value.strip()):
         return value.strip()
     return None
 
@@ -94,19 +95,23 @@ def clean_list(value: object) -> list[str] | None:
         value = value.split(";")
     if not isinstance(value, (list, tuple)):
         return None
-    items = [str(item).strip() for item in value if item is not None and str(item).strip()]
-    return items
+    texts = (clean_string(item if isinstance(item, str) else str(item)) for item in value if item is not None)
+    return [text for text in texts if text]
 
 
 def clean_string(value: object) -> str | None:
-    """A non-empty string (numbers are turned into text), without NUL bytes."""
+    """A non-empty string (numbers are turned into text), without NUL bytes.
+
+    A lone surrogate (JSON and YAML can spell one as "\\ud800") is no character
+    and cannot be stored as UTF-8: it becomes U+FFFD, as undecodable bytes do.
+    """
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
         value = str(value)
     if not isinstance(value, str):
         return None
-    text = value.replace("\x00", "").strip()
+    text = _SURROGATE.sub("\ufffd", value.replace("\x00", "")).strip()
     return text or None
 
 

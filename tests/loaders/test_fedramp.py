@@ -90,3 +90,17 @@ def test_a_fedramp_list_field_holding_one_name_is_a_list_of_one(graph, tmp_path)
         assert not [node for node in store.nodes("Agency") if len(node.name) == 1]  # not read letter by letter
     finally:
         store.close()
+
+
+def test_a_lone_surrogate_escape_in_a_name_loads_as_a_replacement_character(graph, tmp_path):
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    data["data"]["Products"][0]["cso"] = "Cloud \ud800 Service"
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data), encoding="utf-8")  # written as the escape "\ud800"
+    result = graph.invoke(fedramp, path)
+    assert result.exit_code == 0, result.output
+    store = graph.open()
+    try:
+        assert store.get("product:fedramp-fr1234567890").name == "Cloud \ufffd Service"
+    finally:
+        store.close()

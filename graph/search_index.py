@@ -120,7 +120,10 @@ class Table:
         shared = np.zeros(end - start, dtype=np.int32)
         for char in set(query):
             column, wanted = self.counts[_CODE[ord(char)], start:end], query.count(char)
-            shared += np.minimum(column, wanted) if wanted < _CAP else np.where(column == _CAP, np.int32(wanted), column)
+            if wanted < _CAP:
+                shared += np.minimum(column, wanted)
+            else:
+                shared += np.where(column == _CAP, np.int32(wanted), column)
         bound = shared * (200.0 / (len(query) + length))
         keep = np.flatnonzero(bound >= floor - 1e-6)
         keep = keep[np.argsort(-bound[keep], kind="stable")]

@@ -8,9 +8,12 @@ import yaml
 
 from graph.errors import LoadError
 from graph.exercises import parse_exercises
-from graph.model import make_edge, make_node
+from graph.model import Node, make_edge, make_node
 from graph.schema import get_schema
+from graph.search import rank
 from graph.stories import StoryError, parse_story
+from graph.store_networkx import EmbeddedStore
+from graph.types import clean_list, clean_string, clean_url
 from loaders.mapping import load_mapping
 from tests.loaders.conftest import ROOT
 
@@ -72,3 +75,19 @@ def test_a_mapping_with_values_of_the_wrong_type_names_the_field(tmp_path, chang
     with pytest.raises(LoadError) as caught:
         load_mapping(path, get_schema())
     assert caught.value.field == field and caught.value.path == str(path)
+
+
+@pytest.mark.parametrize("query", ["b" * 300 + "d", "b" * 300, "b" * 40_000])
+def test_a_long_query_repeating_one_letter_finds_the_long_name(tmp_path, query):
+    store = EmbeddedStore(tmp_path / "graph.json")
+    store.write([Node("company:long", "Company", {"name": "b" * 300 + "c"}),
+                 Node("company:short", "Company", {"name": "bbb"})], [])
+    expected = [hit.node.id for hit in rank(query, store.nodes())]
+    assert [hit.node.id for hit in store.search(query)] == expected
+    assert "company:long" in expected[:1] or len(query) > 1000
+
+
+def test_lone_surrogates_from_json_escapes_become_replacement_characters_or_are_refused():
+    assert clean_string("X \ud800 Corp") == "X \ufffd Corp"
+    assert clean_list(["\udfff", "a"]) == ["\ufffd", "a"]
+    assert clean_url("https://x.org/\ud800") is None

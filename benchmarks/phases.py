@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 
 from benchmarks import synthetic
 from benchmarks.timing import peak_mb, spread, timed
+from graph.errors import TimedOut
 from graph.explain import explain
 from graph.store import GraphStore
 
@@ -149,13 +150,13 @@ def _alarm(seconds: int | None) -> Iterator[None]:
 
 
 def _guard(seconds: int | None) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
-    """Wrap an operation so one call longer than `seconds` is abandoned (and counted at that time)."""
+    """Wrap an operation so one call longer than `seconds`, or stopped by the store, counts at the time it took."""
     def wrap(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
         def call(item: Any) -> Any:
             try:
                 with _alarm(seconds):
                     return func(item)
-            except TimeoutError:
+            except (TimeoutError, TimedOut):  # ours, or the store's own time limit (graph.store.QUERY_SECONDS)
                 return None
         return call
     return wrap

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -113,10 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.address", address,
                "--server.port", str(args.port), "--browser.serverAddress", address, "--", FLAG]
     print(f"Workshop mode: participants open {room_url(address, args.port)}", file=sys.stderr)
-    try:
-        return subprocess.call(command, env={**os.environ, ENV: "1"})
-    except KeyboardInterrupt:
-        return 130
+    os.execve(sys.executable, command, {**os.environ, ENV: "1"})  # becomes the server: signals reach it
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import state, workshop
 from app_pages.common import current_lang, store_or_stop
 from app_pages.graph_view import show_graph
 from app_pages.markup import escape_markdown
@@ -46,6 +46,7 @@ RUN = ".venv/bin/python -m streamlit run app.py -- --backend neo4j\ncypher-shell
 
 
 def render() -> None:
+    workshop.refuse("console")  # not in workshop mode's navigation either; this refuses any other way in
     lang = current_lang()
     store = store_or_stop(lang)
     state.mark_page("console")

@@ -41,6 +41,14 @@ def editor_page() -> None:
     story_editor.render()
 
 
+def console_page() -> None:
+    from app_pages import console
+    from app_pages.common import choose_lang
+
+    choose_lang()
+    console.render()
+
+
 def workshop_page() -> None:
     from app_pages import workshop
     from app_pages.common import choose_lang
@@ -71,6 +79,12 @@ def test_the_editor_refuses_to_run_in_workshop_mode_even_when_called(in_workshop
     at = AppTest.from_function(editor_page, default_timeout=60).run()
     assert [error.value for error in at.exception] == ["workshop mode does not allow 'edit'"]
     assert not at.text_input and not at.button
+
+
+def test_the_console_refuses_to_run_in_workshop_mode_even_when_called(in_workshop):
+    at = AppTest.from_function(console_page, default_timeout=60).run()
+    assert [error.value for error in at.exception] == ["workshop mode does not allow 'console'"]
+    assert not at.text_area and not at.button
 
 
 def test_saving_a_story_is_refused_and_writes_nothing(in_workshop):

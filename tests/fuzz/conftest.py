@@ -1,6 +1,6 @@
 """Hypothesis settings for the fuzz tests: a modest number of examples, no deadline (2-core CI machine).
 
-HYPOTHESIS_PROFILE=thorough runs many more examples when hunting for bugs by hand.
+HYPOTHESIS_PROFILE=thorough runs many more examples when hunting for bugs by hand (add --timeout=0).
 """
 from __future__ import annotations
 

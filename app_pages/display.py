@@ -57,7 +57,10 @@ def span(start: str | None, end: str | None) -> str:
 def safe_url(url: str) -> str | None:
     """The URL percent-encoded for a Markdown link target if it is http(s) with a host; else None."""
     encoded = quote(url.strip(), safe=_URL_SAFE)
-    parts = urlsplit(encoded)
+    try:
+        parts = urlsplit(encoded)
+    except ValueError:  # an unbalanced '[' or ']' in the host: "https://[x" is no IPv6 address
+        return None
     return encoded if parts.scheme in ("http", "https") and parts.netloc else None
 
 

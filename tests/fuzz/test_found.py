@@ -6,6 +6,7 @@ import json
 import pytest
 import yaml
 
+from app_pages.display import link, safe_url
 from graph.errors import LoadError
 from graph.exercises import parse_exercises
 from graph.model import Node, make_edge, make_node
@@ -91,3 +92,9 @@ def test_lone_surrogates_from_json_escapes_become_replacement_characters_or_are_
     assert clean_string("X \ud800 Corp") == "X \ufffd Corp"
     assert clean_list(["\udfff", "a"]) == ["\ufffd", "a"]
     assert clean_url("https://x.org/\ud800") is None
+
+
+@pytest.mark.parametrize("url", ["https://example.org]/x", "https://[bad/", "//]"])
+def test_a_url_with_an_unbalanced_bracket_in_its_host_is_shown_as_text_not_a_crash(url):
+    assert safe_url(url) is None
+    assert "](" not in link(url)

@@ -1,12 +1,14 @@
 """Hostile URL query parameters: a shared link with any values opens a page, never a traceback or live markup."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from app_pages.display import link, safe_url
 from tests.fuzz.hostile import hostile_text
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -29,3 +31,16 @@ def test_any_link_opens_a_page(seed_file, monkeypatch_session_db, page, params):
     assert not at.exception, [e.value for e in at.exception]
     shown = [e.value for e in (*at.markdown, *at.caption, *at.error, *at.warning, *at.info)]
     assert not [text for text in shown if "<script" in text.lower() and "\\<script" not in text.lower()]
+
+
+@given(url=st.one_of(hostile_text(max_parts=4, allow_huge=False),
+                     st.builds("".join, st.lists(st.sampled_from(["http", "https", "javascript", "JAVASCRIPT", "data",
+                                                                   ":", "//", "\t", "\n", " ", "\x00", "%0a", "\u202e",
+                                                                   "example.org", "/", ")", "(", ">", "<", "]", "[",
+                                                                   "'", '"', "\\", "@", "#"]), max_size=8))))
+def test_only_http_links_become_link_targets(url):
+    target = safe_url(url)
+    assert target is None or re.match(r"https?://[^\s<>()\\\\]+$", target)
+    markdown = link(url)
+    assert "](<" not in markdown or markdown.endswith(f"](<{target}>)")
+    assert "javascript:" not in (target or "").lower()

@@ -15,6 +15,9 @@ from graph.model import Node
 from graph.text import compact, fold
 
 EXACT, PREFIX, WORDS, FUZZY_CUTOFF = 100.0, 90.0, 80.0, 72.0
+# Only this many characters of a query count: longer ones find nothing more than their start does,
+# and typo matching on a 100 kB query against a 100 kB name would hold the store for minutes.
+MAX_QUERY = 200
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,11 @@ def _fuzzy(q: str, words: list[str]) -> float:
     return best
 
 
+def clip(query: str) -> str:
+    """The part of a query that searches (MAX_QUERY characters)."""
+    return query[:MAX_QUERY]
+
+
 def names_of(node: Node) -> list[str]:
     return [node.name, *node.aliases]
 
@@ -62,6 +70,7 @@ def names_of(node: Node) -> list[str]:
 def rank(query: str, nodes: Iterable[Node], *, labels: Iterable[str] | None = None,
          limit: int = 10) -> list[SearchHit]:
     """Best hits first; ties broken by name then id so every store agrees."""
+    query = clip(query)
     wanted = set(labels) if labels else None
     hits = []
     for node in nodes:

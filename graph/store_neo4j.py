@@ -23,7 +23,7 @@ from graph import cypher
 from graph.errors import HilosError, StoreError, TimedOut
 from graph.merge import changes, merge_edge, merge_node, write_result
 from graph.model import Edge, Node, Path, Subgraph
-from graph.search import WORDS, SearchHit, names_of, rank
+from graph.search import WORDS, SearchHit, clip, names_of, rank
 from graph.settings import Neo4jSettings
 from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER, Budget, PathFilter, Stats,
                          WriteResult)
@@ -307,6 +307,7 @@ class Neo4jStore:
 
     def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 10) -> list[SearchHit]:
         """Full-text candidates hold every WORDS-or-better match; typo matches need every name, as embedded."""
+        text = clip(text)
         if not fold(text):
             return []
         labels = sorted(labels) if labels else []

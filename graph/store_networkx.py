@@ -25,7 +25,7 @@ from graph.columns import map_columns, read_header, write_columns
 from graph.errors import StoreError
 from graph.merge import changes, merge_edge, merge_node, write_result
 from graph.model import Edge, EdgeKey, Node, Path, Subgraph
-from graph.search import SearchHit, rank
+from graph.search import SearchHit, clip, rank
 from graph.search_index import label_mask
 from graph.snapshot import Records, Snapshot, build
 from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER, PathFilter, Stats,
@@ -173,6 +173,7 @@ class EmbeddedStore:
     def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 10) -> list[SearchHit]:
         snap = self._snap
         labels = list(labels) if labels else None
+        text = clip(text)
         if not fold(text):
             return []
         if limit < 0:  # rank's slicing rules for a negative limit: score everything

@@ -98,3 +98,13 @@ def test_lone_surrogates_from_json_escapes_become_replacement_characters_or_are_
 def test_a_url_with_an_unbalanced_bracket_in_its_host_is_shown_as_text_not_a_crash(url):
     assert safe_url(url) is None
     assert "](" not in link(url)
+
+
+def test_a_100_kb_query_against_a_100_kb_name_answers_from_its_start(tmp_path):
+    """It once ran for minutes in the typo search; now only MAX_QUERY characters of a query count."""
+    name = "Palantir " * 12_000
+    store = EmbeddedStore(tmp_path / "graph.json")
+    store.write([Node("company:long", "Company", {"name": name}), Node("company:p", "Company", {"name": "Palantir"})],
+                [])
+    assert [hit.node.id for hit in store.search(name + "x", limit=2)][0] == "company:long"
+    assert [hit.node.id for hit in rank("q" * 100_000 + "Palantir", store.nodes())] == []

@@ -12,7 +12,7 @@ from typing import Iterable
 from rapidfuzz import fuzz, process
 
 from graph.model import Node
-from graph.text import compact, fold
+from graph.text import fold
 
 EXACT, PREFIX, WORDS, FUZZY_CUTOFF = 100.0, 90.0, 80.0, 72.0
 # Only this many characters of a query count: longer ones find nothing more than their start does,
@@ -29,10 +29,14 @@ class SearchHit:
 
 def score(query: str, name: str) -> float:
     """How well `name` answers `query`, 0-100 (see module docstring)."""
-    q, n = fold(query), fold(name)
+    return _folded_score(fold(query), fold(name))
+
+
+def _folded_score(q: str, n: str) -> float:
+    """`score` of a folded query and a folded name."""
     if not q or not n:
         return 0.0
-    if q == n or compact(query) == compact(name):
+    if q == n or q.replace(" ", "") == n.replace(" ", ""):
         return EXACT
     if n.startswith(q):
         return PREFIX
@@ -70,13 +74,13 @@ def names_of(node: Node) -> list[str]:
 def rank(query: str, nodes: Iterable[Node], *, labels: Iterable[str] | None = None,
          limit: int = 10) -> list[SearchHit]:
     """Best hits first; ties broken by name then id so every store agrees."""
-    query = clip(query)
+    q = fold(clip(query))
     wanted = set(labels) if labels else None
     hits = []
     for node in nodes:
         if wanted and node.label not in wanted:
             continue
-        best, matched = max(((score(query, name), name) for name in names_of(node)), key=lambda t: t[0])
+        best, matched = max(((_folded_score(q, fold(name)), name) for name in names_of(node)), key=lambda t: t[0])
         if best > 0:
             hits.append(SearchHit(node, best, matched))
     hits.sort(key=lambda h: (-h.score, fold(h.node.name), h.node.id))

@@ -12,6 +12,8 @@ def fold(text: str) -> str:
 
     "Falcón" -> "falcon", "FALCON-SA" -> "falcon sa", "Amazon.com" -> "amazon com".
     """
+    if text.isascii():  # the common case, and the same answer: nothing to decompose
+        return _NON_WORD.sub(" ", text.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", bare.casefold()).strip()

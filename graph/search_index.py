@@ -71,7 +71,7 @@ class Table:
         number = np.empty(len(order), dtype=np.int64)
         number[order] = np.arange(len(order))
         key = number[encoded.indices.to_numpy(zero_copy_only=False)]
-        keys = StrArray.build(encoded.dictionary.take(pa.array(order)).to_pylist())
+        keys = _str_array(encoded.dictionary.take(pa.array(order)))
         postings = np.lexsort((start, entry, key))
         key, entry, start = key[postings], entry[postings], start[postings]
         first = np.concatenate([[True], (key[1:] != key[:-1]) | (entry[1:] != entry[:-1])]) if len(key) else []
@@ -139,6 +139,15 @@ class Table:
         return postings >> 4, postings & 15, np.repeat(ratio, sizes)
 
 
+def _str_array(values: pa.Array) -> StrArray:
+    """The strings of a pyarrow binary array as a StrArray, from its buffers (no Python objects)."""
+    values = values.cast(pa.large_binary())
+    _, offsets, data = values.buffers()
+    bounds = np.frombuffer(offsets, dtype=np.int64)[values.offset:values.offset + len(values) + 1]
+    blob = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    return StrArray(blob[bounds[0]:bounds[-1]], bounds - bounds[0])
+
+
 def _char_counts(strings: StrArray, chunk: int = 1 << 16) -> np.ndarray:
     """(keys x 37) counts of 0-9, a-z and space in each key, capped at 255."""
     out = np.zeros((len(strings), len(_CHARS)), dtype=np.uint8)
@@ -165,10 +174,13 @@ def _spans(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndar
 class Words:
     """Every word of every folded name, with the entry it belongs to and its place there."""
 
-    def __init__(self, folded: list[bytes]) -> None:
-        counts = np.fromiter((text.count(b" ") + 1 if text else 0 for text in folded), dtype=np.int64,
-                             count=len(folded))
-        self.words = pa.array(b" ".join(folded).split(), type=pa.binary())
+    def __init__(self, folded: pa.Array) -> None:
+        """`folded`: one folded name per entry (binary; empty where an entry has none)."""
+        split = pc.split_pattern(folded, b" ")
+        counts = np.asarray(pc.list_value_length(split).to_numpy(zero_copy_only=False), dtype=np.int64)
+        counts[np.asarray(pc.binary_length(folded).to_numpy(zero_copy_only=False)) == 0] = 0
+        words = pc.list_flatten(split)
+        self.words = words.filter(pc.greater(pc.binary_length(words), 0))
         self.count = counts
         self.entry = np.repeat(np.arange(len(folded), dtype=np.int64), counts)
         self.start = np.arange(len(self.entry)) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -206,19 +218,30 @@ class SearchIndex:
         cols.update(Table.build(pa.array(folded, type=pa.binary()), every, nowhere).columns("s.whole"))
         compact = pa.array([text.replace(b" ", b"") for text in folded], type=pa.binary())
         cols.update(Table.build(compact, every, nowhere).columns("s.compact"))
-        words = Words(folded)
+        words = Words(pa.array(folded, type=pa.binary()))
         for size in PERSISTED_RUNS:
             cols.update(words.runs(size).columns(f"s.run{size}"))
         return cols
 
-    def _run_table(self, size: int, names: StrArray) -> Table:
+    def _run_table(self, size: int) -> Table:
         if size not in self.runs:
             if self._words is None:
-                self._words = Words([fold_bytes(name) for name in names])
+                self._words = Words(self._folded_names())
             self.runs[size] = self._words.runs(size)
         return self.runs[size]
 
-    def candidates(self, query: str, wanted: np.ndarray | None, limit: int, names: StrArray) -> list[int]:
+    def _folded_names(self) -> pa.Array:
+        """Each entry's folded name, read back from the whole-name table (empty where an entry has none)."""
+        table = self.whole
+        key_of = np.full(len(self.entry_node), -1, dtype=np.int64)
+        key_of[table.entry >> 4] = np.repeat(np.arange(len(table.off) - 1), np.diff(table.off))
+        keys = pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(table.keys), [
+            None, pa.py_buffer(np.ascontiguousarray(table.keys.offsets, dtype=np.int64)),
+            pa.py_buffer(np.ascontiguousarray(table.keys.blob))])
+        found = keys.take(pa.array(key_of, mask=key_of < 0))
+        return pc.fill_null(found, b"").cast(pa.binary())
+
+    def candidates(self, query: str, wanted: np.ndarray | None, limit: int) -> list[int]:
         """Nodes holding the `limit` best hits (and a few more), for `rank` to score and order.
 
         Typo scores are computed here from the tables (the ratio of each whole name or run of words
@@ -248,15 +271,15 @@ class SearchIndex:
             if len(chosen) >= limit:
                 return chosen
             taken |= hit
-        return chosen + self._typos(q, len(parts), limit - len(chosen), allowed & ~taken, names)
+        return chosen + self._typos(q, len(parts), limit - len(chosen), allowed & ~taken)
 
-    def _typos(self, q: str, size: int, need: int, open_: np.ndarray, names: StrArray) -> list[int]:
+    def _typos(self, q: str, size: int, need: int, open_: np.ndarray) -> list[int]:
         """The `need` best typo hits among `open_` nodes (with ties and a margin), scored as graph.search._fuzzy.
 
         Key lengths are visited best possible score first and keys best bound first, in chunks, until
         nothing left can beat the hits found.
         """
-        tables = [(self.whole, 0.75), (self._run_table(size, names), 0.7)]
+        tables = [(self.whole, 0.75), (self._run_table(size), 0.7)]
         buckets = sorted(((factor * 200.0 * min(len(q), length) / (len(q) + length), n, length)
                           for n, (table, factor) in enumerate(tables) for length in table.lengths(q)), reverse=True)
         best: dict[int, float] = {}

@@ -178,7 +178,7 @@ class EmbeddedStore:
             return []
         if limit < 0:  # rank's slicing rules for a negative limit: score everything
             return rank(text, self.nodes(), labels=labels, limit=limit)
-        found = snap.search.candidates(text, label_mask(labels, snap.labels), limit, snap.names)
+        found = snap.search.candidates(text, label_mask(labels, snap.labels), limit)
         return rank(text, (snap.node(i) for i in found), labels=labels, limit=limit)
 
     def stats(self) -> Stats:

@@ -14,8 +14,8 @@ from app_pages.picker import entity_or_stop
 from graph.amounts import amount_of
 from graph.exports import View
 from graph.i18n import t
-from graph.model import Edge, Node, Subgraph
-from graph.store import PathFilter
+from graph.model import Node, Subgraph
+from graph.store import GraphStore, PathFilter
 from graph.wording import rel_label
 
 CAP_STEP = 50
@@ -31,7 +31,7 @@ def render() -> None:
     st.title(escape_markdown(t("neighbourhood.title", lang, name=node.name)), anchor=False)
     routes.link("profile", lang, escape_markdown(t("neighbourhood.to_profile", lang)), icon=":material/badge:",
                 id=node.id)
-    counts = type_counts(node.id, store.edges_of(node.id), lang)
+    counts = type_counts(store, node.id, lang)
     types = state.multi_choice(st.pills, t("neighbourhood.expand", lang), list(counts), key="expand",
                                selection_mode="multi", help=t("neighbourhood.expand_help", lang),
                                format_func=lambda name: f"{counts[name][0]} ({counts[name][1]})")
@@ -50,16 +50,17 @@ def render() -> None:
     neighbour_table(node, around, lang)
 
 
-def type_counts(node_id: str, edges: list[Edge], lang: str) -> dict[str, tuple[str, int]]:
+def type_counts(store: GraphStore, node_id: str, lang: str) -> dict[str, tuple[str, int]]:
     """Per relationship type at this entity: how it reads from here and how many, most first.
 
     DEVELOPS reads "desarrolla y vende" from a company and "desarrollado por" from
     a product; a type met in both directions (PART_OF at ICE) shows both readings.
     """
-    counts = Counter(edge.type for edge in edges)
+    counts: Counter[str] = Counter()
     directions: dict[str, set[bool]] = {}
-    for edge in edges:
-        directions.setdefault(edge.type, set()).add(edge.source == node_id)
+    for (rel_type, outgoing), count in sorted(store.relationship_counts(node_id).items()):
+        counts[rel_type] += count
+        directions.setdefault(rel_type, set()).add(outgoing)
     return {rel_type: (" · ".join(rel_label(rel_type, lang, incoming=not out)
                                   for out in sorted(directions[rel_type], reverse=True)), count)
             for rel_type, count in counts.most_common()}

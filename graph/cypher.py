@@ -157,6 +157,9 @@ def nodes_of(label_name: str = ENTITY) -> str:
 
 ALL_EDGES = f"MATCH ({E})-[r]->({E}) RETURN collect({_EDGE_ROW}) AS rows"
 EDGES_OF = f"MATCH (n{E} {{id: $id}})-[r]-({E}) {_by_id('n')} WITH DISTINCT r RETURN collect({_EDGE_ROW}) AS rows"
+RELATIONSHIP_COUNTS = (f"MATCH (n{E} {{id: $id}})-[r]-({E}) {_by_id('n')} WITH DISTINCT n, r "
+                       "WITH type(r) AS type, startNode(r) = n AS outgoing, count(*) AS count "
+                       "RETURN collect([type, outgoing, count]) AS rows")
 # Relationships joining consecutive path nodes (either direction): the store picks each hop's edge.
 EDGES_BETWEEN = (f"UNWIND $pairs AS pair MATCH (a{E} {{id: pair[0]}})-[r]-(b{E} {{id: pair[1]}}) {_by_id('a', 'b')} "
                  f"RETURN collect({_EDGE_ROW}) AS rows")
@@ -236,6 +239,7 @@ def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
         ("NODES_BY_ELEMENT_ID", NODES_BY_ELEMENT_ID, {"element_ids": ["4:5d3e6a3c-08d1-4a5e-9f1a-1c0f7e1c2b11:0"]}),
         ("ALL_EDGES", ALL_EDGES, {}),
         ("EDGES_OF", EDGES_OF, {"id": "company:acme"}),
+        ("RELATIONSHIP_COUNTS", RELATIONSHIP_COUNTS, {"id": "company:acme"}),
         ("EDGES_BETWEEN", EDGES_BETWEEN, {"pairs": [["company:acme", "product:x"]]}),
         ("EDGES_AMONG", EDGES_AMONG, ids),
         ("COUNT_LABELS", COUNT_LABELS, {}),

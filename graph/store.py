@@ -99,6 +99,9 @@ class GraphStore(Protocol):
     def edges_of(self, node_id: str) -> list[Edge]:
         """Relationships touching a node (both directions), ordered by (type, source, target)."""
 
+    def relationship_counts(self, node_id: str) -> dict[tuple[str, bool], int]:
+        """How many relationships touch a node, by (type, outgoing from it); cheap even for a hub."""
+
     def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 10) -> list[SearchHit]:
         """Entities whose name or alias matches, best first (see graph.search)."""
 

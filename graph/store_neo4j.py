@@ -305,6 +305,10 @@ class Neo4jStore:
     def edges_of(self, node_id: str) -> list[Edge]:
         return sorted(map(_edge, self._rows(cypher.EDGES_OF, id=node_id)), key=_edge_order)
 
+    def relationship_counts(self, node_id: str) -> dict[tuple[str, bool], int]:
+        return {(rel_type, outgoing): count for rel_type, outgoing, count in
+                self._rows(cypher.RELATIONSHIP_COUNTS, id=node_id)}
+
     def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 10) -> list[SearchHit]:
         """Full-text candidates hold every WORDS-or-better match; typo matches need every name, as embedded."""
         text = clip(text)

@@ -170,6 +170,16 @@ class EmbeddedStore:
         order = np.lexsort((snap.dst[found], snap.src[found], snap.type_code[found]))
         return [snap.edge(int(e)) for e in found[order]]
 
+    def relationship_counts(self, node_id: str) -> dict[tuple[str, bool], int]:
+        snap = self._snap
+        i = snap.number(node_id)
+        if i < 0:
+            return {}
+        found = np.unique(snap.incident(i)[1])
+        outgoing = snap.src[found] == i
+        pairs, counts = np.unique(np.stack([snap.type_code[found], outgoing]), axis=1, return_counts=True)
+        return {(snap.types[code], bool(out)): count for (code, out), count in zip(pairs.T.tolist(), counts.tolist())}
+
     def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 10) -> list[SearchHit]:
         snap = self._snap
         labels = list(labels) if labels else None

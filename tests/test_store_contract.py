@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import itertools
+from collections import Counter
 import os
 from pathlib import Path
 from typing import Iterator
@@ -152,6 +153,12 @@ def test_edges_of_a_node_both_directions_by_type(store):
         ("AWARDED", "agency:ice", "contract:X1"), ("PART_OF", "agency:hsi", "agency:ice"),
         ("PART_OF", "agency:ice", "agency:dept")]
     assert store.edges_of("agency:nowhere") == []
+
+
+def test_relationship_counts_by_type_and_direction(store):
+    assert store.relationship_counts("agency:ice") == {("AWARDED", True): 1, ("PART_OF", False): 1,
+                                                       ("PART_OF", True): 1}
+    assert store.relationship_counts("agency:nowhere") == {}
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -322,6 +329,9 @@ def test_seed_neighbourhoods_are_identical(seed_pair):
     embedded, neo4j = seed_pair
     for node in list(embedded.nodes())[::3]:
         assert neo4j.edges_of(node.id) == embedded.edges_of(node.id)
+        assert neo4j.relationship_counts(node.id) == embedded.relationship_counts(node.id)
+        assert embedded.relationship_counts(node.id) == dict(Counter(
+            (edge.type, edge.source == node.id) for edge in embedded.edges_of(node.id)))
         for depth, limit in ((1, 200), (2, 12)):
             assert neo4j.neighbours(node.id, depth=depth, limit=limit) == embedded.neighbours(
                 node.id, depth=depth, limit=limit), (node.id, depth, limit)

@@ -12,11 +12,12 @@ import bisect
 import json
 import mmap
 import os
-import tempfile
 from pathlib import Path
 from typing import IO, Any, Iterator, Sequence
 
 import numpy as np
+
+from graph.atomic import atomic_write
 
 HEADER_LIMIT = 1 << 20  # the header line is small; a file without a newline this early is not ours
 _ALIGN = 8
@@ -90,19 +91,10 @@ def write_columns(path: Path, header: dict[str, Any], columns: Columns) -> None:
         layout[name] = [offset, array.dtype.str, list(array.shape)]
         offset += -(-array.nbytes // _ALIGN) * _ALIGN
     head = json.dumps({**header, "columns": layout}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(head + b"\n")
-            for array in columns.values():
-                _write_array(handle, np.ascontiguousarray(array))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as handle:
+        handle.write(head + b"\n")
+        for array in columns.values():
+            _write_array(handle, np.ascontiguousarray(array))
 
 
 def _write_array(handle: IO[bytes], array: np.ndarray) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from graph.atomic import atomic_write
 from graph.errors import HilosError
 from graph.i18n import LANGS
 from graph.store import default_db_path
@@ -97,18 +97,9 @@ def _read(path: Path) -> list[dict[str, Any]]:
 
 
 def _write(path: Path, entries: list[dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"version": SAVED_VERSION, "queries": entries}, ensure_ascii=False, indent=1)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path, text=True) as out:
+        out.write(text)
 
 
 def saved_queries(path: Path | None = None) -> tuple[LibraryQuery, ...]:

@@ -28,6 +28,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from graph.atomic import atomic_write
 from graph.errors import HilosError
 from graph.i18n import LANGS
 from graph.model import EdgeKey
@@ -293,8 +294,8 @@ def save_story(story: Story, folder: Path) -> Path:
     """Check the story by reading it back, then write `<folder>/<id>.yaml`; returns the file."""
     text = story_to_yaml(story)
     parse_story(text, story.id)
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{story.id}.yaml"
-    path.write_text(text, encoding="utf-8")
+    with atomic_write(path, text=True) as out:
+        out.write(text)
     return path
 

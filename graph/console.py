@@ -174,8 +174,8 @@ def _rejection(exc: Neo4jError) -> ConsoleRejected | None:
         return ConsoleRejected("timeout", message)
     if code.startswith(INVALID_PREFIXES):
         return ConsoleRejected("invalid", message)
-    if code.startswith("Neo.ClientError.Statement.") or code.startswith("Neo.ClientError.Procedure."):
-        return ConsoleRejected("failed", message)
+    if code.startswith(("Neo.ClientError.Statement.", "Neo.ClientError.Procedure.", "Neo.DatabaseError.")):
+        return ConsoleRejected("failed", message)  # a DatabaseError here: the server choked on this text ("/*")
     return None
 
 

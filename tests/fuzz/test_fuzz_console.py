@@ -3,19 +3,13 @@ gives rows or a ConsoleRejected with a reason, and nothing is ever written (data
 """
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from graph.console import ConsoleRejected, ConsoleResult, parse_parameters, run_read_only
-from graph.store_neo4j import Neo4jStore
-from loaders.seed import load_seed
-from tests.conftest import NEO4J_TEST_URI
 from tests.fuzz.hostile import hostile_text
-from tests.test_console_neo4j import database_state
-from tests.test_store_contract import NEO4J_SKIP, test_settings
+from tests.test_console_neo4j import database_state, seeded  # noqa: F401 (the seeded server, a fixture)
 
 CYPHER = ("MATCH (n)", "MATCH (n:Company)-[r]->(m)", "RETURN n", "RETURN *", "RETURN 1", "CREATE (x:Company {id: 'c:x'})",
           "MERGE (n:Agency {id: 'agency:ice'})", "SET n.name = 'x'", "DETACH DELETE n", "REMOVE n.name", "WITH n",
@@ -37,22 +31,11 @@ def test_parameters_are_a_json_object_or_refused(text):
         assert exc.reason == "parameters"
 
 
-@pytest.fixture(scope="module")
-def seeded() -> Iterator[Neo4jStore]:
-    if not NEO4J_TEST_URI:
-        pytest.skip(NEO4J_SKIP)
-    store = Neo4jStore.connect(test_settings())
-    store.clear()
-    load_seed(store)
-    yield store
-    store.clear()
-    store.close()
-
-
 @pytest.mark.neo4j
 @settings(max_examples=40)
 @given(text=queries, params=st.one_of(st.none(), st.dictionaries(st.sampled_from(["q", "id"]), hostile_text(
     max_parts=2, allow_huge=False), max_size=2)))
+@example(text="/*", params=None)  # the server's parser failed with a DatabaseError, once a traceback
 def test_any_console_text_reads_or_is_refused_and_writes_nothing(seeded, text, params):
     before = database_state(seeded)
     try:

@@ -202,7 +202,18 @@ class UsaspendingLoad:
         for column, raw, reason in bad:
             self.report.reject(name, number, column, raw, reason, malformed=True)
 
-    def _common(self, award: Award, cell, conv) -> None:
+    def _refused(self, name: str, number: int, cell, bad: list[tuple[str, str, str]], piid: str | None) -> bool:
+        """Reject a row with malformed values or no PIID (said in the report); True if it was."""
+        if bad:
+            self._reject_bad(name, number, bad)
+            return True
+        if not piid:
+            self.report.reject(name, number, "award_id_piid", cell("award_id_piid"),
+                               "no PIID: the award cannot be identified")
+            return True
+        return False
+
+    def _common(self, award: Award, cell, conv, obligated_column: str) -> None:
         t = values.text
         award.parent_piid = t(cell("parent_award_id_piid"))
         award.award_type = t(cell("award_type"))
@@ -219,16 +230,16 @@ class UsaspendingLoad:
             raw = cell(column).strip()
             if raw and not clean_uei(raw):
                 self.report.notice(f"ignored malformed UEI values such as {raw!r} (column {column})")
-
-    def _award_row(self, name, number, cell, conv, bad, file_source) -> None:
-        key, piid = values.text(cell("contract_award_unique_key")), values.text(cell("award_id_piid"))
-        award = Award(key or f"PIID:{piid}", piid or "", (name, number), file_source, from_summary=True)
-        self._common(award, cell, conv)
-        award.obligated = conv("total_obligated_amount", values.amount)
+        award.obligated = conv(obligated_column, values.amount)
         award.current = conv("current_total_value_of_award", values.amount)
         award.potential = conv("potential_total_value_of_award", values.amount)
         award.start = conv("period_of_performance_start_date", values.date)
         award.end = conv("period_of_performance_current_end_date", values.date)
+
+    def _award_row(self, name, number, cell, conv, bad, file_source) -> None:
+        key, piid = values.text(cell("contract_award_unique_key")), values.text(cell("award_id_piid"))
+        award = Award(key or f"PIID:{piid}", piid or "", (name, number), file_source, from_summary=True)
+        self._common(award, cell, conv, "total_obligated_amount")
         award.base_date = conv("award_base_action_date", values.date)
         award.latest_date = conv("award_latest_action_date", values.date)
         award.latest_fy = conv("award_latest_action_date_fiscal_year", values.fiscal_year)
@@ -236,12 +247,7 @@ class UsaspendingLoad:
         award.fiscal_year = base_fy or values.fiscal_year_of(award.base_date) or \
             values.fiscal_year_of(award.start) or award.latest_fy
         award.description = values.text(cell("prime_award_base_transaction_description"))
-        if bad:
-            self._reject_bad(name, number, bad)
-            return
-        if not piid:
-            self.report.reject(name, number, "award_id_piid", cell("award_id_piid"),
-                               "no PIID: the award cannot be identified")
+        if self._refused(name, number, cell, bad, piid):
             return
         old = self.awards.get(award.key)
         if old is not None and old.from_summary:
@@ -262,21 +268,11 @@ class UsaspendingLoad:
         action_date = conv("action_date", values.date)
         fy = conv("action_date_fiscal_year", values.fiscal_year) or values.fiscal_year_of(action_date)
         tx = Award(key or f"PIID:{piid}", piid or "", (name, number), file_source)
-        self._common(tx, cell, conv)
-        tx.obligated = conv("total_dollars_obligated", values.amount)
-        tx.current = conv("current_total_value_of_award", values.amount)
-        tx.potential = conv("potential_total_value_of_award", values.amount)
-        tx.start = conv("period_of_performance_start_date", values.date)
-        tx.end = conv("period_of_performance_current_end_date", values.date)
+        self._common(tx, cell, conv, "total_dollars_obligated")
         tx.latest_date = action_date
         tx.description = values.text(cell("prime_award_base_transaction_description")) or \
             values.text(cell("transaction_description"))
-        if bad:
-            self._reject_bad(name, number, bad)
-            return
-        if not piid:
-            self.report.reject(name, number, "award_id_piid", cell("award_id_piid"),
-                               "no PIID: the award cannot be identified")
+        if self._refused(name, number, cell, bad, piid):
             return
         tx_key = values.text(cell("contract_transaction_unique_key")) or \
             f"{tx.key}|{cell('modification_number').strip()}|{cell('transaction_number').strip()}|{action_date}"

@@ -8,7 +8,7 @@ import logging
 
 import streamlit as st
 
-from app_pages import exercises, present, routes, state, story_editor, workshop
+from app_pages import routes, state, workshop
 from app_pages.common import choose_lang
 from graph.errors import TimedOut
 from graph.i18n import t
@@ -18,10 +18,8 @@ log = logging.getLogger("hilos.app")
 
 st.set_page_config(page_title="Hilos", layout="wide")
 lang = choose_lang()
-pages = {**routes.explorer_pages(lang), "present": present.page(lang), "story_editor": story_editor.page(lang),
-         "exercises": exercises.page(lang)}
-pages = workshop.open_pages(pages, lang)  # in workshop mode, the closed pages are not there to be run
-page = st.navigation(list(pages.values()))
+pages = workshop.open_pages(routes.all_pages(lang), lang)  # in workshop mode, the closed pages are not there to be run
+page = st.navigation([*pages.values(), routes.trace_by_path(lang)])
 state.follow_link(page, pages)
 workshop.closed_link_notice(lang)
 try:

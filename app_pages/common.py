@@ -8,14 +8,13 @@ from typing import Any
 
 import streamlit as st
 
+from app_pages.answers import shared
 from app_pages.markup import escape_markdown
-from graph.connection import problem
 from graph.errors import HilosError, StoreError
 from graph.i18n import LANGS, browser_lang, t
 from graph.settings import (SETTING_KEYS, Neo4jSettings, backend_from_argv, choose_backend, merged_settings,
                             neo4j_settings)
 from graph.store import BACKENDS, GraphStore, default_db_path, open_store
-from graph.store_neo4j import Neo4jStore, safe_uri
 from loaders.seed import ensure_seeded
 
 LANG_KEY = "lang"  # both the session-state key of the selector and the query parameter
@@ -64,13 +63,19 @@ def app_backend(settings: dict[str, str]) -> str:
 @st.cache_resource(show_spinner=False)
 def _seeded_store(backend: str, db: str, neo4j: Neo4jSettings | None) -> GraphStore:
     """One store per backend and graph file (or server), shared by all sessions; an empty one gets the seed."""
-    store = Neo4jStore.connect(neo4j) if neo4j else open_store(db, backend)
+    if neo4j:
+        from graph.store_neo4j import Neo4jStore  # the driver (and the pandas it imports) only for Neo4j users
+
+        store: GraphStore = Neo4jStore.connect(neo4j)
+    else:
+        store = open_store(db, backend)
     ensure_seeded(store)
     return store
 
 
 def store_or_stop(lang: str) -> GraphStore:
-    """The chosen store, seeded; one sentence (never the password) and a stopped page if it fails."""
+    """The chosen store, seeded, its slow reads shared by all sessions (app_pages.answers); one sentence (never
+    the password) and a stopped page if it fails."""
     settings = app_settings()
     try:
         backend = app_backend(settings)
@@ -79,13 +84,21 @@ def store_or_stop(lang: str) -> GraphStore:
         st.error(t("error.backend", lang, backends=", ".join(BACKENDS)))
         st.stop()
     try:
-        return _seeded_store(backend, str(default_db_path()), neo4j)
+        return shared(_seeded_store(backend, str(default_db_path()), neo4j))
     except StoreError as exc:
         log.warning("could not open the graph store: %s", exc)
-        st.error(escape_markdown(t(f"error.neo4j.{problem(exc)}", lang, uri=safe_uri(neo4j.uri),
-                                   database=neo4j.database, user=neo4j.username)) if neo4j else t("error.store", lang))
+        st.error(_neo4j_problem(exc, neo4j, lang) if neo4j else t("error.store", lang))
         st.stop()
     except (HilosError, OSError):
         log.exception("could not open or seed the graph store")
         st.error(t("error.store", lang))
         st.stop()
+
+
+def _neo4j_problem(exc: StoreError, neo4j: Neo4jSettings, lang: str) -> str:
+    """What went wrong with the Neo4j server, in one sentence without the password."""
+    from graph.connection import problem
+    from graph.store_neo4j import safe_uri
+
+    return escape_markdown(t(f"error.neo4j.{problem(exc)}", lang, uri=safe_uri(neo4j.uri), database=neo4j.database,
+                             user=neo4j.username))

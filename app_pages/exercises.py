@@ -20,11 +20,6 @@ from graph.store import GraphStore
 from graph.stories import StoryError
 
 
-def page(lang: str) -> st.Page:
-    """This page as the navigation knows it."""
-    return st.Page(render, title=t("nav.exercises", lang), url_path="exercises")
-
-
 def render() -> None:
     lang = current_lang()
     store = store_or_stop(lang)

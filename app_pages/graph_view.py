@@ -4,7 +4,9 @@ The component (graph_component/index.html) is served by Streamlit from one
 folder, next to pyvis's vis-network and graph.render's stylesheet, so the browser
 loads the library once per page and each rerun sends only the view's data.
 Streamlit refuses to serve files through symlinks that leave the folder, so the
-three are copied into a cache folder, once per process.
+three are copied into a cache folder, once per process. What a view sends
+(vis-network's data, with positions computed here for big views) is built once
+per view and graph version and shared by every session and rerun.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Callable
 
+import streamlit as st
 import streamlit.components.v1 as components
 
 from app_pages import routes
@@ -24,6 +27,7 @@ from graph.render import PAGE_CSS, VIS_DIR, legend_items, legend_labels, vis_dat
 
 SOURCE_HTML = Path(__file__).with_name("graph_component") / "index.html"
 DEFAULT_HEIGHT = 560
+SHARED_VIEWS = 64  # views whose component arguments are kept (a 5,000-node one is ~3 MB)
 
 
 def _cache_root() -> Path:
@@ -73,9 +77,27 @@ def component_args(view: View, lang: str, height: int) -> dict[str, Any]:
     return {"data": data, "legend": legend, "height": height, "digest": digest}
 
 
-def show_graph(view: View, lang: str, *, key: str, height: int = DEFAULT_HEIGHT) -> None:
-    """Draw the view; a click on a node opens that entity's profile."""
-    picked = _component()(key=key, default=None, **component_args(view, lang, height))
+def members(view: View) -> str:
+    """A digest of what is in the view and lit: with the graph's version, it names the view's drawing."""
+    parts = [node.id for node in view.nodes] + ["\x1e"] + ["\x1f".join(edge.key) for edge in view.edges]
+    parts += ["\x1e", *view.highlight_nodes, "\x1e", *("\x1f".join(key) for key in view.highlight_edges)]
+    return hashlib.sha256("\x1d".join(parts).encode()).hexdigest()
+
+
+@st.cache_data(max_entries=SHARED_VIEWS, show_spinner=False)
+def _shared_args(_view: View, graph: str, view_members: str, lang: str, height: int) -> dict[str, Any]:
+    return component_args(_view, lang, height)
+
+
+def show_graph(view: View, lang: str, *, key: str, height: int = DEFAULT_HEIGHT, graph: str | None = None) -> None:
+    """Draw the view; a click on a node opens that entity's profile.
+
+    `graph` is the version of the graph the view was read from (app_pages.answers.graph_version);
+    with it, a view drawn before, in any session, is sent again without being built again.
+    """
+    args = (_shared_args(view, graph, members(view), lang, height) if graph is not None
+            else component_args(view, lang, height))
+    picked = _component()(key=key, default=None, **args)
     node_id = picked.get("id") if isinstance(picked, dict) else None
     if isinstance(node_id, str) and node_id:
         routes.open_profile(node_id, lang)

@@ -6,6 +6,7 @@ from collections import Counter
 import streamlit as st
 
 from app_pages import display, routes, state
+from app_pages.answers import graph_version
 from app_pages.common import current_lang, store_or_stop
 from app_pages.exports import offer_exports
 from app_pages.graph_view import show_graph
@@ -45,7 +46,7 @@ def render() -> None:
     view = View(around, name=f"{node.name} {depth}", highlight_nodes=(node.id,))
     st.caption(t("neighbourhood.truncated" if around.truncated else "neighbourhood.size", lang,
                  nodes=len(view.nodes), edges=len(view.edges)))
-    show_graph(view, lang, key="neighbourhood.graph")
+    show_graph(view, lang, key="neighbourhood.graph", graph=graph_version(store))
     offer_exports(view, lang, key="neighbourhood")
     neighbour_table(node, around, lang)
 

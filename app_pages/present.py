@@ -39,11 +39,6 @@ PRESENT_CSS = """<style>
 </style>"""
 
 
-def page(lang: str) -> st.Page:
-    """This page as the navigation knows it (st.page_link needs the same function and url_path)."""
-    return st.Page(render, title=t("nav.present", lang), url_path="present")
-
-
 def render() -> None:
     """Draw the frame named by the link, with the sidebar folded away."""
     st.set_page_config(initial_sidebar_state="collapsed")

@@ -6,6 +6,7 @@ from collections import defaultdict
 import streamlit as st
 
 from app_pages import display, routes, state
+from app_pages.answers import graph_version
 from app_pages.common import current_lang, store_or_stop
 from app_pages.exports import offer_exports
 from app_pages.graph_view import show_graph
@@ -42,7 +43,7 @@ def render() -> None:
     view = drawn_view(node, edges, others)
     if len(view.nodes) < len(around.nodes):
         st.caption(t("profile.graph_capped", lang, shown=len(view.nodes) - 1, total=len(around.nodes) - 1))
-    show_graph(view, lang, key="profile.graph", height=440)
+    show_graph(view, lang, key="profile.graph", height=440, graph=graph_version(store))
     offer_exports(view, lang, key="profile")
     relationships(node, edges, others, store, lang)
 

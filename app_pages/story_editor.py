@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from app_pages import picker, present, workshop
+from app_pages import picker, present, routes, workshop
 from app_pages.common import current_lang, store_or_stop
 from app_pages.markup import escape_markdown
 from graph.handout import handout_html
@@ -55,11 +55,6 @@ class Draft:
 
     def story(self) -> Story:
         return story_from_steps(self.id.strip(), self.title, self.summary, [step for _uid, step in self.steps])
-
-
-def page(lang: str) -> st.Page:
-    """This page as the navigation knows it (st.page_link needs the same function and url_path)."""
-    return st.Page(render, title=t("nav.story_editor", lang), url_path="story_editor")
 
 
 def render() -> None:
@@ -303,7 +298,7 @@ def finish(draft: Draft, store: GraphStore, lang: str) -> None:
     if save_col.button(t("editor.save", lang), type="primary", key="editor.save", icon=":material/save:"):
         saved = save(story)
         st.success(t("editor.saved", lang, path=escape_markdown(str(saved))))
-        st.page_link(present.page(lang), label=t("editor.open", lang), icon=":material/slideshow:",
+        st.page_link(routes.page("present", lang), label=t("editor.open", lang), icon=":material/slideshow:",
                      query_params={"lang": lang, present.STORY: story.id, present.STEP: "1", present.EDGE: "1"})
     yaml_col.download_button(t("editor.download_yaml", lang), story_to_yaml(story), file_name=f"{story.id}.yaml",
                              mime="application/yaml", key="editor.yaml", on_click="ignore")

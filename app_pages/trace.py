@@ -7,6 +7,7 @@ from typing import Sequence
 import streamlit as st
 
 from app_pages import display, picker, routes, state
+from app_pages.answers import graph_version
 from app_pages.common import current_lang, store_or_stop
 from app_pages.exports import offer_exports
 from app_pages.graph_view import show_graph
@@ -109,7 +110,7 @@ def show_paths(paths: Sequence[Path], source: Node, target: Node, store: GraphSt
                 highlight_nodes=path.node_ids, highlight_edges=tuple(edge.key for edge in path.edges))
     if len(paths) > 1:
         st.caption(t("trace.highlighted", lang))
-    show_graph(view, lang, key="trace.graph")
+    show_graph(view, lang, key="trace.graph", graph=graph_version(store))
     offer_exports(view, lang, key="trace")
     explain_path(path, store, lang)
     avoid_buttons(path, lang)

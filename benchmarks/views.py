@@ -18,17 +18,12 @@ Every request that leaves 127.0.0.1 is blocked and fails the phase.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from app_pages.graph_view import DEFAULT_HEIGHT, component_args
 from graph.exports import View
@@ -36,11 +31,9 @@ from graph.i18n import t
 from graph.layout import radial_positions
 from graph.render import graph_html
 from graph.store_networkx import EmbeddedStore
+from hilos_testing.app_server import AppServer
+from hilos_testing.chromium import CHROMIUM, CHROMIUM_ARGS, is_local
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SIZES = (50, 500, 5000)
 WAIT_MS = 120_000
 GRAPH_FRAME = "iframe[title*=hilos_graph]"
@@ -91,8 +84,7 @@ def _browser(blocked: list[str]) -> Iterator[Any]:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
 
         def fence(route: Any) -> None:
-            parts = urlsplit(route.request.url)
-            if parts.scheme in {"data", "blob", "about", "file"} or parts.hostname in {"127.0.0.1", "localhost"}:
+            if is_local(route.request.url):
                 route.continue_()
             else:
                 blocked.append(route.request.url)
@@ -114,31 +106,17 @@ def _page_ms(page: Any, html: Path) -> float:
 
 def _app_visit(page: Any, db: Path, views: list[tuple[str, int]]) -> tuple[dict[str, float], list[float]]:
     """Start the app over `db`: seconds until it answers and until the first page shows; then each view's ms."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {key: value for key, value in os.environ.items() if not key.startswith("NEO4J_")}
-    log = tempfile.TemporaryFile("w+")  # a pipe nobody reads could fill up and stall the app
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                                "--server.port", str(port), "--server.address", "127.0.0.1",
-                                "--browser.gatherUsageStats", "false"],
-                               cwd=ROOT, env={**env, "HILOS_DB": str(db)}, stdout=log,
-                               stderr=subprocess.STDOUT, text=True)
+    app = AppServer(db, "--browser.gatherUsageStats", "false")
     try:
-        _wait_healthy(process, url, log)
+        app.wait_until_up(timeout=120)
         answers = time.perf_counter() - start
-        page.goto(f"{url}/?lang=en")
+        page.goto(f"{app.url}/?lang=en")
         page.locator("[data-testid=stMain] h1").first.wait_for(timeout=WAIT_MS)
         painted = time.perf_counter() - start
-        timings = _in_app(page, url, views)
+        timings = _in_app(page, app.url, views)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        app.stop()
     return {"answers_s": answers, "first_paint_s": painted}, timings
 
 
@@ -160,24 +138,3 @@ def _in_app(page: Any, url: str, views: list[tuple[str, int]]) -> list[float]:
                                 arg=before, timeout=WAIT_MS)
         timings.append((time.perf_counter() - begin) * 1000)
     return timings
-
-
-def _wait_healthy(process: subprocess.Popen, url: str, log: Any, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            raise SystemExit(f"the app exited early:\n{log.read()[-4000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"the app did not answer at {url} within {timeout} s")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

@@ -11,7 +11,7 @@ from typing import Iterator
 import pytest
 
 from graph.lan import lan_address
-from tests.browser.conftest import ROOT, _free_port, stop, wait_until_up
+from hilos_testing.app_server import ROOT, free_port, stop, wait_until_up
 
 LAN = lan_address()
 needs_lan = pytest.mark.skipif(LAN is None, reason="this computer has no network address besides loopback")
@@ -45,7 +45,7 @@ def started(tmp_path: Path) -> Iterator[callable]:
 
 @needs_lan
 def test_the_app_listens_on_this_computer_only_by_default(started):
-    port = _free_port()
+    port = free_port()
     process = started(sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                       "--server.port", str(port))  # what `make run` does, plus a free port and no browser
     wait_until_up(process, f"http://127.0.0.1:{port}")
@@ -54,7 +54,7 @@ def test_the_app_listens_on_this_computer_only_by_default(started):
 
 @needs_lan
 def test_workshop_mode_listens_on_the_lan_address(started):
-    port = _free_port()
+    port = free_port()
     process = started(sys.executable, "-m", "app_pages.workshop", "--port", str(port))
     wait_until_up(process, f"http://{LAN}:{port}")
     assert not answers("127.0.0.1", port)

@@ -12,15 +12,16 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from graph.export_cypher import script_lines
 from graph.model import Edge, EdgeKey, Node, Subgraph
 from graph.render import graph_html
 from graph.store_networkx import FILE_FORMAT, FILE_VERSION
 from graph.text import slugify
+
+if TYPE_CHECKING:  # networkx is imported when a GraphML or GEXF file is asked for: it costs the app's pages ~0.5 s
+    import networkx as nx
 
 HTML_HEIGHT = 800
 # XML 1.0 cannot hold these characters at all, escaped or not.
@@ -113,6 +114,8 @@ def _attributes(properties: dict[str, Any]) -> dict[str, Any]:
 
 def to_networkx(view: View) -> nx.MultiDiGraph:
     """The view as a networkx graph with flat attributes; `label` is what Gephi and yEd show."""
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for node in view.nodes:
         graph.add_node(node.id, **_attributes({**node.properties, "label": node.name, "kind": node.label}))
@@ -123,12 +126,16 @@ def to_networkx(view: View) -> nx.MultiDiGraph:
 
 
 def to_graphml(view: View) -> bytes:
+    import networkx as nx
+
     out = io.BytesIO()
     nx.write_graphml(to_networkx(view), out, encoding="utf-8")
     return out.getvalue()
 
 
 def to_gexf(view: View) -> bytes:
+    import networkx as nx
+
     out = io.BytesIO()
     nx.write_gexf(to_networkx(view), out, encoding="utf-8")
     return out.getvalue()

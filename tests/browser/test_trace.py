@@ -20,3 +20,11 @@ def test_switching_to_english_keeps_the_trace(page, app_server):
     page.get_by_text("English").click()
     page.get_by_text("Sources").first.wait_for(timeout=30_000)
     assert "lang=en" in page.url
+
+
+def test_a_link_typed_with_the_trace_path_opens_the_tracer_without_page_not_found(page, app_server):
+    page.goto(f"{app_server}/trace?lang=en&from=FALCON-SA&to=HSI")
+    page.get_by_text("Sources").first.wait_for(timeout=60_000)
+    assert page.get_by_text("FALCON-SA → Homeland Security Investigations").first.is_visible()
+    assert page.get_by_role("dialog").count() == 0 and page.get_by_text("Page not found").count() == 0
+    assert "/trace" in page.url

@@ -3,17 +3,21 @@
 A room of participants asks much the same things (the tracer's first trace, the
 starter traces, the agency everyone opens), and one Streamlit process answers
 all of them on its 2 cores. The slow reads of the embedded store (search, paths,
-neighbourhoods, counts) go through st.cache_data, keyed by the question and the
-graph file's version (`version`): a graph file that changes on disk gets fresh
-answers. Neo4j stores are not wrapped: the server can change under the app
-without telling it, so every question goes to the server as before.
+neighbourhoods, counts) and the drawings of views are kept in memory, keyed by
+the question and the graph file's version (`version`): a graph file that changes
+on disk gets fresh answers. Neo4j stores are not wrapped: the server can change
+under the app without telling it, so every question goes to the server as before.
+
+Not st.cache_data: its hashing and copying cost a millisecond or two per answer,
+as much as answering from the seed graph. Answers are frozen dataclasses, shared
+as they are; nothing may change them.
 """
 from __future__ import annotations
 
 import os
-from typing import Iterable, Iterator
-
-import streamlit as st
+import threading
+from collections import OrderedDict
+from typing import Any, Callable, Hashable, Iterable, Iterator, TypeVar
 
 from graph.model import Edge, Node, Path, Subgraph
 from graph.search import SearchHit
@@ -21,9 +25,36 @@ from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER,
                          WriteResult)
 from graph.store_networkx import EmbeddedStore
 
-# Entries kept per question kind (the least recently used go first); a 5,000-node neighbourhood is a few MB.
-SMALL_ANSWERS = 1024
-BIG_ANSWERS = 64
+T = TypeVar("T")
+
+
+class Shelf:
+    """At most `size` answers by key, the least recently used dropped first; safe across session threads.
+
+    Two sessions asking the same new question at once may both work it out; both get the same answer.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, work_out: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        answer = work_out()  # outside the lock: other sessions keep getting their answers meanwhile
+        with self._lock:
+            self._items[key] = answer
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return answer
+
+
+ANSWERS = Shelf(2048)  # searches, paths, counts, relationships: small
+NEIGHBOURHOODS = Shelf(64)  # up to 5,000 entities each
+VIEWS = Shelf(64)  # what the graph component receives for a view (app_pages.graph_view)
 
 
 def version(store: EmbeddedStore) -> str:
@@ -45,44 +76,6 @@ def graph_version(store: GraphStore) -> str | None:
     return store.graph if isinstance(store, SharedReads) else None
 
 
-def filter_key(where: PathFilter) -> tuple[tuple[str, ...], ...]:
-    """The filter as sorted tuples: equal filters give equal cache keys, whatever order their sets iterate in."""
-    return (tuple(sorted(where.rel_types)), tuple(sorted(where.labels)), tuple(sorted(where.evidence)),
-            tuple(str(year) for year in sorted(where.fiscal_years)), tuple(sorted(where.avoid)))
-
-
-@st.cache_data(max_entries=SMALL_ANSWERS, show_spinner=False)
-def _search(_store: GraphStore, graph: str, text: str, labels: tuple[str, ...] | None, limit: int) -> list[SearchHit]:
-    return _store.search(text, labels=labels, limit=limit)
-
-
-@st.cache_data(max_entries=SMALL_ANSWERS, show_spinner=False)
-def _paths(_store: GraphStore, graph: str, source_id: str, target_id: str, k: int, max_length: int, directed: bool,
-           _where: PathFilter, where_key: tuple[tuple[str, ...], ...]) -> list[Path]:
-    return _store.paths(source_id, target_id, k=k, max_length=max_length, directed=directed, where=_where)
-
-
-@st.cache_data(max_entries=BIG_ANSWERS, show_spinner=False)
-def _neighbours(_store: GraphStore, graph: str, node_id: str, depth: int, _where: PathFilter,
-                where_key: tuple[tuple[str, ...], ...], limit: int) -> Subgraph:
-    return _store.neighbours(node_id, depth=depth, where=_where, limit=limit)
-
-
-@st.cache_data(max_entries=BIG_ANSWERS, show_spinner=False)
-def _edges_of(_store: GraphStore, graph: str, node_id: str) -> list[Edge]:
-    return _store.edges_of(node_id)
-
-
-@st.cache_data(max_entries=SMALL_ANSWERS, show_spinner=False)
-def _relationship_counts(_store: GraphStore, graph: str, node_id: str) -> dict[tuple[str, bool], int]:
-    return _store.relationship_counts(node_id)
-
-
-@st.cache_data(max_entries=SMALL_ANSWERS, show_spinner=False)
-def _stats(_store: GraphStore, graph: str) -> Stats:
-    return _store.stats()
-
-
 class SharedReads:
     """A GraphStore whose slow reads come from the answers every session shares; the rest goes to `store`."""
 
@@ -91,25 +84,29 @@ class SharedReads:
         self.graph = graph  # the version the answers are keyed by
 
     def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 10) -> list[SearchHit]:
-        return _search(self.store, self.graph, text, tuple(labels) if labels is not None else None, limit)
+        wanted = tuple(labels) if labels is not None else None
+        return ANSWERS.get((self.graph, "search", text, wanted, limit),
+                           lambda: self.store.search(text, labels=wanted, limit=limit))
 
     def paths(self, source_id: str, target_id: str, *, k: int = 1, max_length: int = DEFAULT_MAX_LENGTH,
               directed: bool = False, where: PathFilter = NO_FILTER) -> list[Path]:
-        return _paths(self.store, self.graph, source_id, target_id, k, max_length, directed, where,
-                      filter_key(where))
+        return ANSWERS.get((self.graph, "paths", source_id, target_id, k, max_length, directed, where),
+                           lambda: self.store.paths(source_id, target_id, k=k, max_length=max_length,
+                                                    directed=directed, where=where))
 
     def neighbours(self, node_id: str, *, depth: int = 1, where: PathFilter = NO_FILTER,
                    limit: int = DEFAULT_NEIGHBOUR_LIMIT) -> Subgraph:
-        return _neighbours(self.store, self.graph, node_id, depth, where, filter_key(where), limit)
+        return NEIGHBOURHOODS.get((self.graph, node_id, depth, where, limit),
+                                  lambda: self.store.neighbours(node_id, depth=depth, where=where, limit=limit))
 
     def edges_of(self, node_id: str) -> list[Edge]:
-        return _edges_of(self.store, self.graph, node_id)
+        return ANSWERS.get((self.graph, "edges_of", node_id), lambda: self.store.edges_of(node_id))
 
     def relationship_counts(self, node_id: str) -> dict[tuple[str, bool], int]:
-        return _relationship_counts(self.store, self.graph, node_id)
+        return ANSWERS.get((self.graph, "counts", node_id), lambda: self.store.relationship_counts(node_id))
 
     def stats(self) -> Stats:
-        return _stats(self.store, self.graph)
+        return ANSWERS.get((self.graph, "stats"), self.store.stats)
 
     # Cheap reads and writes go straight to the store.
     def get(self, node_id: str) -> Node | None:

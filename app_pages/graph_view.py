@@ -18,16 +18,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Callable
 
-import streamlit as st
 import streamlit.components.v1 as components
 
 from app_pages import routes
+from app_pages.answers import VIEWS
 from graph.exports import View
 from graph.render import PAGE_CSS, VIS_DIR, legend_items, legend_labels, vis_data
 
 SOURCE_HTML = Path(__file__).with_name("graph_component") / "index.html"
 DEFAULT_HEIGHT = 560
-SHARED_VIEWS = 64  # views whose component arguments are kept (a 5,000-node one is ~3 MB)
 
 
 def _cache_root() -> Path:
@@ -84,19 +83,14 @@ def members(view: View) -> str:
     return hashlib.sha256("\x1d".join(parts).encode()).hexdigest()
 
 
-@st.cache_data(max_entries=SHARED_VIEWS, show_spinner=False)
-def _shared_args(_view: View, graph: str, view_members: str, lang: str, height: int) -> dict[str, Any]:
-    return component_args(_view, lang, height)
-
-
 def show_graph(view: View, lang: str, *, key: str, height: int = DEFAULT_HEIGHT, graph: str | None = None) -> None:
     """Draw the view; a click on a node opens that entity's profile.
 
     `graph` is the version of the graph the view was read from (app_pages.answers.graph_version);
     with it, a view drawn before, in any session, is sent again without being built again.
     """
-    args = (_shared_args(view, graph, members(view), lang, height) if graph is not None
-            else component_args(view, lang, height))
+    args = (VIEWS.get((graph, members(view), lang, height), lambda: component_args(view, lang, height))
+            if graph is not None else component_args(view, lang, height))
     picked = _component()(key=key, default=None, **args)
     node_id = picked.get("id") if isinstance(picked, dict) else None
     if isinstance(node_id, str) and node_id:

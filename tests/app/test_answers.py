@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from app_pages.answers import SharedReads, filter_key, graph_version, shared, version
+from app_pages.answers import SharedReads, Shelf, graph_version, shared, version
 from graph.model import Node
-from graph.store import PathFilter
 from graph.store_networkx import EmbeddedStore
 from loaders.seed import load_seed
 
@@ -60,8 +59,13 @@ def test_a_changed_graph_file_gets_fresh_answers(seeded: EmbeddedStore):
     assert shared(seeded).stats().nodes == count + 1
 
 
-def test_equal_filters_share_answers_whatever_order_they_were_built_in():
-    one = PathFilter(rel_types=frozenset(["USES", "AWARDED"]), avoid=frozenset(["a", "b", "c"]))
-    other = PathFilter(rel_types=frozenset(["AWARDED", "USES"]), avoid=frozenset(["c", "a", "b"]))
-    assert filter_key(one) == filter_key(other)
-    assert filter_key(one) != filter_key(PathFilter(rel_types=frozenset(["USES"])))
+def test_the_shelf_keeps_the_most_recently_used_answers():
+    shelf = Shelf(2)
+    worked: list[str] = []
+
+    def answer(key: str) -> str:
+        return shelf.get(key, lambda: worked.append(key) or key.upper())
+
+    assert [answer("a"), answer("b"), answer("a"), answer("c")] == ["A", "B", "A", "C"]  # "b" goes: least recent
+    assert answer("a") == "A" and answer("b") == "B"
+    assert worked == ["a", "b", "c", "b"]

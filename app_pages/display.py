@@ -55,11 +55,13 @@ def span(start: str | None, end: str | None) -> str:
 
 
 def safe_url(url: str) -> str | None:
-    """The URL percent-encoded for a Markdown link target if it is http(s) with a host; else None."""
+    """The URL percent-encoded for a Markdown link target if it is http(s) with a host (and a numeric port, if
+    any); else None."""
     encoded = quote(url.strip(), safe=_URL_SAFE)
     try:
         parts = urlsplit(encoded)
-    except ValueError:  # an unbalanced '[' or ']' in the host: "https://[x" is no IPv6 address
+        parts.port  # noqa: B018 - raises ValueError for "http://javascript:alert(1)", which no browser can open
+    except ValueError:  # also an unbalanced '[' or ']' in the host: "https://[x" is no IPv6 address
         return None
     return encoded if parts.scheme in ("http", "https") and parts.netloc else None
 

@@ -199,5 +199,7 @@ def test_only_http_links_are_links():
     assert safe_url("https://example.org/x?a=1&b=(2)") == "https://example.org/x?a=1&b=%282%29"
     assert safe_url("javascript:alert(1)") is None and safe_url("data:text/html,x") is None
     assert safe_url("http:///no-host") is None
+    assert safe_url("http://javascript:alert(1)") is None  # "alert(1)" is no port: no browser can open it
+    assert safe_url("http://example.org:8080/x") == "http://example.org:8080/x"
     assert link("javascript:alert(1)").startswith("javascript\\:")
     assert link("https://a.example/<script>") == "[https\u2060\\:\\/\\/a\\.example\\/\\<script\\>](<https://a.example/%3Cscript%3E>)"

@@ -50,11 +50,12 @@ _CODE = np.zeros(256, dtype=np.int64)
 _CAP = 255  # counts per character are kept in a uint8
 for _i, _c in enumerate(_CHARS):
     _CODE[_c] = _i
+_CODE8 = _CODE.astype(np.uint8)
 PERSISTED_RUNS = (1, 2, 3, 4)  # word runs kept in the file; longer queries score runs of whole names
 _SMALL = 16384  # at most this many keys have their letters checked all at once
 _BLOCK = 64  # keys per block whose letter maxima are kept (whole blocks are ruled out at once)
 _SAMPLE = 2048  # keys whose letters judge which letters keys lack most often
-_FIRST_CHUNK, _CHUNK = 256, 4096  # typo keys scored in the first round, and at most per round (doubling)
+_FIRST_CHUNK, _CHUNK = 1024, 8192  # typo keys scored in the first round, and at most per round (doubling)
 _WHOLE, _RUN, _LONG = 0, 1, 2  # where typo scores come from: whole names, run tables, whole names by run
 _FACTOR = {_WHOLE: 0.75, _RUN: 0.7, _LONG: 0.7}  # as graph.search._fuzzy weighs them
 _SEED = 32  # keys either side of the query in sorted order, scored before any scan
@@ -161,15 +162,23 @@ class Table:
         letters = self._most_missed_first(query)
         at = self._open_blocks(letters, lo, hi, slack, kind)  # None: every key of the range
         missing = np.zeros(hi - lo if at is None else len(at), dtype=kind)
+        part, fits = np.empty_like(missing), np.empty(len(missing), dtype=bool)
         for char, wanted in letters:
             column = self.counts[_CODE[ord(char)], lo:hi]
             if at is not None:
                 column = column[at]
-            missing += _lacking(column, wanted, kind)
-            keep = np.flatnonzero(missing <= slack)
-            if len(keep) * 2 < len(missing):  # dropping keys costs a copy: worth it once half of them go
+            if wanted < _CAP:  # in place: missing += wanted - min(count, wanted) (modular, so never off)
+                np.minimum(column, kind(wanted), out=part)
+                missing += kind(wanted)
+                missing -= part
+            else:
+                missing += _lacking(column, wanted, kind)
+            np.less_equal(missing, slack, out=fits)
+            if np.count_nonzero(fits) * 2 < len(missing):  # dropping keys costs a copy: worth it once half go
+                keep = np.flatnonzero(fits)
                 at = keep if at is None else at[keep]
                 missing = missing[keep]
+                part, fits = part[:len(keep)], fits[:len(keep)]
         keep = np.flatnonzero(missing <= slack)
         at = keep if at is None else at[keep]
         return at, len(query) - missing[keep].astype(np.int64)
@@ -215,7 +224,8 @@ class Table:
         width = int(lengths.max()) if len(keys) else 0
         step = np.arange(width)[:, None]
         inside = step < lengths[None, :]  # (width x keys): one contiguous row per step
-        codes = np.where(inside, _CODE[self.keys.blob[np.where(inside, starts[None, :] + step, 0)]], len(_CHARS))
+        codes = np.where(inside, _CODE8[self.keys.blob[np.where(inside, starts[None, :] + step, 0)]],
+                         np.uint8(len(_CHARS)))
         row = np.full(len(keys), np.iinfo(np.uint64).max, dtype=np.uint64)
         hit = np.empty_like(row)
         for at in range(width):

@@ -442,10 +442,10 @@ class SearchIndex:
             if not lengths:
                 continue
             table, factor = self._table(kind, size), _FACTOR[kind]
-            for piece in np.split(np.asarray(lengths, dtype=np.int64), np.flatnonzero(np.diff(lengths) != 1) + 1):
+            for piece in _consecutive(lengths):
                 lo, hi = int(table.len_start[piece[0]]), int(table.len_start[piece[-1] + 1])
                 floor = max(found.edge, factor * FUZZY_CUTOFF) - 1e-6
-                least = min(_least(lq, int(length), floor / factor, kind == _LONG) for length in piece)
+                least = min(_least(lq, length, floor / factor, kind == _LONG) for length in piece)
                 at, levels = table.sharing(q, lo, hi, least)
                 if kind == _LONG:
                     words = table.spaces(lo, hi)[at] >= size - 1
@@ -514,10 +514,22 @@ class SearchIndex:
 
 def _least(lq: int, length: int, ratio: float, run_of_name: bool) -> int:
     """The fewest shared characters that allow `ratio` with a key of `length` (or with a run inside it)."""
-    for level in range(lq + 1):
+    guess = max(int(ratio * lq / (200.0 - ratio)) if run_of_name else int(ratio * (lq + length) / 200.0) - 1, 0)
+    for level in range(guess, lq + 1):  # the guess is at most one or two below the answer
         if _ratio_bound(lq, level if run_of_name else length, level) >= ratio:
             return level
     return lq + 1
+
+
+def _consecutive(values: list[int]) -> list[list[int]]:
+    """Sorted `values` in runs of consecutive numbers."""
+    runs: list[list[int]] = []
+    for value in values:
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return runs
 
 
 def _ratio_bound(lq: int, length: int, shared: int) -> float:
@@ -530,24 +542,30 @@ class _Best:
 
     def __init__(self, need: int) -> None:
         self.need = need
-        self.score: dict[int, float] = {}
+        self.nodes = np.zeros(0, dtype=np.int64)  # distinct nodes, each with its best score so far
+        self.scores = np.zeros(0, dtype=np.float64)
         self.edge = -1.0  # the need-th best score less a hair (float noise), once there are `need` nodes
 
     def add(self, nodes: np.ndarray, scores: np.ndarray) -> None:
         keep = scores >= self.edge
-        best = self.score
-        for node, value in zip(nodes[keep].tolist(), scores[keep].tolist()):
-            if value > best.get(node, -1.0):
-                best[node] = value
-        if len(best) >= self.need:
-            values = np.fromiter(best.values(), dtype=np.float64, count=len(best))
-            self.edge = float(np.partition(values, len(values) - self.need)[len(values) - self.need]) - 0.01
-            if len(best) > 4 * self.need + 64:
-                self.score = {node: value for node, value in best.items() if value >= self.edge}
+        if not keep.any():
+            return
+        nodes = np.concatenate([self.nodes, nodes[keep].astype(np.int64)])
+        scores = np.concatenate([self.scores, scores[keep]])
+        order = np.lexsort((-scores, nodes))  # by node, best score first
+        nodes, scores = nodes[order], scores[order]
+        first = np.concatenate([[True], nodes[1:] != nodes[:-1]])
+        self.nodes, self.scores = nodes[first], scores[first]
+        if len(self.nodes) >= self.need:
+            at = len(self.scores) - self.need
+            self.edge = float(np.partition(self.scores, at)[at]) - 0.01
+            kept = self.scores >= self.edge
+            self.nodes, self.scores = self.nodes[kept], self.scores[kept]
 
     def first(self, rank: np.ndarray) -> list[int]:
         """The `need` best nodes, ties in name order (`rank`)."""
-        return sorted(self.score, key=lambda node: (-self.score[node], rank[node]))[:self.need]
+        order = np.lexsort((rank[self.nodes], -self.scores))
+        return self.nodes[order[:self.need]].tolist()
 
 
 def label_mask(labels: Iterable[str] | None, table: Sequence[str]) -> np.ndarray | None:

@@ -195,7 +195,7 @@ class Table:
         if len(alive) * 2 > last - first:
             return None
         starts, ends = np.maximum(alive * _BLOCK, lo), np.minimum((alive + 1) * _BLOCK, hi)
-        return _spans(np.arange(hi - lo), starts - lo, ends - starts)
+        return _ranges(starts - lo, ends - starts)
 
     def _most_missed_first(self, query: str) -> list[tuple[str, int]]:
         """The query's characters and counts, those keys most often lack first (judged on a sample of keys)."""
@@ -289,13 +289,17 @@ def _lacking(column: np.ndarray, wanted: int, kind: type) -> np.ndarray:
     return np.where(column == _CAP, 0, wanted - column.astype(np.int64)).astype(kind)
 
 
-def _spans(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """values[starts[0]:starts[0]+sizes[0]], then the next span, ... as one array."""
+def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """starts[0], starts[0] + 1, ... (sizes[0] numbers), then the next range, ... as one array."""
     total = int(sizes.sum())
     if not total:
-        return values[:0]
-    shift = np.repeat(starts - np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes)
-    return values[shift + np.arange(total)]
+        return np.zeros(0, dtype=np.int64)
+    return np.repeat(starts - np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes) + np.arange(total)
+
+
+def _spans(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """values[starts[0]:starts[0]+sizes[0]], then the next span, ... as one array."""
+    return values[_ranges(starts, sizes)] if int(sizes.sum()) else values[:0]
 
 
 class Words:

@@ -175,7 +175,8 @@ def _print(results: dict[str, Any], path: Path) -> None:
     print(results["table"])
     if results["views"] and "failed" not in results["views"]:
         print(report.views_table(results["views"]))
-    for line in (report.target_lines(results["runs"]) + report.loader_lines(results["loader"])
+    for line in (report.reused_lines(results["runs"]) + report.target_lines(results["runs"])
+                 + report.loader_lines(results["loader"])
                  + report.views_lines(results["views"]) + report.failure_lines(results)):
         print(line)
     machine = results["machine"]

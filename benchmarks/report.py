@@ -81,6 +81,11 @@ def failures(results: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def reused_lines(runs: list[dict[str, Any]]) -> list[str]:
+    return [f"{run['backend']} {size_name(run['size'])}: the load figures are those of the earlier load this run "
+            "reused (--work)" for run in runs if (run.get("load") or {}).get("reused")]
+
+
 def failure_lines(results: dict[str, Any]) -> list[str]:
     return [f"FAILED {what}: {reason}" for what, reason in failures(results)]
 

@@ -148,7 +148,8 @@ def test_a_work_folder_is_kept_and_its_load_reused(tmp_path):
     assert first.returncode == 0 and (work / "embedded-300" / "graph.hilos").exists()
     loaded = json.loads((tmp_path / "bench.json").read_text())["runs"][0]["load"]
     second = _tiny_run(tmp_path, "--work", str(work))
-    second.communicate(timeout=140)
+    out, _ = second.communicate(timeout=140)
     again = json.loads((tmp_path / "bench.json").read_text())["runs"][0]
     assert "reused" not in loaded and again["load"] == {**loaded, "reused": True}
+    assert "embedded 300: the load figures are those of the earlier load this run reused (--work)" in out
     assert again["query"]["search"]["runs"] >= 1

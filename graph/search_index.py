@@ -52,6 +52,7 @@ for _i, _c in enumerate(_CHARS):
     _CODE[_c] = _i
 _CODE8 = _CODE.astype(np.uint8)
 PERSISTED_RUNS = (1, 2, 3, 4)  # word runs kept in the file; longer queries score runs of whole names
+_LCS_WIDTH = 256  # keys up to this long get their LCS worked out (one numpy step per character)
 _SMALL = 16384  # at most this many keys have their letters checked all at once
 _BLOCK = 64  # keys per block whose letter maxima are kept (whole blocks are ruled out at once)
 _SAMPLE = 2048  # keys whose letters judge which letters keys lack most often
@@ -234,16 +235,29 @@ class Table:
         low = np.uint64((1 << len(query)) - 1) if len(query) < 64 else np.iinfo(np.uint64).max
         return np.bitwise_count(~row & low).astype(np.int64)
 
+    def may_reach(self, query: str, keys: np.ndarray, floor: float, in_a_run: bool = False) -> np.ndarray:
+        """Which `keys` (or, `in_a_run`, which runs inside them) may have a ratio of `floor` with `query`.
+
+        Exact for keys up to _LCS_WIDTH characters (their LCS); longer keys, or a query longer than 64
+        characters, are kept for `fuzz.ratio` to judge.
+        """
+        lengths = self.keys.offsets[keys + 1] - self.keys.offsets[keys]
+        keep = np.ones(len(keys), dtype=bool)
+        short = np.flatnonzero(lengths <= _LCS_WIDTH) if len(query) <= 64 else np.zeros(0, dtype=np.int64)
+        if len(short):
+            common = self.lcs(query, keys[short])
+            keep[short] = 200.0 * common / (len(query) + (common if in_a_run else lengths[short])) \
+                >= max(floor, FUZZY_CUTOFF) - 1e-6
+        return keep
+
     def scored(self, query: str, keys: np.ndarray, floor: float = FUZZY_CUTOFF) -> tuple[np.ndarray, np.ndarray,
                                                                                           np.ndarray]:
         """(entries, key start in words, `fuzz.ratio`) for the `keys` whose ratio with `query` reaches the cutoff.
 
-        Keys whose exact LCS cannot give a ratio of `floor` are dropped first, so that `fuzz.ratio` itself
-        (the very function graph.search uses) only sees the few that matter.
+        Keys that cannot give a ratio of `floor` (`may_reach`) are dropped first, so that `fuzz.ratio`
+        itself (the very function graph.search uses) only sees the few that matter.
         """
-        if len(query) <= 64 and len(keys):
-            lengths = self.keys.offsets[keys + 1] - self.keys.offsets[keys]
-            keys = keys[200.0 * self.lcs(query, keys) / (len(query) + lengths) >= max(floor, FUZZY_CUTOFF) - 1e-6]
+        keys = keys[self.may_reach(query, keys, floor)]
         scores = process.cdist([query], self.keys.take(keys), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
                                dtype=np.float64)[0]
         found, ratio = keys[scores >= FUZZY_CUTOFF], scores[scores >= FUZZY_CUTOFF]
@@ -487,9 +501,7 @@ class SearchIndex:
         For queries longer than the run tables; scored as graph.search._fuzzy scores a run. A run shares
         no more with the query than its whole name does, so names whose LCS rules out `floor` are skipped.
         """
-        if len(q) <= 64 and len(keys):
-            common = self.whole.lcs(q, keys)
-            keys = keys[200.0 * common / (len(q) + common) >= max(floor, FUZZY_CUTOFF) - 1e-6]
+        keys = keys[self.whole.may_reach(q, keys, floor, in_a_run=True)]
         texts, owner, start = [], [], []
         for number, name in enumerate(self.whole.keys.take(keys)):
             words = name.split()

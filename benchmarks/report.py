@@ -11,6 +11,7 @@ ROWS = [
     ("store file MB", "l.file_mb"),
     ("cold open s", "q.cold_open_s"),
     ("search p50 ms", "q.search.p50_ms"), ("search p95 ms", "q.search.p95_ms"),
+    ("search again p50 ms", "q.search_warm.p50_ms"), ("search again p95 ms", "q.search_warm.p95_ms"),
     ("2-hop (cap 200) p50 ms", "q.neighbourhood.p50_ms"), ("2-hop (cap 200) p95 ms", "q.neighbourhood.p95_ms"),
     ("shortest path p50 ms", "q.path.p50_ms"), ("shortest path p95 ms", "q.path.p95_ms"),
     ("shortest, hubs p50 ms", "q.path_hubs.p50_ms"), ("shortest, hubs p95 ms", "q.path_hubs.p95_ms"),
@@ -45,9 +46,57 @@ def get(run: dict[str, Any], key: str) -> float | None:
     return value
 
 
+def failure(run: dict[str, Any], key: str) -> str | None:
+    """Why the value at `key` is missing, when its phase or its measure failed."""
+    if key == "peak":
+        return None
+    phase, *path = key.split(".")
+    value: Any = run.get({"l": "load", "q": "query", "b": "baseline"}[phase])
+    for part in path:
+        if not isinstance(value, dict):
+            return None
+        if "failed" in value:
+            return value["failed"]
+        value = value.get(part)
+    return None
+
+
+def failures(results: dict[str, Any]) -> list[tuple[str, str]]:
+    """(what, reason) for every phase and measure of a run that failed."""
+    out = []
+    for run in results["runs"]:
+        name = f"{run['backend']} {size_name(run['size'])}"
+        for phase in ("load", "query", "baseline"):
+            value = run.get(phase) or {}
+            if "failed" in value:
+                out.append((f"{name} {phase}", value["failed"]))
+                continue
+            out += [(f"{name} {phase} {measure}", part["failed"]) for measure, part in value.items()
+                    if isinstance(part, dict) and "failed" in part]
+    for load in results["loader"]:
+        if "failed" in load:
+            out.append((f"USAspending loader, {load['backend']}", load["failed"]))
+    if results.get("views") and "failed" in results["views"]:
+        out.append(("views", results["views"]["failed"]))
+    return out
+
+
+def reused_lines(runs: list[dict[str, Any]]) -> list[str]:
+    return [f"{run['backend']} {size_name(run['size'])}: the load figures are those of the earlier load this run "
+            "reused (--work)" for run in runs if (run.get("load") or {}).get("reused")]
+
+
+def failure_lines(results: dict[str, Any]) -> list[str]:
+    return [f"FAILED {what}: {reason}" for what, reason in failures(results)]
+
+
+def baseline_key(key: str) -> str:
+    """Where the naive baseline keeps the figure that `key` names for Hilos."""
+    return ".".join(["b", *key.split(".")[1:]])
+
+
 def baseline_value(run: dict[str, Any], key: str) -> float | None:
-    phase, *rest = key.split(".")
-    return get(run, ".".join(["b", *rest])) if run.get("baseline") else None
+    return get(run, baseline_key(key)) if run.get("baseline") else None
 
 
 def _fmt(value: float | None) -> str:
@@ -76,7 +125,9 @@ def table(runs: list[dict[str, Any]]) -> str:
         for run in runs:
             ours, naive = get(run, key), baseline_value(run, key)
             ratio = _ratio(key, ours, naive)
-            cells.append(f"| {_fmt(ours):>8} {_fmt(naive):>8} {ratio:>7} ")
+            shown = "failed" if ours is None and failure(run, key) else _fmt(ours)
+            naive_shown = "failed" if naive is None and failure(run, baseline_key(key)) else _fmt(naive)
+            cells.append(f"| {shown:>8} {naive_shown:>8} {ratio:>7} ")
         lines.append(f"{label:<{width}}" + "".join(cells))
     return "\n".join(lines)
 
@@ -105,6 +156,8 @@ def target_lines(runs: list[dict[str, Any]]) -> list[str]:
 def loader_lines(loads: list[dict[str, Any]]) -> list[str]:
     out = []
     for load in loads:
+        if "failed" in load:
+            continue  # in failure_lines
         rate_target, memory_target = LOADER_TARGETS[load["backend"]]
         rate, peak = load["rows_per_s"], load["peak_mb"]
         verdict = "met" if rate >= rate_target and (memory_target is None or peak < memory_target) else "MISSED"
@@ -129,7 +182,7 @@ def views_table(views: dict[str, Any]) -> str:
 
 
 def views_lines(views: dict[str, Any] | None) -> list[str]:
-    if not views:
+    if not views or "failed" in views:
         return []
     out = []
     for view in views["views"]:

@@ -3,24 +3,35 @@
 `rank` sorts nodes by (-score, folded name, id), where a node's score is the
 best of its names: 100 exact, 90 prefix, 80 every query word starts a word,
 else a typo score below 80. The tiers are found with sorted tables instead of
-a scan:
+a scan, and each tier's nodes are cut to what is still asked for in folded
+name order (`s.rank`), so `rank` only ever scores `limit` nodes:
 
 - exact: the folded and the compact (space-free) form of every name, sorted;
 - prefix: a range of the sorted folded names;
 - words: for each query word, a prefix range of the sorted words of all names,
   intersected per name (a name, not a node, must hold every word);
-- typos (only when the tiers above give fewer hits than asked): candidates
-  whose length and letters allow a `fuzz.ratio` of 72 (a cheap, exact bound:
-  ratio = 200 * LCS / (len(a) + len(b)) and the LCS cannot hold more of a
-  letter than either string does), then `fuzz.ratio` itself on the few left,
-  for whole names and for runs of as many words as the query has.
+- typos (only when the tiers above give fewer hits than asked): whole names,
+  and runs of as many words as the query has (tables of runs of 1 to 4 words;
+  longer queries take the runs of whole names that hold enough words). Keys
+  are filtered by exact bounds on `fuzz.ratio` = 200 * LCS / (len(a) + len(b)):
+  their length, their letter counts (the LCS cannot hold more of a letter than
+  either string does; blocks of 64 keys keep their letter maxima, so whole
+  blocks are ruled out at once), then their LCS itself (bit-parallel, all keys
+  at once); `fuzz.ratio` scores the few left. Keys next to the query in sorted
+  order are scored first, and the scan stops once nothing left can reach the
+  `limit`-th score: every node tied with it has been scored, so the cut in
+  name order is exact.
 
-Every candidate found that way is then scored with `graph.search.score`
-itself, so hits, scores and order are exactly those of `rank`.
+Every candidate is then scored with `graph.search` itself, so hits, scores and
+order are exactly those of `rank`. Everything is built when the file is
+written; nothing is built on the first query (a file written before the block
+maxima gets them from the letter counts, in milliseconds).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -39,8 +50,17 @@ _CODE = np.zeros(256, dtype=np.int64)
 _CAP = 255  # counts per character are kept in a uint8
 for _i, _c in enumerate(_CHARS):
     _CODE[_c] = _i
-PERSISTED_RUNS = (1, 2, 3, 4)  # word runs kept in the file; longer queries build theirs on first use
-_CHUNK = 4096  # typo keys checked per round
+_CODE8 = _CODE.astype(np.uint8)
+PERSISTED_RUNS = (1, 2, 3, 4)  # word runs kept in the file; longer queries score runs of whole names
+_LCS_WIDTH = 256  # keys up to this long get their LCS worked out (one numpy step per character)
+_SMALL = 16384  # at most this many keys have their letters checked all at once
+_BLOCK = 64  # keys per block whose letter maxima are kept (whole blocks are ruled out at once)
+_SAMPLE = 2048  # keys whose letters judge which letters keys lack most often
+_FIRST_CHUNK, _CHUNK = 1024, 8192  # typo keys scored in the first round, and at most per round (doubling)
+_WHOLE, _RUN, _LONG = 0, 1, 2  # where typo scores come from: whole names, run tables, whole names by run
+_FACTOR = {_WHOLE: 0.75, _RUN: 0.7, _LONG: 0.7}  # as graph.search._fuzzy weighs them
+_SEED = 32  # keys either side of the query in sorted order, scored before any scan
+_BAND = 50_000  # keys of neighbouring lengths whose bounds are read together
 
 
 def fold_bytes(name: str) -> bytes:
@@ -60,6 +80,8 @@ class Table:
     by_len: np.ndarray  # key numbers ordered by length
     len_start: np.ndarray  # by_len[len_start[n]:len_start[n+1]] have length n
     counts: np.ndarray  # (37 x keys) how often each character occurs in each key, keys in by_len order
+    block_max: np.ndarray | None  # (37 x blocks) the most of each character in each _BLOCK keys of by_len order
+    _sample: np.ndarray | None = field(default=None, init=False, repr=False)  # counts of a few keys, read once
 
     @classmethod
     def build(cls, strings: pa.Array, entry: np.ndarray, start: np.ndarray) -> Table:
@@ -83,17 +105,25 @@ class Table:
         top = int(lengths.max()) if len(keys) else 0
         len_start = np.searchsorted(lengths[by_len], np.arange(top + 2)).astype(np.int64)
         codes = (entry.astype(np.int64) << 4 | np.minimum(start, 10)).astype(np.int32)
-        return cls(keys, off, codes, by_len, len_start, np.ascontiguousarray(_char_counts(keys)[by_len].T))
+        counts = np.ascontiguousarray(_char_counts(keys)[by_len].T)
+        return cls(keys, off, codes, by_len, len_start, counts, _block_max(counts))
 
     def columns(self, prefix: str) -> Columns:
         return {f"{prefix}.blob": self.keys.blob, f"{prefix}.koff": self.keys.offsets, f"{prefix}.off": self.off,
                 f"{prefix}.entry": self.entry, f"{prefix}.bylen": self.by_len, f"{prefix}.lens": self.len_start,
-                f"{prefix}.counts": self.counts}
+                f"{prefix}.counts": self.counts, f"{prefix}.blockmax": self.blocks()}
 
     @classmethod
     def from_columns(cls, cols: Columns, prefix: str) -> Table:
+        """The table as saved; block maxima missing (a file written before them) are worked out on first use."""
         return cls(StrArray(cols[f"{prefix}.blob"], cols[f"{prefix}.koff"]), cols[f"{prefix}.off"],
-                   cols[f"{prefix}.entry"], cols[f"{prefix}.bylen"], cols[f"{prefix}.lens"], cols[f"{prefix}.counts"])
+                   cols[f"{prefix}.entry"], cols[f"{prefix}.bylen"], cols[f"{prefix}.lens"], cols[f"{prefix}.counts"],
+                   cols.get(f"{prefix}.blockmax"))
+
+    def blocks(self) -> np.ndarray:
+        if self.block_max is None:
+            self.block_max = _block_max(self.counts)
+        return self.block_max
 
     def entries(self, lo: int, hi: int) -> np.ndarray:
         return self.entry[self.off[lo]:self.off[hi]] >> 4
@@ -110,27 +140,124 @@ class Table:
         size = len(query)
         return range(int(np.ceil(size * 0.5625)), min(int(size * 1.78) + 1, len(self.len_start) - 2) + 1)
 
-    def bounded(self, query: str, length: int, floor: float) -> tuple[np.ndarray, np.ndarray]:
-        """(keys of this length, upper bound of their ratio with `query`) where the bound reaches `floor`, best first.
+    def sharing(self, query: str, lo: int, hi: int, least: int) -> tuple[np.ndarray, np.ndarray]:
+        """(positions in by_len[lo:hi], bound) of the keys that may share `least` characters with `query`.
 
-        The LCS holds no character more often than either string does. Key counts
-        are capped at 255, so a capped count stands for "as many as the query has".
+        The bound is exact arithmetic on letter counts: the LCS holds no character more often than either
+        string does. Blocks of keys whose letter maxima rule them out are skipped whole; then the letters
+        keys most often lack are checked first and keys that already miss too many are dropped as they go,
+        so a demanding `least` reads little. Key counts are capped at 255, so a capped count stands for
+        "as many as the query has".
         """
-        start, end = self.len_start[length], self.len_start[length + 1]
-        shared = np.zeros(end - start, dtype=np.int32)
-        for char in set(query):
-            column, wanted = self.counts[_CODE[ord(char)], start:end], query.count(char)
-            if wanted < _CAP:
-                shared += np.minimum(column, wanted)
+        slack = len(query) - least
+        if slack < 0 or lo == hi:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        kind = np.uint8 if len(query) < _CAP else np.uint16  # what a key misses never exceeds len(query)
+        if hi - lo <= _SMALL:  # few keys: every letter at once costs less than dropping keys as they go
+            wanted = Counter(query)
+            rows = self.counts[_CODE[[ord(char) for char in wanted]], lo:hi]
+            want = np.array(list(wanted.values()), dtype=np.int64)[:, None]
+            shared = np.where(rows == _CAP, want, np.minimum(rows, want)).sum(axis=0)
+            at = np.flatnonzero(shared >= least)
+            return at, shared[at]
+        letters = self._most_missed_first(query)
+        at = self._open_blocks(letters, lo, hi, slack, kind)  # None: every key of the range
+        missing = np.zeros(hi - lo if at is None else len(at), dtype=kind)
+        part, fits = np.empty_like(missing), np.empty(len(missing), dtype=bool)
+        for char, wanted in letters:
+            column = self.counts[_CODE[ord(char)], lo:hi]
+            if at is not None:
+                column = column[at]
+            if wanted < _CAP:  # in place: missing += wanted - min(count, wanted) (modular, so never off)
+                np.minimum(column, kind(wanted), out=part)
+                missing += kind(wanted)
+                missing -= part
             else:
-                shared += np.where(column == _CAP, np.int32(wanted), column)
-        bound = shared * (200.0 / (len(query) + length))
-        keep = np.flatnonzero(bound >= floor - 1e-6)
-        keep = keep[np.argsort(-bound[keep], kind="stable")]
-        return self.by_len[start + keep], bound[keep]
+                missing += _lacking(column, wanted, kind)
+            np.less_equal(missing, slack, out=fits)
+            if np.count_nonzero(fits) * 2 < len(missing):  # dropping keys costs a copy: worth it once half go
+                keep = np.flatnonzero(fits)
+                at = keep if at is None else at[keep]
+                missing = missing[keep]
+                part, fits = part[:len(keep)], fits[:len(keep)]
+        keep = np.flatnonzero(missing <= slack)
+        at = keep if at is None else at[keep]
+        return at, len(query) - missing[keep].astype(np.int64)
 
-    def scored(self, query: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(entries, key start in words, `fuzz.ratio`) for the `keys` whose ratio with `query` reaches the cutoff."""
+    def _open_blocks(self, letters: list[tuple[str, int]], lo: int, hi: int, slack: int,
+                     kind: type) -> np.ndarray | None:
+        """Positions (from lo) of the keys in blocks that may miss no more than `slack`; None when most may."""
+        first, last = lo // _BLOCK, (hi - 1) // _BLOCK + 1
+        block_max = self.blocks()
+        missing = np.zeros(last - first, dtype=kind)
+        for char, wanted in letters:
+            missing += _lacking(block_max[_CODE[ord(char)], first:last], wanted, kind)
+        alive = np.flatnonzero(missing <= slack) + first
+        if len(alive) * 2 > last - first:
+            return None
+        starts, ends = np.maximum(alive * _BLOCK, lo), np.minimum((alive + 1) * _BLOCK, hi)
+        return _ranges(starts - lo, ends - starts)
+
+    def _most_missed_first(self, query: str) -> list[tuple[str, int]]:
+        """The query's characters and counts, those keys most often lack first (judged on a sample of keys)."""
+        if self._sample is None:
+            picked = np.linspace(0, self.counts.shape[1] - 1, min(_SAMPLE, self.counts.shape[1]), dtype=np.int64)
+            self._sample = self.counts[:, picked].astype(np.int16)
+        wanted = Counter(query)
+        chars = list(wanted)
+        need = np.array([wanted[char] for char in chars], dtype=np.int16)
+        lacking = np.maximum(need[:, None] - self._sample[_CODE[[ord(char) for char in chars]]], 0).mean(axis=1)
+        return [(chars[i], wanted[chars[i]]) for i in np.argsort(-lacking, kind="stable").tolist()]
+
+    def spaces(self, lo: int, hi: int) -> np.ndarray:
+        """How many spaces each key of by_len[lo:hi] holds (words - 1)."""
+        return self.counts[_CODE[ord(" ")], lo:hi]
+
+    def lcs(self, query: str, keys: np.ndarray) -> np.ndarray:
+        """The length of the longest common subsequence of `query` (at most 64 characters) and each key.
+
+        Bit-parallel (Hyyrö), all keys at once: one 64-bit word per key, one step per key character.
+        """
+        match = np.zeros(len(_CHARS) + 1, dtype=np.uint64)  # the last code pads short keys and matches nothing
+        for at, char in enumerate(query):
+            match[_CODE[ord(char)]] |= np.uint64(1 << at)
+        starts, lengths = self.keys.offsets[keys], self.keys.offsets[keys + 1] - self.keys.offsets[keys]
+        width = int(lengths.max()) if len(keys) else 0
+        step = np.arange(width)[:, None]
+        inside = step < lengths[None, :]  # (width x keys): one contiguous row per step
+        codes = np.where(inside, _CODE8[self.keys.blob[np.where(inside, starts[None, :] + step, 0)]],
+                         np.uint8(len(_CHARS)))
+        row = np.full(len(keys), np.iinfo(np.uint64).max, dtype=np.uint64)
+        hit = np.empty_like(row)
+        for at in range(width):
+            np.bitwise_and(row, match.take(codes[at]), out=hit)
+            row = (row + hit) | (row - hit)
+        low = np.uint64((1 << len(query)) - 1) if len(query) < 64 else np.iinfo(np.uint64).max
+        return np.bitwise_count(~row & low).astype(np.int64)
+
+    def may_reach(self, query: str, keys: np.ndarray, floor: float, in_a_run: bool = False) -> np.ndarray:
+        """Which `keys` (or, `in_a_run`, which runs inside them) may have a ratio of `floor` with `query`.
+
+        Exact for keys up to _LCS_WIDTH characters (their LCS); longer keys, or a query longer than 64
+        characters, are kept for `fuzz.ratio` to judge.
+        """
+        lengths = self.keys.offsets[keys + 1] - self.keys.offsets[keys]
+        keep = np.ones(len(keys), dtype=bool)
+        short = np.flatnonzero(lengths <= _LCS_WIDTH) if len(query) <= 64 else np.zeros(0, dtype=np.int64)
+        if len(short):
+            common = self.lcs(query, keys[short])
+            keep[short] = 200.0 * common / (len(query) + (common if in_a_run else lengths[short])) \
+                >= max(floor, FUZZY_CUTOFF) - 1e-6
+        return keep
+
+    def scored(self, query: str, keys: np.ndarray, floor: float = FUZZY_CUTOFF) -> tuple[np.ndarray, np.ndarray,
+                                                                                          np.ndarray]:
+        """(entries, key start in words, `fuzz.ratio`) for the `keys` whose ratio with `query` reaches the cutoff.
+
+        Keys that cannot give a ratio of `floor` (`may_reach`) are dropped first, so that `fuzz.ratio`
+        itself (the very function graph.search uses) only sees the few that matter.
+        """
+        keys = keys[self.may_reach(query, keys, floor)]
         scores = process.cdist([query], self.keys.take(keys), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
                                dtype=np.float64)[0]
         found, ratio = keys[scores >= FUZZY_CUTOFF], scores[scores >= FUZZY_CUTOFF]
@@ -162,13 +289,31 @@ def _char_counts(strings: StrArray, chunk: int = 1 << 16) -> np.ndarray:
     return out
 
 
-def _spans(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """values[starts[0]:starts[0]+sizes[0]], then the next span, ... as one array."""
+def _block_max(counts: np.ndarray) -> np.ndarray:
+    """The most of each character over each _BLOCK keys (columns) of `counts`."""
+    if not counts.shape[1]:
+        return np.zeros((counts.shape[0], 0), dtype=counts.dtype)
+    return np.ascontiguousarray(np.maximum.reduceat(counts, np.arange(0, counts.shape[1], _BLOCK), axis=1))
+
+
+def _lacking(column: np.ndarray, wanted: int, kind: type) -> np.ndarray:
+    """How many of `wanted` copies of a character keys with `column` counts of it lack (a capped count lacks none)."""
+    if wanted < _CAP:
+        return kind(wanted) - np.minimum(column, kind(wanted))
+    return np.where(column == _CAP, 0, wanted - column.astype(np.int64)).astype(kind)
+
+
+def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """starts[0], starts[0] + 1, ... (sizes[0] numbers), then the next range, ... as one array."""
     total = int(sizes.sum())
     if not total:
-        return values[:0]
-    shift = np.repeat(starts - np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes)
-    return values[shift + np.arange(total)]
+        return np.zeros(0, dtype=np.int64)
+    return np.repeat(starts - np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes) + np.arange(total)
+
+
+def _spans(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """values[starts[0]:starts[0]+sizes[0]], then the next span, ... as one array."""
+    return values[_ranges(starts, sizes)] if int(sizes.sum()) else values[:0]
 
 
 class Words:
@@ -203,7 +348,6 @@ class SearchIndex:
         self.whole = Table.from_columns(cols, "s.whole")
         self.compact = Table.from_columns(cols, "s.compact")
         self.runs = {size: Table.from_columns(cols, f"s.run{size}") for size in PERSISTED_RUNS}
-        self._words: Words | None = None
 
     @staticmethod
     def build(names: StrArray, entry_node: np.ndarray, first_entry: np.ndarray, ids: Sequence[str]) -> Columns:
@@ -223,26 +367,8 @@ class SearchIndex:
             cols.update(words.runs(size).columns(f"s.run{size}"))
         return cols
 
-    def _run_table(self, size: int) -> Table:
-        if size not in self.runs:
-            if self._words is None:
-                self._words = Words(self._folded_names())
-            self.runs[size] = self._words.runs(size)
-        return self.runs[size]
-
-    def _folded_names(self) -> pa.Array:
-        """Each entry's folded name, read back from the whole-name table (empty where an entry has none)."""
-        table = self.whole
-        key_of = np.full(len(self.entry_node), -1, dtype=np.int64)
-        key_of[table.entry >> 4] = np.repeat(np.arange(len(table.off) - 1), np.diff(table.off))
-        keys = pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(table.keys), [
-            None, pa.py_buffer(np.ascontiguousarray(table.keys.offsets, dtype=np.int64)),
-            pa.py_buffer(np.ascontiguousarray(table.keys.blob))])
-        found = keys.take(pa.array(key_of, mask=key_of < 0))
-        return pc.fill_null(found, b"").cast(pa.binary())
-
     def candidates(self, query: str, wanted: np.ndarray | None, limit: int) -> list[int]:
-        """Nodes holding the `limit` best hits (and a few more), for `rank` to score and order.
+        """Nodes holding the `limit` best hits, for `rank` to score and order.
 
         Typo scores are computed here from the tables (the ratio of each whole name or run of words
         that reaches the cutoff, and where the run starts), so only the best few are handed on.
@@ -274,39 +400,121 @@ class SearchIndex:
         return chosen + self._typos(q, len(parts), limit - len(chosen), allowed & ~taken)
 
     def _typos(self, q: str, size: int, need: int, open_: np.ndarray) -> list[int]:
-        """The `need` best typo hits among `open_` nodes (with ties and a margin), scored as graph.search._fuzzy.
+        """The `need` best typo hits among `open_` nodes, best first then in name order (as `rank` orders them).
 
-        Key lengths are visited best possible score first and keys best bound first, in chunks, until
-        nothing left can beat the hits found.
+        Scores are those of graph.search._fuzzy: a whole name's ratio x 0.75, a run of `size` words' ratio
+        x 0.7 less 0.5 per word before it. Runs come from the run table of that size, or, for longer queries,
+        from the whole names holding that many words. Key lengths are taken best possible score first, a
+        band of them at a time, and keys best bound first, until nothing left can reach the `need`-th score:
+        every node tied with it has been scored, so cutting the list in name order is exact.
         """
-        tables = [(self.whole, 0.75), (self._run_table(size), 0.7)]
-        buckets = sorted(((factor * 200.0 * min(len(q), length) / (len(q) + length), n, length)
-                          for n, (table, factor) in enumerate(tables) for length in table.lengths(q)), reverse=True)
-        best: dict[int, float] = {}
-
-        def threshold() -> float:
-            return sorted(best.values())[-need] - 0.01 if len(best) >= need else -1.0
-
-        for most, n, length in buckets:
-            if most < threshold():
+        if need <= 0:
+            return []
+        found = _Best(need)
+        lq = len(q)
+        buckets = [(0.75 * _ratio_bound(lq, length, min(lq, length)), _WHOLE, length)
+                   for length in self.whole.lengths(q)]
+        if size in self.runs:
+            buckets += [(0.7 * _ratio_bound(lq, length, min(lq, length)), _RUN, length)
+                        for length in self.runs[size].lengths(q)]
+        else:  # a run of `size` words is part of a whole name at least as long as the run
+            buckets += [(0.7 * _ratio_bound(lq, min(lq, length), min(lq, length)), _LONG, length)
+                        for length in range(int(np.ceil(lq * 0.5625)), len(self.whole.len_start) - 1)]
+        for kind in (_WHOLE, _RUN) if size in self.runs else (_WHOLE,):
+            self._seed(q, kind, size, found, open_)
+        band: list[tuple[int, int]] = []
+        keys = 0
+        for most, kind, length in sorted(buckets, reverse=True):
+            if most < found.edge:
                 break
-            table, factor = tables[n]
-            keys, bound = table.bounded(q, length, max(FUZZY_CUTOFF, threshold() / factor))
-            for first in range(0, len(keys), _CHUNK):
-                if bound[first] * factor < threshold():
-                    break
-                entries, start, ratio = table.scored(q, keys[first:first + _CHUNK])
+            band.append((kind, length))
+            table = self._table(kind, size)
+            keys += int(table.len_start[length + 1] - table.len_start[length])
+            if keys >= _BAND:
+                self._visit(q, size, band, found, open_)
+                band, keys = [], 0
+        if band:
+            self._visit(q, size, band, found, open_)
+        return found.first(self.rank)
+
+    def _seed(self, q: str, kind: int, size: int, found: _Best, open_: np.ndarray) -> None:
+        """Score the keys next to the query in sorted order first: sharing its start, they often score well,
+        and a good score early lets the scans below skip more."""
+        table = self._table(kind, size)
+        at = bisect.bisect_left(table.keys, q)
+        keys = np.arange(max(at - _SEED, 0), min(at + _SEED, len(table.keys)), dtype=np.int64)
+        entries, start, ratio = table.scored(q, keys, found.edge / _FACTOR[kind])
+        nodes = self.entry_node[entries]
+        ok = open_[nodes]
+        found.add(nodes[ok], (ratio * _FACTOR[kind] - (start * 0.5 if kind == _RUN else 0.0))[ok])
+
+    def _table(self, kind: int, size: int) -> Table:
+        return self.runs[size] if kind == _RUN else self.whole
+
+    def _visit(self, q: str, size: int, band: list[tuple[int, int]], found: _Best, open_: np.ndarray) -> None:
+        """Score the keys of a band of (source, length), best bound first, while they can reach `found.edge`."""
+        lq = len(q)
+        kinds, keys, bounds = [], [], []
+        for kind in (_WHOLE, _RUN, _LONG):
+            lengths = sorted(length for each, length in band if each == kind)
+            if not lengths:
+                continue
+            table, factor = self._table(kind, size), _FACTOR[kind]
+            for piece in _consecutive(lengths):
+                lo, hi = int(table.len_start[piece[0]]), int(table.len_start[piece[-1] + 1])
+                floor = max(found.edge, factor * FUZZY_CUTOFF) - 1e-6
+                least = min(_least(lq, length, floor / factor, kind == _LONG) for length in piece)
+                at, levels = table.sharing(q, lo, hi, least)
+                if kind == _LONG:
+                    words = table.spaces(lo, hi)[at] >= size - 1
+                    at, levels = at[words], levels[words]
+                length = np.searchsorted(table.len_start, lo + at, side="right") - 1
+                bound = factor * 200.0 * levels / (lq + (levels if kind == _LONG else length))
+                good = bound >= floor
+                kinds.append(np.full(int(good.sum()), kind, dtype=np.int8))
+                keys.append(table.by_len[lo + at[good]])
+                bounds.append(bound[good])
+        if not keys:
+            return
+        kind_of, key, bound = np.concatenate(kinds), np.concatenate(keys), np.concatenate(bounds)
+        order = np.argsort(-bound, kind="stable")
+        kind_of, key, bound = kind_of[order], key[order], bound[order]
+        first, chunk = 0, _FIRST_CHUNK
+        while first < len(key) and bound[first] >= found.edge - 1e-6:
+            for kind in (_WHOLE, _RUN, _LONG):
+                part = key[first:first + chunk][kind_of[first:first + chunk] == kind]
+                if not len(part):
+                    continue
+                if kind == _LONG:
+                    entries, score = self._long_runs(q, size, part, found.edge / _FACTOR[kind])
+                else:
+                    entries, start, ratio = self._table(kind, size).scored(q, part, found.edge / _FACTOR[kind])
+                    score = ratio * _FACTOR[kind] - (start * 0.5 if kind == _RUN else 0.0)  # as graph.search._fuzzy
                 nodes = self.entry_node[entries]
                 ok = open_[nodes]
-                score = ratio * factor - (start * 0.5 if n else 0)  # as graph.search._fuzzy
-                for node, value in zip(nodes[ok].tolist(), score[ok].tolist()):
-                    if value > best.get(node, -1.0):
-                        best[node] = value
-        ranked = sorted(best, key=lambda node: (-best[node], self.rank[node]))
-        if len(ranked) <= need:
-            return ranked
-        edge = best[ranked[need - 1]] - 0.01 if need > 0 else float("inf")
-        return ranked[:need + 3] + [node for node in ranked[need + 3:] if best[node] >= edge]
+                found.add(nodes[ok], score[ok])
+            first, chunk = first + chunk, min(chunk * 2, _CHUNK)
+
+    def _long_runs(self, q: str, size: int, keys: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
+        """(entries, score) of the runs of `size` words of the whole-name `keys` that reach the cutoff.
+
+        For queries longer than the run tables; scored as graph.search._fuzzy scores a run. A run shares
+        no more with the query than its whole name does, so names whose LCS rules out `floor` are skipped.
+        """
+        keys = keys[self.whole.may_reach(q, keys, floor, in_a_run=True)]
+        texts, owner, start = [], [], []
+        for number, name in enumerate(self.whole.keys.take(keys)):
+            words = name.split()
+            for at in range(len(words) - size + 1):
+                texts.append(" ".join(words[at:at + size]))
+                owner.append(number)
+                start.append(min(at, 10))
+        ratio = process.cdist([q], texts, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, dtype=np.float64)[0]
+        hit = np.flatnonzero(ratio >= FUZZY_CUTOFF)
+        score = ratio[hit] * 0.7 - np.asarray(start, dtype=np.int64)[hit] * 0.5
+        held = keys[np.asarray(owner, dtype=np.int64)[hit]]
+        sizes = self.whole.off[held + 1] - self.whole.off[held]
+        return _spans(self.whole.entry, self.whole.off[held], sizes) >> 4, np.repeat(score, sizes)
 
     def _all_words(self, parts: list[str]) -> np.ndarray:
         """Entries where every query word starts one of the entry's words."""
@@ -318,6 +526,62 @@ class SearchIndex:
             some[table.entries(*table.keys.prefix_range(part))] = True
             every &= some
         return np.flatnonzero(every)
+
+
+def _least(lq: int, length: int, ratio: float, run_of_name: bool) -> int:
+    """The fewest shared characters that allow `ratio` with a key of `length` (or with a run inside it)."""
+    guess = max(int(ratio * lq / (200.0 - ratio)) if run_of_name else int(ratio * (lq + length) / 200.0) - 1, 0)
+    for level in range(guess, lq + 1):  # the guess is at most one or two below the answer
+        if _ratio_bound(lq, level if run_of_name else length, level) >= ratio:
+            return level
+    return lq + 1
+
+
+def _consecutive(values: list[int]) -> list[list[int]]:
+    """Sorted `values` in runs of consecutive numbers."""
+    runs: list[list[int]] = []
+    for value in values:
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    return runs
+
+
+def _ratio_bound(lq: int, length: int, shared: int) -> float:
+    """The highest `fuzz.ratio` of a query of `lq` characters and a key of `length` sharing at most `shared`."""
+    return 200.0 * shared / (lq + length) if lq + length else 0.0
+
+
+class _Best:
+    """The best typo score found for each node so far, and `edge`: what a score must reach to still matter."""
+
+    def __init__(self, need: int) -> None:
+        self.need = need
+        self.nodes = np.zeros(0, dtype=np.int64)  # distinct nodes, each with its best score so far
+        self.scores = np.zeros(0, dtype=np.float64)
+        self.edge = -1.0  # the need-th best score less a hair (float noise), once there are `need` nodes
+
+    def add(self, nodes: np.ndarray, scores: np.ndarray) -> None:
+        keep = scores >= self.edge
+        if not keep.any():
+            return
+        nodes = np.concatenate([self.nodes, nodes[keep].astype(np.int64)])
+        scores = np.concatenate([self.scores, scores[keep]])
+        order = np.lexsort((-scores, nodes))  # by node, best score first
+        nodes, scores = nodes[order], scores[order]
+        first = np.concatenate([[True], nodes[1:] != nodes[:-1]])
+        self.nodes, self.scores = nodes[first], scores[first]
+        if len(self.nodes) >= self.need:
+            at = len(self.scores) - self.need
+            self.edge = float(np.partition(self.scores, at)[at]) - 0.01
+            kept = self.scores >= self.edge
+            self.nodes, self.scores = self.nodes[kept], self.scores[kept]
+
+    def first(self, rank: np.ndarray) -> list[int]:
+        """The `need` best nodes, ties in name order (`rank`)."""
+        order = np.lexsort((rank[self.nodes], -self.scores))
+        return self.nodes[order[:self.need]].tolist()
 
 
 def label_mask(labels: Iterable[str] | None, table: Sequence[str]) -> np.ndarray | None:

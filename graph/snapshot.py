@@ -90,7 +90,10 @@ def build(records: Records) -> tuple[dict[str, Any], Columns]:
     np.cumsum(counts, out=first[1:])
     entry_node = np.repeat(np.arange(len(names), dtype=np.int32), counts)
     flat_names = [name for group in names for name in group]
-    by_name = sorted(range(len(ids)), key=lambda i: (names[i][0].casefold(), ids[i]))
+    # Numbers are in id order and the sort is stable, so ties on the name stay in id order (no key tuples).
+    folded = [group[0].casefold() for group in names]
+    by_name = sorted(range(len(ids)), key=folded.__getitem__)
+    del folded
     name_order = np.empty(len(ids), dtype=np.int32)
     name_order[np.asarray(by_name, dtype=np.int64)] = np.arange(len(ids), dtype=np.int32)
     cols: Columns = {

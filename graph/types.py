@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 _DATE_FORMATS = (
     ("%Y-%m-%d", 10), ("%Y/%m/%d", 10), ("%m/%d/%Y", 10), ("%Y-%m-%d %H:%M:%S", 10),
@@ -29,7 +30,14 @@ def clean_date(value: object) -> str | None:
         return value.isoformat()
     if isinstance(value, int) and 1000 <= value <= 9999:
         return str(value)
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
+        return None
+    return _clean_date_text(value)
+
+
+@lru_cache(maxsize=1 << 16)  # loads repeat the same few thousand dates on a million records
+def _clean_date_text(value: str) -> str | None:
+    if not value.strip():
         return None
     text = value.strip()
     if _ISO_PREFIX.fullmatch(text):  # "2017-12-01", "2017-12", "2017": checked without strptime
@@ -105,6 +113,9 @@ def clean_string(value: object) -> str | None:
     A lone surrogate (JSON and YAML can spell one as "\\ud800") is no character
     and cannot be stored as UTF-8: it becomes U+FFFD, as undecodable bytes do.
     """
+    if type(value) is str and value.isascii():  # the common case; no surrogate can hide in ASCII
+        text = (value.replace("\x00", "") if "\x00" in value else value).strip()
+        return text or None
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):

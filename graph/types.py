@@ -16,6 +16,7 @@ _DATE_FORMATS = (
 _ISO_PREFIX = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 _ISO_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_URL = re.compile(r"^https?://[^\s<>\"'\ud800-\udfff]+$")
 _AMOUNT = re.compile(r"^\(?-?\$?-?[0-9][0-9,]*(\.[0-9]+)?\)?$")
 
 
@@ -92,7 +93,7 @@ def clean_integer(value: object) -> int | None:
 
 def clean_url(value: object) -> str | None:
     """An http(s) URL, or None: `javascript:` and other schemes are refused."""
-    if isinstance(value, str) and re.match(r"^https?://[^\s<>\"'\ud800-\udfff]+$", value.strip()):
+    if isinstance(value, str) and _URL.match(value.strip()):
         return value.strip()
     return None
 
@@ -103,8 +104,13 @@ def clean_list(value: object) -> list[str] | None:
         value = value.split(";")
     if not isinstance(value, (list, tuple)):
         return None
-    texts = (clean_string(item if isinstance(item, str) else str(item)) for item in value if item is not None)
-    return [text for text in texts if text]
+    texts = []
+    for item in value:
+        if item is not None:
+            text = clean_string(item if isinstance(item, str) else str(item))
+            if text:
+                texts.append(text)
+    return texts
 
 
 def clean_string(value: object) -> str | None:

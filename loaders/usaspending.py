@@ -218,7 +218,7 @@ class UsaspendingLoad:
         return False
 
     def _common(self, award: Award, cell, conv, obligated_column: str) -> None:
-        t = values.text
+        t = values.shared_text  # names, codes and types repeat on many rows: one string each, not one per row
         award.parent_piid = t(cell("parent_award_id_piid"))
         award.award_type = t(cell("award_type"))
         award.dept, award.sub = t(cell("awarding_agency_name")), t(cell("awarding_sub_agency_name"))
@@ -228,7 +228,7 @@ class UsaspendingLoad:
         uei_cell, parent_uei_cell = cell("recipient_uei"), cell("recipient_parent_uei")
         award.recipient, award.uei = t(cell("recipient_name")), self._uei(uei_cell)
         award.parent_name, award.parent_uei = t(cell("recipient_parent_name")), self._uei(parent_uei_cell)
-        award.permalink = t(cell("usaspending_permalink"))
+        award.permalink = values.text(cell("usaspending_permalink"))  # one per award
         award.naics, award.psc = t(cell("naics_code")), t(cell("product_or_service_code"))
         award.last_modified = conv("last_modified_date", self._date) and t(cell("last_modified_date"))
         for column, raw, uei in (("recipient_uei", uei_cell, award.uei),

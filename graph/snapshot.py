@@ -78,40 +78,59 @@ def _strings(prefix: str, items: list) -> Columns:
 
 
 def build(records: Records) -> tuple[dict[str, Any], Columns]:
-    """Header fields and columns for a file holding `records`."""
+    """Header fields and columns for a file holding `records`.
+
+    `records` is emptied as its columns are made, so a big write holds each value once, not twice.
+    """
     r = records
     order = sorted(range(len(r.ids)), key=r.ids.__getitem__)
     ids = [r.ids[i] for i in order]
-    number = {node_id: i for i, node_id in enumerate(ids)}
+    r.ids = []
     labels, label_code = _codes([r.labels[i] for i in order])
+    r.labels = []
     names = [r.names[i] for i in order]
+    r.names = []
     counts = np.fromiter((len(n) for n in names), dtype=np.int64, count=len(names))
     first = np.zeros(len(names) + 1, dtype=np.int64)
     np.cumsum(counts, out=first[1:])
     entry_node = np.repeat(np.arange(len(names), dtype=np.int32), counts)
-    flat_names = [name for group in names for name in group]
-    by_name = sorted(range(len(ids)), key=lambda i: (names[i][0].casefold(), ids[i]))
+    name_array = StrArray.build([name for group in names for name in group])
+    # Numbers are in id order and the sort is stable, so ties on the name stay in id order (no key tuples).
+    folded = [group[0].casefold() for group in names]
+    del names
+    by_name = sorted(range(len(ids)), key=folded.__getitem__)
+    del folded
     name_order = np.empty(len(ids), dtype=np.int32)
     name_order[np.asarray(by_name, dtype=np.int64)] = np.arange(len(ids), dtype=np.int32)
-    cols: Columns = {
-        **_strings("n.ids", ids), "n.label": label_code, "n.amount": np.array([r.amounts[i] for i in order]),
-        **_strings("n.props", [r.props[i] for i in order]), **_strings("n.names", flat_names),
-        "n.first": first, "n.entry_node": entry_node, "n.order": name_order,
-    }
+    del by_name
+    cols: Columns = {**_strings("n.ids", ids), "n.label": label_code,
+                     "n.amount": np.array([r.amounts[i] for i in order], dtype=np.float64)}
+    r.amounts = []
+    cols.update(_strings("n.props", [r.props[i] for i in order]))
+    r.props = []
+    del order
+    cols.update({"n.names.blob": name_array.blob, "n.names.off": name_array.offsets, "n.first": first,
+                 "n.entry_node": entry_node, "n.order": name_order})
     types, type_code = _codes(r.types)
     evidence, evidence_code = _codes(r.evidence)
+    r.types = r.evidence = []
+    number = {node_id: i for i, node_id in enumerate(ids)}
     src = np.fromiter((number[s] for s in r.sources), dtype=np.int32, count=len(r.sources))
     dst = np.fromiter((number[t] for t in r.targets), dtype=np.int32, count=len(r.targets))
+    del number
+    r.sources = r.targets = []
     edge_order = np.lexsort((dst, type_code, src))
     src, dst = src[edge_order], dst[edge_order]
     cols.update({
         "e.src": src, "e.dst": dst, "e.type": type_code[edge_order], "e.evidence": evidence_code[edge_order],
         "e.year": np.array(r.years, dtype=np.int64)[edge_order] if r.years else np.zeros(0, np.int64),
         "e.amount": np.array(r.edge_amounts, dtype=np.float64)[edge_order],
-        **_strings("e.props", [r.edge_props[i] for i in edge_order.tolist()]),
     })
+    r.years = r.edge_amounts = []
+    cols.update(_strings("e.props", [r.edge_props[i] for i in edge_order.tolist()]))
+    r.edge_props = []
     cols.update(_adjacency(src, dst, len(ids)))
-    cols.update(SearchIndex.build(StrArray.build(flat_names), entry_node, first[:-1], ids))
+    cols.update(SearchIndex.build(name_array, entry_node, first[:-1], ids))
     header = {"nodes": len(ids), "edges": len(src), "labels": labels, "types": types, "evidence": evidence}
     return header, cols
 

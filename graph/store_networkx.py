@@ -105,6 +105,7 @@ class EmbeddedStore:
         edge_changes = changes(edges, lambda edge: edge.key,
                                lambda key: snap.edge(find_edge(key)) if find_edge(key) >= 0 else None, merge_edge)
         merged_nodes, merged_edges = node_changes.records, edge_changes.records
+        del nodes, edges, known  # a big write's records live on only in the merged dicts, which _save empties
         if merged_nodes or merged_edges:
             self._save(snap, merged_nodes, merged_edges, number, find_edge)
         return write_result(node_changes, edge_changes)
@@ -133,9 +134,12 @@ class EmbeddedStore:
         skip_nodes = {i for i in map(number, nodes) if i >= 0}
         skip_edges = {e for e in map(find_edge, edges) if e >= 0}
         snap.copy_into(records, skip_nodes, skip_edges)
-        for node in nodes.values():
+        # Popped, not iterated: each record is freed once encoded (the file orders them itself).
+        while nodes:
+            node = nodes.popitem()[1]
             records.add_node(node, _encode(node.properties))
-        for edge in edges.values():
+        while edges:
+            edge = edges.popitem()[1]
             records.add_edge(edge, _encode(edge.properties))
         header, columns = build(records)
         write_columns(self.path, {"format": FILE_FORMAT, "version": COLUMNS_VERSION, **header}, columns)

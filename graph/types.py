@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 _DATE_FORMATS = (
     ("%Y-%m-%d", 10), ("%Y/%m/%d", 10), ("%m/%d/%Y", 10), ("%Y-%m-%d %H:%M:%S", 10),
@@ -15,6 +16,7 @@ _DATE_FORMATS = (
 _ISO_PREFIX = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 _ISO_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_URL = re.compile(r"^https?://[^\s<>\"'\ud800-\udfff]+$")
 _AMOUNT = re.compile(r"^\(?-?\$?-?[0-9][0-9,]*(\.[0-9]+)?\)?$")
 
 
@@ -29,7 +31,14 @@ def clean_date(value: object) -> str | None:
         return value.isoformat()
     if isinstance(value, int) and 1000 <= value <= 9999:
         return str(value)
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
+        return None
+    return _clean_date_text(value)
+
+
+@lru_cache(maxsize=1 << 16)  # loads repeat the same few thousand dates on a million records
+def _clean_date_text(value: str) -> str | None:
+    if not value.strip():
         return None
     text = value.strip()
     if _ISO_PREFIX.fullmatch(text):  # "2017-12-01", "2017-12", "2017": checked without strptime
@@ -84,7 +93,7 @@ def clean_integer(value: object) -> int | None:
 
 def clean_url(value: object) -> str | None:
     """An http(s) URL, or None: `javascript:` and other schemes are refused."""
-    if isinstance(value, str) and re.match(r"^https?://[^\s<>\"'\ud800-\udfff]+$", value.strip()):
+    if isinstance(value, str) and _URL.match(value.strip()):
         return value.strip()
     return None
 
@@ -95,8 +104,13 @@ def clean_list(value: object) -> list[str] | None:
         value = value.split(";")
     if not isinstance(value, (list, tuple)):
         return None
-    texts = (clean_string(item if isinstance(item, str) else str(item)) for item in value if item is not None)
-    return [text for text in texts if text]
+    texts = []
+    for item in value:
+        if item is not None:
+            text = clean_string(item if isinstance(item, str) else str(item))
+            if text:
+                texts.append(text)
+    return texts
 
 
 def clean_string(value: object) -> str | None:
@@ -105,6 +119,9 @@ def clean_string(value: object) -> str | None:
     A lone surrogate (JSON and YAML can spell one as "\\ud800") is no character
     and cannot be stored as UTF-8: it becomes U+FFFD, as undecodable bytes do.
     """
+    if type(value) is str and value.isascii():  # the common case; no surrogate can hide in ASCII
+        text = (value.replace("\x00", "") if "\x00" in value else value).strip()
+        return text or None
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):

@@ -22,7 +22,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator, TypeVar
 
 import click
 
@@ -36,6 +36,7 @@ from loaders.resolve import Overrides, Resolver
 from loaders.usaspending import load_usaspending
 
 Work = Callable[[GraphBatch, Resolver, LoadReport, bool], object]
+T = TypeVar("T")
 INTERRUPTED = 130
 
 
@@ -67,14 +68,21 @@ def default_rejects_path(files: list[Path]) -> Path:
     return Path.cwd() / f"{name}.rejects.csv"
 
 
+def _handed_over(records: list[T]) -> Iterator[T]:
+    """The records of `records`, emptying it as the store takes them, so the store holds the only copy."""
+    records.reverse()
+    while records:
+        yield records.pop()
+
+
 def _write(store: GraphStore, built: Built, report: LoadReport) -> WriteResult:
     """The one write; a Ctrl-C during it is held until the write is complete (it is all-or-nothing anyway)."""
     if threading.current_thread() is not threading.main_thread():
-        return store.write(built.nodes, built.edges)
+        return store.write(_handed_over(built.nodes), _handed_over(built.edges))
     pressed: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, _frame: pressed.append(signum))
     try:
-        result = store.write(built.nodes, built.edges)
+        result = store.write(_handed_over(built.nodes), _handed_over(built.edges))
     finally:
         signal.signal(signal.SIGINT, previous)
     if pressed:
@@ -102,7 +110,8 @@ def run_load(command: str, files: list[Path], work: Work, *, db: str | None, bac
                        f"{first.value!r}{more}. Nothing was written. Fix the file, or load the other rows "
                        "with --skip-invalid.")
         else:
-            built = batch.build(origin=command)
+            built = batch.build(origin=command, consume=True)
+            batch = resolver = None  # type: ignore[assignment]  # drafts and indexes: the write needs only `built`
             report.result = built.plan if dry_run else _write(store, built, report)
             if not dry_run:
                 totals = store.stats()

@@ -41,6 +41,14 @@ def _union(old: Iterable[str] | None, new: Iterable[str] | None, *, skip: Iterab
     return out
 
 
+def _link(index: dict[str, list[EdgeKey]], key: EdgeKey) -> None:
+    """File an edge key under both its ends (once for a self-loop)."""
+    source, _type, target = key
+    index.setdefault(source, []).append(key)
+    if target != source:
+        index.setdefault(target, []).append(key)
+
+
 @dataclass
 class Built:
     nodes: list[Node]
@@ -57,13 +65,21 @@ class GraphBatch:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.labels: dict[str, str] = {}
         self.edges: dict[EdgeKey, dict[str, Any]] = {}
-        self._touching: dict[str, list[EdgeKey]] = {}  # node id -> keys of batch edges touching it
+        # rel type -> node id -> keys of batch edges of that type touching it; built for a type when first
+        # asked (resolution asks about PART_OF, SUBSIDIARY_OF, DEVELOPS), so contract edges cost no index.
+        self._touching: dict[str, dict[str, list[EdgeKey]]] = {}
         self._existing: dict[str, Node | None] = {}
+        self._store_empty: bool | None = None  # learnt at the first look-up; the store is not written meanwhile
         self._existing_edges: dict[str, dict[EdgeKey, Edge]] = {}
+        self._aliased: set[tuple[str, str]] = set()  # (node id, alias) already folded into a draft
 
     # -- look-ups ------------------------------------------------------------
     def existing(self, node_id: str) -> Node | None:
         """The node as the store holds it before this load (cached)."""
+        if self._store_empty is None:
+            self._store_empty = not self.store.stats().nodes
+        if self._store_empty:
+            return None  # a first load into an empty store: no look-ups, and no cache of a million misses
         if node_id not in self._existing:
             self._existing[node_id] = self.store.get(node_id)
         return self._existing[node_id]
@@ -107,8 +123,17 @@ class GraphBatch:
         """Keys of edges of one type touching a node, in the store or the batch."""
         keys = [e.key for e in (self.store.edges_of(node_id) if self.existing(node_id) else [])
                 if e.type == rel_type]
-        keys += [k for k in self._touching.get(node_id, ()) if k[1] == rel_type]
+        keys += self._touching_index(rel_type).get(node_id, ())
         return list(dict.fromkeys(keys))
+
+    def _touching_index(self, rel_type: str) -> dict[str, list[EdgeKey]]:
+        index = self._touching.get(rel_type)
+        if index is None:
+            index = self._touching[rel_type] = {}
+            for key in self.edges:
+                if key[1] == rel_type:
+                    _link(index, key)
+        return index
 
     # -- drafting ------------------------------------------------------------
     def add_node(self, node_id: str, label: str, props: dict[str, Any]) -> None:
@@ -138,7 +163,9 @@ class GraphBatch:
         self.labels[node_id] = label
 
     def add_alias(self, node_id: str, alias: str) -> None:
-        if alias:
+        # Drafts only ever gain aliases, so an alias added once needs no second merge (one per award row).
+        if alias and (node_id, alias) not in self._aliased:
+            self._aliased.add((node_id, alias))
             self.add_node(node_id, self.label_of(node_id) or "", {"aliases": [alias]})
 
     def add_edge(self, source: str, rel_type: str, target: str, props: dict[str, Any]) -> None:
@@ -146,10 +173,10 @@ class GraphBatch:
         props = {k: v for k, v in props.items() if v not in (None, "", [])}
         draft = self.edges.get(key)
         if draft is None:
-            self.edges[key] = dict(props)
-            self._touching.setdefault(source, []).append(key)
-            if target != source:
-                self._touching.setdefault(target, []).append(key)
+            self.edges[key] = props
+            index = self._touching.get(rel_type)
+            if index is not None:
+                _link(index, key)
             return
         for name, value in props.items():
             draft[name] = _union(draft.get(name), value) if name == "sources" else value
@@ -158,9 +185,10 @@ class GraphBatch:
     def _merge_node(self, node_id: str, label: str, draft: dict[str, Any]) -> dict[str, Any]:
         old = self.existing(node_id)
         if old is None:
+            if not draft.get("aliases"):
+                return draft  # the caller copies it into the record it validates
             merged = dict(draft)
-            if merged.get("aliases"):
-                merged["aliases"] = _union([], merged["aliases"], skip=[merged.get("name", "")])
+            merged["aliases"] = _union([], merged["aliases"], skip=[merged.get("name", "")])
             return merged
         if old.label != label:
             raise LoadError(f"{node_id} is a {old.label} in the store, but this file makes it a {label}")
@@ -188,7 +216,7 @@ class GraphBatch:
     def _merge_edge(self, key: EdgeKey, draft: dict[str, Any]) -> dict[str, Any]:
         old = self.existing_edge(key)
         if old is None:
-            return dict(draft)
+            return draft  # the caller copies it into the record it validates
         merged = dict(old.properties)
         for name, value in draft.items():
             if name == "sources":
@@ -199,11 +227,16 @@ class GraphBatch:
                 merged[name] = value
         return merged
 
-    def build(self, origin: str = "load") -> Built:
-        """Merge with the store, validate against the schema, and count what a write would do."""
+    def build(self, origin: str = "load", *, consume: bool = False) -> Built:
+        """Merge with the store, validate against the schema, and count what a write would do.
+
+        With `consume` each draft is dropped once its record is made, so a big load never holds both
+        (the batch is then spent: its drafts are gone).
+        """
         plan = WriteResult()
         nodes: list[Node] = []
-        for node_id, draft in self.nodes.items():
+        for node_id in list(self.nodes):
+            draft = self.nodes.pop(node_id) if consume else self.nodes[node_id]
             label = self.labels[node_id]
             raw = {"label": label, "id": node_id, **self._merge_node(node_id, label, draft)}
             node = make_node(raw, path=origin, row=node_id, schema=self.schema)
@@ -216,7 +249,8 @@ class GraphBatch:
                 plan.unchanged += 1
             nodes.append(node)
         edges: list[Edge] = []
-        for key, draft in self.edges.items():
+        for key in list(self.edges):
+            draft = self.edges.pop(key) if consume else self.edges[key]
             source, rel_type, target = key
             where = f"{source} {rel_type} {target}"
             raw = {"source": source, "type": rel_type, "target": target, **self._merge_edge(key, draft)}

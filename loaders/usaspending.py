@@ -131,6 +131,10 @@ class UsaspendingLoad:
     awards: dict[str, Award] = field(default_factory=dict)
     sources: dict[str, dict] = field(default_factory=dict)
     progress_factory: Callable[[str, int | None], Progress] = Progress
+    # Converters remembered per cell text: a file repeats its dates, years and UEIs on many rows.
+    _date: Callable[[str], str | None] = field(default_factory=lambda: values.memoized(values.date))
+    _fiscal_year: Callable[[str], int | None] = field(default_factory=lambda: values.memoized(values.fiscal_year))
+    _uei: Callable[[str], str | None] = field(default_factory=lambda: values.memoized(clean_uei))
 
     # -- reading ---------------------------------------------------------------
     def read_file(self, path: Path) -> None:
@@ -214,36 +218,38 @@ class UsaspendingLoad:
         return False
 
     def _common(self, award: Award, cell, conv, obligated_column: str) -> None:
-        t = values.text
+        t = values.shared_text  # names, codes and types repeat on many rows: one string each, not one per row
         award.parent_piid = t(cell("parent_award_id_piid"))
         award.award_type = t(cell("award_type"))
         award.dept, award.sub = t(cell("awarding_agency_name")), t(cell("awarding_sub_agency_name"))
         award.office, award.office_code = t(cell("awarding_office_name")), t(cell("awarding_office_code"))
         award.fdept, award.fsub = t(cell("funding_agency_name")), t(cell("funding_sub_agency_name"))
         award.foffice, award.foffice_code = t(cell("funding_office_name")), t(cell("funding_office_code"))
-        award.recipient, award.uei = t(cell("recipient_name")), clean_uei(cell("recipient_uei"))
-        award.parent_name, award.parent_uei = t(cell("recipient_parent_name")), clean_uei(cell("recipient_parent_uei"))
-        award.permalink = t(cell("usaspending_permalink"))
+        uei_cell, parent_uei_cell = cell("recipient_uei"), cell("recipient_parent_uei")
+        award.recipient, award.uei = t(cell("recipient_name")), self._uei(uei_cell)
+        award.parent_name, award.parent_uei = t(cell("recipient_parent_name")), self._uei(parent_uei_cell)
+        award.permalink = values.text(cell("usaspending_permalink"))  # one per award
         award.naics, award.psc = t(cell("naics_code")), t(cell("product_or_service_code"))
-        award.last_modified = conv("last_modified_date", values.date) and t(cell("last_modified_date"))
-        for column in ("recipient_uei", "recipient_parent_uei"):
-            raw = cell(column).strip()
-            if raw and not clean_uei(raw):
+        award.last_modified = conv("last_modified_date", self._date) and t(cell("last_modified_date"))
+        for column, raw, uei in (("recipient_uei", uei_cell, award.uei),
+                                 ("recipient_parent_uei", parent_uei_cell, award.parent_uei)):
+            raw = raw.strip()
+            if raw and not uei:
                 self.report.notice(f"ignored malformed UEI values such as {raw!r} (column {column})")
         award.obligated = conv(obligated_column, values.amount)
         award.current = conv("current_total_value_of_award", values.amount)
         award.potential = conv("potential_total_value_of_award", values.amount)
-        award.start = conv("period_of_performance_start_date", values.date)
-        award.end = conv("period_of_performance_current_end_date", values.date)
+        award.start = conv("period_of_performance_start_date", self._date)
+        award.end = conv("period_of_performance_current_end_date", self._date)
 
     def _award_row(self, name, number, cell, conv, bad, file_source) -> None:
         key, piid = values.text(cell("contract_award_unique_key")), values.text(cell("award_id_piid"))
         award = Award(key or f"PIID:{piid}", piid or "", (name, number), file_source, from_summary=True)
         self._common(award, cell, conv, "total_obligated_amount")
-        award.base_date = conv("award_base_action_date", values.date)
-        award.latest_date = conv("award_latest_action_date", values.date)
-        award.latest_fy = conv("award_latest_action_date_fiscal_year", values.fiscal_year)
-        base_fy = conv("award_base_action_date_fiscal_year", values.fiscal_year)
+        award.base_date = conv("award_base_action_date", self._date)
+        award.latest_date = conv("award_latest_action_date", self._date)
+        award.latest_fy = conv("award_latest_action_date_fiscal_year", self._fiscal_year)
+        base_fy = conv("award_base_action_date_fiscal_year", self._fiscal_year)
         award.fiscal_year = base_fy or values.fiscal_year_of(award.base_date) or \
             values.fiscal_year_of(award.start) or award.latest_fy
         award.description = values.text(cell("prime_award_base_transaction_description"))
@@ -265,8 +271,8 @@ class UsaspendingLoad:
     def _transaction_row(self, name, number, cell, conv, bad, file_source) -> None:
         key, piid = values.text(cell("contract_award_unique_key")), values.text(cell("award_id_piid"))
         obligation = conv("federal_action_obligation", values.amount)
-        action_date = conv("action_date", values.date)
-        fy = conv("action_date_fiscal_year", values.fiscal_year) or values.fiscal_year_of(action_date)
+        action_date = conv("action_date", self._date)
+        fy = conv("action_date_fiscal_year", self._fiscal_year) or values.fiscal_year_of(action_date)
         tx = Award(key or f"PIID:{piid}", piid or "", (name, number), file_source)
         self._common(tx, cell, conv, "total_dollars_obligated")
         tx.latest_date = action_date
@@ -320,7 +326,8 @@ class UsaspendingLoad:
         fy_kept = "obligations_by_fy" in schema_contract
         fy_count = 0
         computed_amounts = 0
-        for award in self.awards.values():
+        for key in list(self.awards):
+            award = self.awards.pop(key)  # each award is drafted once; its record is not needed afterwards
             file_src = [award.file_source]
             evidence = {"evidence": "public_record"}
             dept = resolver.agency(award.dept, sources=file_src)

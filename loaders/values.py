@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import sys
+from typing import Any, Callable
 
 from graph.types import clean_amount, clean_date, clean_integer
 
@@ -84,3 +86,34 @@ def fiscal_year_of(iso_date: str | None) -> int | None:
 def text(value: str) -> str | None:
     value = value.replace("\x00", "").strip()
     return value or None
+
+
+def shared_text(value: str) -> str | None:
+    """`text`, interned: a value repeated on a million rows is held once."""
+    value = value.replace("\x00", "").strip()
+    return sys.intern(value) if value else None
+
+
+def memoized(convert: Callable[[str], Any], limit: int = 1 << 16) -> Callable[[str], Any]:
+    """`convert` with its answers (and its BadValue refusals) remembered per cell text.
+
+    Dates, fiscal years and UEIs repeat across a million rows; the cache is
+    emptied when it holds `limit` texts, so memory stays flat.
+    """
+    cache: dict[str, tuple[Any, BadValue | None]] = {}
+
+    def call(text: str) -> Any:
+        hit = cache.get(text)
+        if hit is None:
+            try:
+                hit = (convert(text), None)
+            except BadValue as exc:
+                hit = (None, exc)
+            if len(cache) >= limit:
+                cache.clear()
+            cache[text] = hit
+        if hit[1] is not None:
+            raise BadValue(str(hit[1]))
+        return hit[0]
+
+    return call

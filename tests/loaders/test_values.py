@@ -1,0 +1,31 @@
+"""Cell converters remembered per text answer and refuse exactly as the converter does, in bounded memory."""
+import pytest
+
+from loaders import values
+
+
+def counted(convert):
+    calls: list[str] = []
+
+    def call(text: str):
+        calls.append(text)
+        return convert(text)
+
+    return call, calls
+
+
+def test_a_remembered_converter_gives_the_same_answers_and_refusals_once_converted():
+    date, calls = counted(values.date)
+    remembered = values.memoized(date)
+    assert [remembered("2014-06-27"), remembered("2014-06-27"), remembered("")] == ["2014-06-27", "2014-06-27", None]
+    for _ in range(2):  # every row holding the bad cell is refused, with the converter's reason
+        with pytest.raises(values.BadValue, match="not a date"):
+            remembered("2014-02-30")
+    assert calls == ["2014-06-27", "", "2014-02-30"]
+
+
+def test_a_remembered_converter_forgets_everything_when_full():
+    year, calls = counted(values.fiscal_year)
+    remembered = values.memoized(year, limit=2)
+    assert [remembered(text) for text in ("2014", "2015", "2016", "2014")] == [2014, 2015, 2016, 2014]
+    assert calls == ["2014", "2015", "2016", "2014"]  # the third text emptied the cache

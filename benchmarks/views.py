@@ -34,7 +34,7 @@ from graph.layout import radial_positions
 from graph.render import graph_html
 from graph.store_networkx import EmbeddedStore
 from hilos_testing.app_server import AppServer
-from hilos_testing.chromium import CHROMIUM, CHROMIUM_ARGS, is_local
+from hilos_testing.chromium import CHROMIUM, CHROMIUM_ARGS, fence
 
 SIZES = (50, 500, 5000)
 WAIT_MS = 120_000
@@ -89,14 +89,7 @@ def _browser(blocked: list[str]) -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 900})
 
-        def fence(route: Any) -> None:
-            if is_local(route.request.url):
-                route.continue_()
-            else:
-                blocked.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", fence)
+        fence(context, blocked)
         try:
             yield context.new_page()
         finally:

@@ -12,7 +12,7 @@ from typing import Iterator, Mapping
 import pytest
 
 from hilos_testing.app_server import ROOT, AppFailed, AppServer
-from hilos_testing.chromium import CHROMIUM, CHROMIUM_ARGS, is_local
+from hilos_testing.chromium import CHROMIUM, CHROMIUM_ARGS, fence
 
 ARTIFACTS = ROOT / "artifacts"
 
@@ -68,15 +68,7 @@ def blocked_requests() -> list[str]:
 def page(browser, blocked_requests: list[str], request: pytest.FixtureRequest):
     """A fresh page (1400x900, English-speaking browser unless a test sets headers) with the network fenced."""
     context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-
-    def fence(route):
-        if is_local(route.request.url):
-            route.continue_()
-        else:
-            blocked_requests.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", fence)
+    fence(context, blocked_requests)
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

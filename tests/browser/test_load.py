@@ -32,7 +32,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from graph.store_networkx import EmbeddedStore
 from loaders.seed import load_seed
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, is_local, running_app
+from hilos_testing.chromium import CHROMIUM, CHROMIUM_ARGS, is_local
+from tests.browser.conftest import running_app
 
 SESSIONS = 20
 ANSWER_SECONDS = 2.0

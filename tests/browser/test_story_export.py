@@ -8,6 +8,7 @@ import pytest
 from graph.stories import SEED_STORIES, read_stories
 from graph.story_export import deck_html
 from graph.story_view import StoryView, build_view
+from hilos_testing.chromium import fence
 from tests.browser.conftest import ARTIFACTS
 
 STORIES = sorted(read_stories(SEED_STORIES)[0], key=lambda story: story.order)
@@ -18,15 +19,7 @@ def offline(browser):
     """A browser context that is offline and refuses every request but the file itself; yields the attempts."""
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, offline=True)
     attempts: list[str] = []
-
-    def refuse(route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            attempts.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", refuse)
+    fence(context, attempts, allowed=lambda url: url.startswith("file://"))
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))

@@ -14,7 +14,7 @@ from typing import Any, Iterator, TextIO
 
 from graph import cypher
 from graph.store import GraphStore
-from graph.store_neo4j import search_keys
+from graph.neo4j_write import search_keys
 
 BATCH_SIZE = 500
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -11,7 +11,8 @@ from graph import cypher
 from graph.errors import SchemaError
 from graph.export_cypher import literal, write_script
 from graph.model import Node
-from graph.store_neo4j import fulltext_query, search_keys
+from graph.neo4j_search import fulltext_query
+from graph.neo4j_write import search_keys
 
 # Quoted strings a statement may contain: names Hilos chose, never data.
 ALLOWED_LITERALS = {cypher.ENTITY, cypher.FULLTEXT_INDEX, cypher.FULLTEXT_ANALYZER, ""}

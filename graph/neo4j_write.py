@@ -8,8 +8,7 @@ new or changed), then applied chunk by chunk, each chunk its own transaction.
 The plan is the write's journal: it knows which records this write created and
 the previous version of every record it changed. If any chunk fails, or the
 write is interrupted (KeyboardInterrupt), every chunk already sent, the
-failing one included (its commit may have happened before the error reached
-us), is undone from the journal: created records are deleted, changed ones
+failing one included, is undone from the journal: created records are deleted, changed ones
 restored. So `GraphStore.write` stays all or nothing, though a reader running
 beside a big write may see part of it until it ends.
 
@@ -22,8 +21,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
-
-from neo4j.exceptions import Neo4jError
 
 from graph import cypher
 from graph.errors import StoreError
@@ -135,24 +132,19 @@ def chunks(items: list[Any], rows: Callable[[Any], int], chunk_rows: int) -> lis
 def apply(plan: Plan, run: Callable[[list[Statement]], None], batch_size: int, chunk_rows: int) -> None:
     """Run the plan's steps, one transaction (`run`) per chunk; on any failure undo what was sent, then re-raise.
 
-    The chunk that failed is undone too unless the server refused it (a
-    Neo4jError: the server rolled that transaction back itself); after an
-    interrupt or a lost connection its commit may or may not have happened.
+    The chunk that failed is undone too: after an interrupt or a lost
+    connection its commit may have happened (and the driver may have retried
+    it), and undoing a chunk that never landed changes nothing.
     Raises PartialWrite if undoing fails as well.
     """
     sent: list[list[Step]] = []
-    in_flight: list[Step] = []
     try:
         for chunk in chunks(plan.steps(batch_size), lambda step: step.rows, chunk_rows):
-            in_flight = chunk
-            run([step.apply for step in chunk])
             sent.append(chunk)
-            in_flight = []
+            run([step.apply for step in chunk])
     except BaseException as exc:
-        if in_flight and not isinstance(exc, Neo4jError):
-            sent.append(in_flight)
         undo = [statement for chunk in reversed(sent) for step in reversed(chunk) for statement in step.undo]
-        log.warning("a write failed after %d of its transactions; undoing them", len(sent))
+        log.warning("a write failed in its transaction %d; undoing the write", len(sent))
         try:
             for part in chunks(undo, lambda statement: len(statement[1]), chunk_rows):
                 run(part)

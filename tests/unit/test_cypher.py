@@ -33,8 +33,9 @@ def test_pinned_statements():
         "CREATE FULLTEXT INDEX `entity_search` IF NOT EXISTS FOR (n:`Entity`) ON EACH [n.search_keys] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}}")
     assert cypher.shortest_paths(2, 6, directed=True).startswith(
-        "MATCH SHORTEST 2 GROUPS (p = (a:`Entity` {id: $source})(()-[r]->(n:`Entity`) WHERE ")
-    assert "{1,6}(b:`Entity` {id: $target})" in cypher.shortest_paths(2, 6, directed=False)
+        "MATCH p = SHORTEST 2 GROUPS (a:`Entity` {id: $source})(()-[r]->(n:`Entity`) WHERE ")
+    assert "{1,6}(b:`Entity` {id: $target}) WITH DISTINCT" in cypher.shortest_paths(2, 6, directed=False)
+    assert cypher.create_nodes("Company") == "UNWIND $rows AS row CREATE (n:`Entity`:`Company`) SET n = row"
 
 
 def test_every_statement_is_in_the_catalogue_and_every_parameter_has_an_example():

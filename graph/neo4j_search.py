@@ -7,17 +7,15 @@ each name's compact form (graph.neo4j_write.search_keys). Two queries:
   better (exact, prefix, every word), all of them, so the tie order by name is
   exactly the embedded store's;
 - `typo_query` finds typo candidates with fuzzy terms (`palantyr~2`) and
-  half-word prefixes (`pala*`): a node whose name `graph.search._fuzzy` rates
+  three-letter runs (`*pal*`): a node whose name `graph.search._fuzzy` rates
   at FUZZY_CUTOFF or more almost always holds a word within Lucene's two edits
-  of a query word or starting like it, or a compact name within two edits of
-  the compact query. Each word gets the edits its length allows at that cutoff
+  of a query word, or a word sharing three letters in a row with the query. Each word gets the edits its length allows at that cutoff
   and no more, so short words do not match half the index. The store takes
   the best TYPO_CANDIDATES by Lucene's score.
 
-Known gap: a name that reaches the cutoff only through words that are both
-more than two edits away from every query word and start differently, or a
-query with more than TYPO_CANDIDATES such candidates, may rank differently
-from the embedded store in the typo tier; the tiers above are exact.
+Known gap: on a graph with more than TYPO_CANDIDATES such candidates the
+closest by Lucene's score are ranked, so a typo-tier hit can differ from the
+embedded store's there; the tiers above are exact.
 """
 from __future__ import annotations
 
@@ -27,7 +25,8 @@ from graph.search import FUZZY_CUTOFF
 from graph.text import compact, fold
 
 LUCENE_MAX_EDITS = 2
-PREFIXED = 4  # words this long may reach the cutoff beyond Lucene's two edits (see typo_query)
+GRAM = 3  # letters in a row that a word reaching the cutoff beyond two edits shares with the query
+MAX_GRAMS = 24  # of them per query, spread over it: each is a scan of the index's terms
 TYPO_CANDIDATES = 2000
 # graph.search_index.Table.lengths: a word reaching the cutoff is at most this many times the query word's length.
 _LONGEST = 1.78
@@ -55,16 +54,19 @@ def max_edits(size: int) -> int:
 
 
 def typo_query(text: str) -> str:
-    """Any query word or the compact query within its allowed edits, or starting with its first half.
+    """Any query word within its allowed edits, or any term holding one of the query's three-letter runs.
 
-    `palantyr~2 pala* tech~2 te* palantyrtech~2 palant*`: past two edits a long
-    word can still reach the cutoff (`immigrationos` and `immigrant`), and such
-    a word nearly always keeps the query word's first half.
+    `palantyr~2 tech~2 palantyrtech~2 *pal* *ala* ...`: past two edits a long
+    word can still reach the cutoff (`inmigracion` and `investigacion`), and
+    such a word shares three letters in a row with the query. Lucene scores a
+    node higher the more of them it holds, so the capped candidates are the
+    closest ones.
     """
-    terms = list(dict.fromkeys([*fold(text).split(), compact(text)]))
-    parts: list[str] = []
-    for term in terms:
-        parts.append(f"{term}~{max_edits(len(term))}" if max_edits(len(term)) else term)
-        if len(term) >= PREFIXED:
-            parts.append(term[:max(3, math.ceil(len(term) / 2))] + "*")
-    return " ".join(dict.fromkeys(parts))
+    words = fold(text).split()
+    whole = compact(text)
+    parts = [f"{term}~{max_edits(len(term))}" if max_edits(len(term)) else term
+             for term in dict.fromkeys([*words, whole])]
+    grams = list(dict.fromkeys(whole[i:i + GRAM] for i in range(len(whole) - GRAM + 1)))
+    step = max(1, len(grams) / MAX_GRAMS)
+    parts += [f"*{grams[int(i * step)]}*" for i in range(min(len(grams), MAX_GRAMS))]
+    return " ".join(parts)

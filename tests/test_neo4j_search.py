@@ -27,6 +27,7 @@ def test_typos_found_through_the_index_rank_as_on_the_embedded_store(seed_pair, 
         return real(statement, **params)
 
     monkeypatch.setattr(neo4j, "_names", watched)
-    for query in TYPOS:
+    nodes = list(embedded.nodes())
+    for query in TYPOS + [n.name for n in nodes] + [alias for n in nodes for alias in n.aliases]:
         assert neo4j.search(query) == embedded.search(query), query
     assert store_neo4j.cypher.SEARCH_SCAN not in statements  # no name was scored outside the index's candidates

@@ -26,7 +26,7 @@ from graph.text import compact, fold
 
 LUCENE_MAX_EDITS = 2
 GRAM = 3  # letters in a row that a word reaching the cutoff beyond two edits shares with the query
-MAX_GRAMS = 24  # of them per query, spread over it: each is a scan of the index's terms
+MAX_GRAMS = 8  # of them per query, spread over it: each is a scan of the index's terms
 TYPO_CANDIDATES = 2000
 # graph.search_index.Table.lengths: a word reaching the cutoff is at most this many times the query word's length.
 _LONGEST = 1.78

@@ -13,8 +13,8 @@ from graph.neo4j_write import Plan, chunks, plan_write
 
 
 def test_typo_query_gives_each_word_the_edits_its_length_allows():
-    assert typo_query("Palantyr Téch, x") == ("palantyr~2 tech~2 x palantyrtechx~2 *pal* *ala* *lan* *ant* *nty* "
-                                               "*tyr* *yrt* *rte* *tec* *ech* *chx*")
+    assert typo_query("Palantyr Téch, x") == ("palantyr~2 tech~2 x palantyrtechx~2 "
+                                               "*pal* *ala* *lan* *nty* *tyr* *yrt* *tec* *ech*")  # 8 of 11 runs
     assert [max_edits(size) for size in range(1, 6)] == [0, 1, 2, 2, 2]
 
 

@@ -90,6 +90,12 @@ def schema_statements() -> list[str]:
     return statements
 
 
+def schema_names() -> set[str]:
+    """The names of the indexes schema_statements creates (a uniqueness constraint's index has its name)."""
+    names = {f"{name.lower()}_id" for name in LABELS} | {f"{name.lower()}_name" for name in SCHEMA_LABELS}
+    return names | {FULLTEXT_INDEX}
+
+
 def drop_schema_statements() -> list[str]:
     """The reverse of schema_statements (tests that need an empty schema)."""
     statements = [f"DROP CONSTRAINT {_index_name(name, 'id')} IF EXISTS" for name in LABELS]
@@ -104,7 +110,8 @@ SHOW_CONSTRAINTS = ("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, propertie
                     "RETURN name, type, labelsOrTypes, properties")
 SHOW_INDEXES = ("SHOW INDEXES YIELD name, type, labelsOrTypes, properties, state "
                 "RETURN name, type, labelsOrTypes, properties, state")
-CLEAR = "MATCH (n) DETACH DELETE n"
+# Batched, so that clearing a big graph does not outgrow the server's transaction memory (auto-commit only).
+CLEAR = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
 # -- writes --------------------------------------------------------------------
 
@@ -131,6 +138,23 @@ def merge_edges(type_name: str, rows: str = "$rows") -> str:
             f"MATCH (b{E} {{id: row.target}}) {_by_id('b')} "
             f"MERGE (a)-[r{rel_type(type_name)}]->(b) SET r = row.properties")
 
+
+def create_nodes(label_name: str) -> str:
+    """Create nodes of one label known to be new (the uniqueness constraint still refuses a taken id)."""
+    return f"UNWIND $rows AS row CREATE (n{E}{label(label_name)}) SET n = row"
+
+
+def create_edges(type_name: str) -> str:
+    """Create relationships of one type known to be new, from `$rows` ({source, target, properties})."""
+    return (f"UNWIND $rows AS row MATCH (a{E} {{id: row.source}}) {_by_id('a')} "
+            f"MATCH (b{E} {{id: row.target}}) {_by_id('b')} "
+            f"CREATE (a)-[r{rel_type(type_name)}]->(b) SET r = row.properties")
+
+
+# Undoing a write (graph.neo4j_write): delete what it created, by id and by (source, type, target).
+DELETE_NODES = f"UNWIND $rows AS id MATCH (n{E} {{id: id}}) {_by_id('n')} DETACH DELETE n"
+DELETE_EDGES = (f"UNWIND $rows AS key MATCH (a{E} {{id: key[0]}})-[r]->(b{E} {{id: key[2]}}) {_by_id('a', 'b')} "
+                "WHERE type(r) = key[1] DELETE r")
 
 # Reads return ONE record whose `rows` column lists the results: the Python
 # driver spends far more per record than per list item. A node row is
@@ -165,6 +189,7 @@ EDGES_BETWEEN = (f"UNWIND $pairs AS pair MATCH (a{E} {{id: pair[0]}})-[r]-(b{E} 
                  f"RETURN collect({_EDGE_ROW}) AS rows")
 EDGES_AMONG = (f"UNWIND $ids AS id MATCH (a{E} {{id: id}})-[r]->(b{E}) {_by_id('a')} WHERE b.id IN $ids "
                f"RETURN collect({_EDGE_ROW}) AS rows")
+COUNT_NODES = f"MATCH (n{E}) RETURN [count(n)] AS rows"  # from the count store, not a scan
 COUNT_LABELS = f"MATCH (n{E}) WITH {_LABEL_OF_N} AS label, count(*) AS count RETURN collect([label, count]) AS rows"
 COUNT_TYPES = (f"MATCH ({E})-[r]->({E}) WITH type(r) AS type, coalesce(r.evidence, '') AS evidence, count(*) AS count "
                "RETURN collect([type, evidence, count]) AS rows")
@@ -172,17 +197,32 @@ COUNT_TYPES = (f"MATCH ({E})-[r]->({E}) WITH type(r) AS type, coalesce(r.evidenc
 # Search: [id, label, name, aliases] of candidates (of $labels, if any), ranked by graph.search.rank in Python.
 _NAME_ROWS = (f"WITH n, {_LABEL_OF_N} AS label WHERE size($labels) = 0 OR label IN $labels "
               "RETURN collect([n.id, label, n.name, n.aliases]) AS rows")
+NO_CAP = 2 ** 62  # SEARCH_FULLTEXT's $cap when every hit is wanted
 SEARCH_FULLTEXT = (f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $query) YIELD node "
-                   f"WITH node AS n {_NAME_ROWS}")
+                   f"WITH node AS n WITH n, {_LABEL_OF_N} AS label WHERE size($labels) = 0 OR label IN $labels "
+                   "WITH n, label LIMIT $cap RETURN collect([n.id, label, n.name, n.aliases]) AS rows")
 SEARCH_SCAN = f"MATCH (n{E}) {_NAME_ROWS}"
 
-# Neighbourhoods: one BFS level at a time; the store orders and caps in Python. A row is
-# [frontier id, neighbour id, its label, name, amount_usd, [edge maps joining the two]].
+# Neighbourhoods: one BFS level at a time. For each frontier node, the neighbours that pass the filter
+# (some joining relationship passes it, and the neighbour does), each with its ordering amount (the
+# biggest of the joining relationships' and its own; not a number counts 0, as graph.snapshot.amount_of),
+# and only the $wanted biggest (ties at the last one kept, as graph.traverse._ordered): the store orders
+# them by (-amount, name, id) in Python. A row is [frontier id, [[id, label, name, amount], ...]].
+_AMOUNT_OF = "coalesce(CASE WHEN {0}.amount_usd IS :: INTEGER | FLOAT THEN toFloat({0}.amount_usd) END, 0.0)"
 NEIGHBOURS_OF = (
-    f"UNWIND $ids AS current MATCH (c{E} {{id: current}})-[r]-(n{E}) {_by_id('c')} "
-    f"WITH current, n, collect({{source: startNode(r).id, type: type(r), target: endNode(r).id, "
-    "evidence: r.evidence, fiscal_year: r.fiscal_year, amount_usd: r.amount_usd}) AS edges "
-    f"RETURN collect([current, n.id, {_LABEL_OF_N}, n.name, n.amount_usd, edges]) AS rows")
+    f"UNWIND $ids AS current MATCH (c{E} {{id: current}})-[r]-(n{E}) {_by_id('c')} WHERE n <> c "
+    "WITH current, n, collect(r) AS rs "
+    f"WHERE NOT n.id IN $avoid AND (size($labels) = 0 OR any(l IN labels(n) WHERE l <> '{ENTITY}' AND l IN $labels)) "
+    "AND any(r IN rs WHERE (size($rel_types) = 0 OR type(r) IN $rel_types) "
+    "AND (size($evidence) = 0 OR coalesce(r.evidence, '') IN $evidence) "
+    "AND (size($fiscal_years) = 0 OR r.fiscal_year IS NULL OR r.fiscal_year IN $fiscal_years)) "
+    f"WITH current, n, reduce(most = {_AMOUNT_OF.format('n')}, r IN rs | "
+    f"CASE WHEN {_AMOUNT_OF.format('r')} > most THEN {_AMOUNT_OF.format('r')} ELSE most END) AS amount "
+    "ORDER BY amount DESC "
+    "WITH current, collect([n, amount]) AS found "
+    "WITH current, found, CASE WHEN size(found) > $wanted THEN found[$wanted - 1][1] ELSE -1.0 END AS least "
+    f"RETURN collect([current, [x IN found WHERE x[1] >= least | "
+    f"[x[0].id, [l IN labels(x[0]) WHERE l <> '{ENTITY}'][0], x[0].name, x[1]]]]) AS rows")
 
 # -- paths ---------------------------------------------------------------------
 
@@ -194,22 +234,24 @@ _NODE_OK = (f"(n.id = $target OR (NOT n.id IN $avoid AND "
 
 
 def shortest_paths(groups: int, max_length: int, directed: bool) -> str:
-    """Node-id lists of every simple path in the `groups` shortest length groups.
+    """Node-id lists of every path (no relationship twice) in the `groups` shortest length groups.
 
     1. SHORTEST k GROUPS over a quantified pattern whose hops pass the edge
     filter and whose nodes pass the node filter (the target always passes),
-    2. the parenthesized WHERE keeps only simple paths *before* selection, so
-    a group is never used up by walks that revisit a node, 3. DISTINCT node
-    sequences (parallel relationships give one). The store sorts by (length,
-    ids) and picks each hop's edge, like the embedded store.
+    planned as a bidirectional search between the two ends (both are found by
+    their unique id), 2. DISTINCT node sequences (parallel relationships give
+    one). No whole-path predicate: it would stop the search from pruning, and
+    the planner would enumerate every walk. So a group may hold walks that
+    revisit a node; the store drops them, asks for more groups when too few
+    simple paths are left, sorts by (length, ids) and picks each hop's edge,
+    like the embedded store. Every shortest walk is a simple path.
     """
     groups = _bounded(groups, 1, 1000, "k")
     max_length = _bounded(max_length, 1, MAX_PATH_LENGTH, "max_length")
     arrow = "->" if directed else "-"
-    return (f"MATCH SHORTEST {groups} GROUPS (p = (a{E} {{id: $source}})"
+    return (f"MATCH p = SHORTEST {groups} GROUPS (a{E} {{id: $source}})"
             f"(()-[r]{arrow}(n{E}) WHERE {_EDGE_OK} AND {_NODE_OK}){{1,{max_length}}}"
             f"(b{E} {{id: $target}}) "
-            "WHERE NOT a IN n AND all(i IN range(0, size(n) - 2) WHERE NOT n[i] IN n[i + 1..])) "
             "WITH DISTINCT [x IN nodes(p) | x.id] AS ids RETURN collect(ids) AS rows")
 
 
@@ -242,16 +284,22 @@ def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
         ("RELATIONSHIP_COUNTS", RELATIONSHIP_COUNTS, {"id": "company:acme"}),
         ("EDGES_BETWEEN", EDGES_BETWEEN, {"pairs": [["company:acme", "product:x"]]}),
         ("EDGES_AMONG", EDGES_AMONG, ids),
+        ("COUNT_NODES", COUNT_NODES, {}),
         ("COUNT_LABELS", COUNT_LABELS, {}),
         ("COUNT_TYPES", COUNT_TYPES, {}),
-        ("SEARCH_FULLTEXT", SEARCH_FULLTEXT, {"query": "(acme*) OR acme", "labels": ["Company"]}),
+        ("SEARCH_FULLTEXT", SEARCH_FULLTEXT, {"query": "(acme*) OR acme", "labels": ["Company"], "cap": 2000}),
         ("SEARCH_SCAN", SEARCH_SCAN, {"labels": []}),
-        ("NEIGHBOURS_OF", NEIGHBOURS_OF, ids),
+        ("NEIGHBOURS_OF", NEIGHBOURS_OF, {**ids, "wanted": 201, **{k: v for k, v in _PATH_PARAMS.items()
+                                                                     if k not in ("source", "target")}}),
     ]
     rows = {"rows": [_PROPS]}
     edge_rows = {"rows": [{"source": "company:acme", "target": "product:x", "properties": {"evidence": "seed"}}]}
     items += [(f"merge_nodes({name})", merge_nodes(name), rows) for name in SCHEMA_LABELS]
     items += [(f"merge_edges({name})", merge_edges(name), edge_rows) for name in REL_TYPES]
+    items += [(f"create_nodes({name})", create_nodes(name), rows) for name in SCHEMA_LABELS]
+    items += [(f"create_edges({name})", create_edges(name), edge_rows) for name in REL_TYPES]
+    items += [("DELETE_NODES", DELETE_NODES, {"rows": ["company:acme"]}),
+              ("DELETE_EDGES", DELETE_EDGES, {"rows": [["company:acme", "DEVELOPS", "product:x"]]})]
     items += [(f"nodes_of({name})", nodes_of(name), {}) for name in LABELS]
     items += [(f"shortest_paths(3, {length}, {directed})", shortest_paths(3, length, directed), _PATH_PARAMS)
               for length in (1, 12) for directed in (False, True)]

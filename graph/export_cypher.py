@@ -13,6 +13,7 @@ import re
 from typing import Any, Iterator, TextIO
 
 from graph import cypher
+from graph.neo4j_write import search_keys
 from graph.store import GraphStore
 
 BATCH_SIZE = 500
@@ -56,8 +57,6 @@ def _batched(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
 
 def script_lines(store: GraphStore, batch_size: int = BATCH_SIZE) -> Iterator[str]:
     """The script, line by line: comments, then one statement per line ending in ';'."""
-    from graph.store_neo4j import search_keys  # here: the driver (and pandas) cost the app's pages seconds to import
-
     nodes, edges = list(store.nodes()), list(store.edges())
     yield f"// Hilos graph: {len(nodes)} nodes, {len(edges)} relationships. Run: cypher-shell -f FILE"
     yield "// Idempotent: constraints and indexes IF NOT EXISTS, then MERGE by id."

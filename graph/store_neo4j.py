@@ -1,7 +1,8 @@
 """The Neo4j store: the GraphStore protocol on a real Neo4j 5 server, with the embedded store's answers.
 
-Reads go through `driver.execute_query(..., routing_=READ)`; a write is one
-managed write transaction, so it is all or nothing. Every statement lives in
+Reads go through `driver.execute_query(..., routing_=READ)`; a write is
+planned in Python and applied in chunks of managed write transactions, undone
+as a whole if any chunk fails (graph.neo4j_write), so it is all or nothing. Every statement lives in
 graph.cypher. Where Cypher and Python would disagree (string order is by UTF-16
 units in Neo4j, casefolding, fuzzy scores), Cypher fetches the candidates and
 the embedded store's own rules pick and order them in Python, so both stores
@@ -14,22 +15,28 @@ import threading
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Query, RoutingControl
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph import cypher
 from graph.errors import HilosError, StoreError, TimedOut
-from graph.merge import changes, merge_edge, merge_node, write_result
 from graph.model import Edge, Node, Path, Subgraph
-from graph.search import WORDS, SearchHit, clip, names_of, rank
+from graph.neo4j_search import TYPO_CANDIDATES, fulltext_query, typo_query
+from graph.neo4j_write import Statement, apply, batches, edge_of, node_of, plan_write
+from graph.search import WORDS, SearchHit, clip, rank
 from graph.settings import Neo4jSettings
 from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER, Budget, PathFilter, Stats,
                          WriteResult)
-from graph.text import compact, fold
+from graph.text import fold
 
-DEFAULT_BATCH_SIZE = 2000
+DEFAULT_BATCH_SIZE = 5000  # rows per UNWIND statement
+# Rows per write transaction: a 100k-row load as one transaction outgrows the server's transaction memory.
+DEFAULT_CHUNK_ROWS = 20000
+# Up to this many nodes, typo search scores every name (exact, as the embedded store, and quick); above,
+# the full-text index's fuzzy candidates (graph.neo4j_search, with its known gap).
+SCAN_NODES = 20000
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 TIMEOUT_CODES = ("Neo.ClientError.Transaction.TransactionTimedOut",
                  "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration")
@@ -114,42 +121,10 @@ def _first_line(text: str | None) -> str:
     return line if line.endswith((".", "?", "!")) else line + "."
 
 
-def search_keys(node: Node) -> str:
-    """Every folded word and the compact form of each name and alias, for the full-text index."""
-    keys: list[str] = []
-    for name in names_of(node):
-        keys += [*fold(name).split(), compact(name)]
-    return " ".join(dict.fromkeys(key for key in keys if key))
-
-
-def fulltext_query(text: str) -> str:
-    """A Lucene query that finds every node `graph.search.score` rates WORDS or better.
-
-    Query words must each start a word of one name (`acme* AND da*`), or the
-    whole query must equal a name without spaces (`toolsa`). Folded text holds
-    only [0-9a-z ], so nothing needs escaping and no word is an operator.
-    """
-    parts = fold(text).split()
-    return f"({' AND '.join(part + '*' for part in parts)}) OR {compact(text)}"
-
-
-def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _node(row: list[Any]) -> Node:
-    """A node from a [properties, labels] row."""
-    props, labels = row
-    node_id = props.pop("id")
-    props.pop(cypher.SEARCH_KEYS, None)
-    return Node(node_id, next(name for name in labels if name != cypher.ENTITY), props)
-
-
-def _edge(row: list[Any]) -> Edge:
-    """An edge from a [source, type, target, properties] row."""
-    source, type_name, target, props = row
-    return Edge(source, type_name, target, props)
+def _run_all(tx: ManagedTransaction, statements: list[Statement]) -> None:
+    """Run statements in one transaction (a chunk of a write, or of its undoing)."""
+    for statement, rows in statements:
+        tx.run(statement, {"rows": rows}).consume()
 
 
 def _light_node(node_id: str, label: str, **props: Any) -> Node:
@@ -157,37 +132,34 @@ def _light_node(node_id: str, label: str, **props: Any) -> Node:
     return Node(node_id, label, {key: value for key, value in props.items() if value is not None})
 
 
-def _light_edge(row: dict[str, Any]) -> Edge:
-    props = {key: value for key, value in row.items() if key not in ("source", "type", "target") and value is not None}
-    return Edge(row["source"], row["type"], row["target"], props)
-
-
 def _edge_order(edge: Edge) -> tuple[str, str, str]:
     return (edge.type, edge.source, edge.target)
 
 
-def _neighbour_order(entry: tuple[Node, list[Edge]]) -> tuple:
-    """As the embedded store: biggest amount first (edges or node), then name, then id."""
-    nbr, between = entry
-    amounts = [edge.properties.get("amount_usd") or 0 for edge in between]
-    amounts.append(nbr.properties.get("amount_usd") or 0)
-    return (-max(amounts), nbr.name.casefold(), nbr.id)
+def _filter_params(where: PathFilter) -> dict[str, list[Any]]:
+    """A PathFilter as the parameters of the Cypher filters (graph.cypher)."""
+    return {"rel_types": sorted(where.rel_types), "evidence": sorted(where.evidence),
+            "fiscal_years": sorted(where.fiscal_years), "labels": sorted(where.labels), "avoid": sorted(where.avoid)}
 
 
 class Neo4jStore:
     """GraphStore on a Neo4j 5 server; open it with `Neo4jStore.connect(settings)`."""
 
-    def __init__(self, shared: _Shared, settings: Neo4jSettings, batch_size: int) -> None:
-        self._shared, self.settings, self.batch_size = shared, settings, batch_size
+    def __init__(self, shared: _Shared, settings: Neo4jSettings, batch_size: int, chunk_rows: int) -> None:
+        self._shared, self.settings, self.batch_size, self.chunk_rows = shared, settings, batch_size, chunk_rows
         self.driver = shared.driver
         self.database = settings.database
 
     @classmethod
-    def connect(cls, settings: Neo4jSettings, *, batch_size: int = DEFAULT_BATCH_SIZE) -> Neo4jStore:
-        """Reuse this process's driver for `settings`, check the server answers, bootstrap the schema once."""
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
-        store = cls(_acquire(settings), settings, batch_size)
+    def connect(cls, settings: Neo4jSettings, *, batch_size: int = DEFAULT_BATCH_SIZE,
+                chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Neo4jStore:
+        """Reuse this process's driver for `settings`, check the server answers, bootstrap the schema once.
+
+        `batch_size` rows go in one statement, about `chunk_rows` in one write transaction.
+        """
+        if batch_size < 1 or chunk_rows < 1:
+            raise ValueError(f"batch_size and chunk_rows must be at least 1, not {batch_size} and {chunk_rows}")
+        store = cls(_acquire(settings), settings, batch_size, chunk_rows)
         try:
             with translated(settings):
                 store.driver.verify_connectivity()
@@ -208,15 +180,21 @@ class Neo4jStore:
     def bootstrap(self) -> None:
         """Create the constraints and indexes if missing (idempotent) and wait until they are online."""
         with translated(self.settings):
-            for statement in cypher.schema_statements():
-                self.driver.execute_query(statement, database_=self.database)
-            self.driver.execute_query(cypher.AWAIT_INDEXES, database_=self.database)
+            online = {record["name"] for record in self.driver.execute_query(
+                cypher.SHOW_INDEXES, database_=self.database, routing_=RoutingControl.READ).records
+                      if record["state"] == "ONLINE"}
+            if not cypher.schema_names() <= online:  # a cold start on a ready server skips ~30 round trips
+                for statement in cypher.schema_statements():
+                    self.driver.execute_query(statement, database_=self.database)
+                self.driver.execute_query(cypher.AWAIT_INDEXES, database_=self.database)
         self._shared.bootstrapped = True
 
     def clear(self, *, schema: bool = False) -> None:
         """Delete every node and relationship (tests); with schema=True drop Hilos's constraints and indexes too."""
         with translated(self.settings):
-            self.driver.execute_query(cypher.CLEAR, database_=self.database)
+            with self.driver.session(database=self.database,
+                                     bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
+                session.run(cypher.CLEAR).consume()  # auto-commit: CLEAR deletes in transactions of its own
             if schema:
                 for statement in cypher.drop_schema_statements():
                     self.driver.execute_query(statement, database_=self.database)
@@ -235,93 +213,83 @@ class Neo4jStore:
 
     # -- writing -----------------------------------------------------------
     def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteResult:
+        """Plan with the embedded store's merge rules, then apply in chunked transactions (see graph.neo4j_write)."""
         nodes, edges = list(nodes), list(edges)
         unknown = ({node.label for node in nodes} - set(cypher.SCHEMA_LABELS)) | (
             {edge.type for edge in edges} - set(cypher.REL_TYPES))
         if unknown:
             raise StoreError(f"cannot write to Neo4j: {', '.join(sorted(unknown))} is not in the declared schema")
         with translated(self.settings):
+            try:
+                plan = plan_write(nodes, edges, self._read_batches)
+            except LookupError as exc:
+                raise StoreError(f"relationship {exc.args[0]} points to an unknown node") from None
             with self.driver.session(database=self.database,
                                      bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
-                return session.execute_write(self._write_tx, nodes, edges)
+                apply(plan, lambda statements: session.execute_write(_run_all, statements),
+                      self.batch_size, self.chunk_rows)
+        return plan.result
 
-    def _fetch(self, tx: ManagedTransaction, statement: str, name: str, values: list[Any]) -> list[Any]:
-        """The `rows` of a read statement run inside the write transaction, one batch of `values` at a time."""
+    def _read_batches(self, statement: str, name: str, values: list[Any]) -> list[Any]:
+        """The `rows` of a read statement over `values`, one batch at a time."""
         rows: list[Any] = []
-        for batch in _batches(values, self.batch_size):
-            rows += tx.run(statement, {name: list(batch)}).single(strict=True)["rows"]
+        for batch in batches(values, self.batch_size):
+            rows += self._rows(statement, **{name: list(batch)})
         return rows
-
-    def _write_tx(self, tx: ManagedTransaction, nodes: list[Node], edges: list[Edge]) -> WriteResult:
-        """Read what exists, merge in Python with the embedded store's rules, write only what changed."""
-        ids = list(dict.fromkeys(node.id for node in nodes))
-        current = {node.id: node for node in map(_node, self._fetch(tx, cypher.EXISTING_NODES, "ids", ids))}
-        node_changes = changes(nodes, lambda node: node.id, current.get, merge_node)
-        known = set(current) | set(node_changes.records)
-        ends = list(dict.fromkeys(end for edge in edges for end in (edge.source, edge.target) if end not in known))
-        known |= set(self._fetch(tx, cypher.EXISTING_IDS, "ids", ends))
-        dangling = next((e for e in edges if e.source not in known or e.target not in known), None)
-        if dangling:
-            raise StoreError(f"relationship {dangling.key} points to an unknown node")
-        keys = [list(key) for key in dict.fromkeys(edge.key for edge in edges)]
-        current_edges = {edge.key: edge for edge in map(_edge, self._fetch(tx, cypher.EXISTING_EDGES, "keys", keys))}
-        edge_changes = changes(edges, lambda edge: edge.key, current_edges.get, merge_edge)
-        self._merge_nodes(tx, list(node_changes.records.values()))
-        self._merge_edges(tx, list(edge_changes.records.values()))
-        return write_result(node_changes, edge_changes)
-
-    def _merge_nodes(self, tx: ManagedTransaction, nodes: list[Node]) -> None:
-        for label_name in sorted({node.label for node in nodes}):
-            rows = [{**node.properties, "id": node.id, cypher.SEARCH_KEYS: search_keys(node)}
-                    for node in nodes if node.label == label_name]
-            for batch in _batches(rows, self.batch_size):
-                tx.run(cypher.merge_nodes(label_name), {"rows": list(batch)}).consume()
-
-    def _merge_edges(self, tx: ManagedTransaction, edges: list[Edge]) -> None:
-        for type_name in sorted({edge.type for edge in edges}):
-            rows = [{"source": e.source, "target": e.target, "properties": dict(e.properties)}
-                    for e in edges if e.type == type_name]
-            for batch in _batches(rows, self.batch_size):
-                tx.run(cypher.merge_edges(type_name), {"rows": list(batch)}).consume()
 
     # -- reading -----------------------------------------------------------
     def get(self, node_id: str) -> Node | None:
         rows = self._rows(cypher.NODE_BY_ID, id=node_id)
-        return _node(rows[0]) if rows else None
+        return node_of(rows[0]) if rows else None
 
     def _nodes_by_id(self, ids: Iterable[str], budget: Budget | None = None) -> dict[str, Node]:
         rows = self._rows(cypher.EXISTING_NODES, budget, ids=list(dict.fromkeys(ids)))
-        return {node.id: node for node in map(_node, rows)}
+        return {node.id: node for node in map(node_of, rows)}
 
     def nodes(self, label: str | None = None) -> Iterator[Node]:
         if label is not None and label not in cypher.SCHEMA_LABELS:
             return iter(())
         rows = self._rows(cypher.nodes_of(label or cypher.ENTITY))
-        return iter(sorted(map(_node, rows), key=lambda node: node.id))
+        return iter(sorted(map(node_of, rows), key=lambda node: node.id))
 
     def edges(self) -> Iterator[Edge]:
-        return iter(sorted(map(_edge, self._rows(cypher.ALL_EDGES)), key=lambda edge: edge.key))
+        return iter(sorted(map(edge_of, self._rows(cypher.ALL_EDGES)), key=lambda edge: edge.key))
 
     def edges_of(self, node_id: str) -> list[Edge]:
-        return sorted(map(_edge, self._rows(cypher.EDGES_OF, id=node_id)), key=_edge_order)
+        return sorted(map(edge_of, self._rows(cypher.EDGES_OF, id=node_id)), key=_edge_order)
 
     def relationship_counts(self, node_id: str) -> dict[tuple[str, bool], int]:
         return {(rel_type, outgoing): count for rel_type, outgoing, count in
                 self._rows(cypher.RELATIONSHIP_COUNTS, id=node_id)}
 
     def search(self, text: str, *, labels: Iterable[str] | None = None, limit: int = 10) -> list[SearchHit]:
-        """Full-text candidates hold every WORDS-or-better match; typo matches need every name, as embedded."""
+        """Every WORDS-or-better candidate from the full-text index; fuzzy-term candidates when those are too few.
+
+        Both sets are ranked by graph.search.rank, as on the embedded store (see graph.neo4j_search).
+        """
         text = clip(text)
         if not fold(text):
             return []
         labels = sorted(labels) if labels else []
-        candidates = self._names(cypher.SEARCH_FULLTEXT, query=fulltext_query(text), labels=labels)
-        hits = rank(text, candidates, labels=labels, limit=len(candidates))
-        if not 0 <= limit <= sum(hit.score >= WORDS for hit in hits):
-            hits = rank(text, self._names(cypher.SEARCH_SCAN, labels=labels), labels=labels, limit=limit)
-        hits = hits[:limit]
+        if limit < 0:  # rank's slicing rules for a negative limit: score every name
+            candidates = self._names(cypher.SEARCH_SCAN, labels=labels)
+        else:
+            candidates = self._names(cypher.SEARCH_FULLTEXT, query=fulltext_query(text), labels=labels,
+                                     cap=cypher.NO_CAP)
+            if sum(hit.score >= WORDS for hit in rank(text, candidates, labels=labels, limit=len(candidates))) < limit:
+                candidates = self._typo_candidates(text, labels, candidates)
+        hits = rank(text, candidates, labels=labels, limit=limit)
         full = self._nodes_by_id(hit.node.id for hit in hits)
         return [SearchHit(full[hit.node.id], hit.score, hit.matched) for hit in hits]
+
+    def _typo_candidates(self, text: str, labels: list[str], candidates: list[Node]) -> list[Node]:
+        """Every name on a small graph (exact, and cheap there); else the index's fuzzy candidates too."""
+        if self._rows(cypher.COUNT_NODES)[0] <= SCAN_NODES:
+            return self._names(cypher.SEARCH_SCAN, labels=labels)
+        found = {node.id for node in candidates}
+        return candidates + [node for node in self._names(cypher.SEARCH_FULLTEXT, query=typo_query(text),
+                                                          labels=labels, cap=TYPO_CANDIDATES)
+                             if node.id not in found]
 
     def _names(self, statement: str, **params: Any) -> list[Node]:
         return [_light_node(node_id, label, name=name, aliases=aliases)
@@ -343,23 +311,38 @@ class Neo4jStore:
               directed: bool = False, where: PathFilter = NO_FILTER) -> list[Path]:
         if source_id == target_id or k < 1 or max_length < 1:
             return []
-        # The k shortest length groups hold every simple path up to the k-th shortest's length.
         budget = Budget()
-        statement = cypher.shortest_paths(k, min(max_length, cypher.MAX_PATH_LENGTH), directed)
-        rows = self._rows(statement, budget, source=source_id, target=target_id, rel_types=sorted(where.rel_types),
-                          evidence=sorted(where.evidence), fiscal_years=sorted(where.fiscal_years),
-                          labels=sorted(where.labels), avoid=sorted(where.avoid))
-        found = sorted(map(tuple, rows), key=lambda ids: (len(ids), ids))[:k]
+        found = self._simple_paths(source_id, target_id, k, min(max_length, cypher.MAX_PATH_LENGTH), directed,
+                                   where, budget)
         if not found:
             return []
         pairs = list(dict.fromkeys(pair for ids in found for pair in zip(ids, ids[1:])))
         between: dict[frozenset[str], list[Edge]] = {}
-        for edge in map(_edge, self._rows(cypher.EDGES_BETWEEN, budget, pairs=[list(pair) for pair in pairs])):
+        for edge in map(edge_of, self._rows(cypher.EDGES_BETWEEN, budget, pairs=[list(pair) for pair in pairs])):
             between.setdefault(frozenset((edge.source, edge.target)), []).append(edge)
         nodes = self._nodes_by_id((node_id for ids in found for node_id in ids), budget)
         return [Path(tuple(nodes[i] for i in ids),
                      tuple(self._hop_edge(between, a, b, where, directed) for a, b in zip(ids, ids[1:])))
                 for ids in found]
+
+    def _simple_paths(self, source_id: str, target_id: str, k: int, max_length: int, directed: bool,
+                      where: PathFilter, budget: Budget) -> list[tuple[str, ...]]:
+        """The k smallest simple paths by (length, ids), as node-id tuples.
+
+        The g shortest length groups hold every simple path up to the g-th
+        length; walks that revisit a node are dropped, and while fewer than k
+        paths are left and the server found all g groups, one more group is
+        asked for. One query almost always does: the first group's walks are
+        all simple.
+        """
+        groups = 1
+        while True:
+            rows = self._rows(cypher.shortest_paths(groups, max_length, directed), budget, source=source_id,
+                              target=target_id, **_filter_params(where))
+            simple = [tuple(ids) for ids in rows if len(set(ids)) == len(ids)]
+            if len(simple) >= k or len({len(ids) for ids in rows}) < groups or groups >= max_length:
+                return sorted(simple, key=lambda ids: (len(ids), ids))[:k]
+            groups += 1
 
     @staticmethod
     def _hop_edge(between: dict[frozenset[str], list[Edge]], a: str, b: str, where: PathFilter,
@@ -378,11 +361,11 @@ class Neo4jStore:
         for level in range(1, depth + 1):
             if not frontier or truncated:
                 break
-            adjacency = self._adjacency(frontier, budget)
+            adjacency = self._adjacency(frontier, where, limit + 1, budget)
             next_frontier: list[str] = []
             for current in frontier:
-                for nbr, edges in sorted(adjacency.get(current, []), key=_neighbour_order):
-                    if nbr.id in seen or not where.node_ok(nbr) or not any(map(where.edge_ok, edges)):
+                for nbr in adjacency.get(current, []):
+                    if nbr.id in seen:
                         continue
                     if len(seen) >= limit:
                         truncated = True
@@ -391,15 +374,21 @@ class Neo4jStore:
                     next_frontier.append(nbr.id)
             frontier = next_frontier
         nodes = self._nodes_by_id(seen, budget)
-        edges = sorted((e for e in map(_edge, self._rows(cypher.EDGES_AMONG, budget, ids=list(seen))) if where.edge_ok(e)),
-                       key=lambda edge: edge.key)
+        edges = sorted((e for e in map(edge_of, self._rows(cypher.EDGES_AMONG, budget, ids=list(seen)))
+                        if where.edge_ok(e)), key=lambda edge: edge.key)
         return Subgraph(tuple(nodes[i] for i in sorted(seen)), tuple(edges), truncated)
 
-    def _adjacency(self, frontier: list[str], budget: Budget) -> dict[str, list[tuple[Node, list[Edge]]]]:
-        """For each frontier node: each neighbour (id, label, name, amount) and every edge joining them."""
-        adjacency: dict[str, list[tuple[Node, list[Edge]]]] = {}
-        for current, nbr_id, label, name, amount, edges in self._rows(cypher.NEIGHBOURS_OF, budget, ids=frontier):
-            nbr = _light_node(nbr_id, label, name=name, amount_usd=amount)
-            unique = {(e["source"], e["type"], e["target"]): _light_edge(e) for e in edges}
-            adjacency.setdefault(current, []).append((nbr, list(unique.values())))
+    def _adjacency(self, frontier: list[str], where: PathFilter, wanted: int,
+                   budget: Budget) -> dict[str, list[Node]]:
+        """For each frontier node, its `wanted` first neighbours that pass the filter, in visiting order.
+
+        As on the embedded store: biggest amount first (of the joining relationships or the neighbour), then
+        name, then id; the server filters and keeps the biggest, Python orders (casefold is Python's).
+        """
+        adjacency: dict[str, list[Node]] = {}
+        rows = self._rows(cypher.NEIGHBOURS_OF, budget, ids=frontier, wanted=wanted, **_filter_params(where))
+        for current, found in rows:
+            entries = [(_light_node(nbr_id, label, name=name), amount) for nbr_id, label, name, amount in found]
+            entries.sort(key=lambda entry: (-entry[1], entry[0].name.casefold(), entry[0].id))
+            adjacency[current] = [nbr for nbr, _amount in entries]
         return adjacency

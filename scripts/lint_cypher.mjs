@@ -22,7 +22,7 @@ const PLUGINS = /^(apoc|gds)\./;
 // Warnings accepted on purpose: statement name pattern, message pattern, and why.
 const ALLOWED_WARNINGS = [
   {
-    statement: /^merge_edges\(/,
+    statement: /^(merge|create)_edges\(/,
     message: /^(source|target) is not present in the database\./,
     why: '`row` is a map from UNWIND $rows, not a node: source and target are its keys, not property keys',
   },

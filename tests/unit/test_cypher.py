@@ -11,7 +11,8 @@ from graph import cypher
 from graph.errors import SchemaError
 from graph.export_cypher import literal, write_script
 from graph.model import Node
-from graph.store_neo4j import fulltext_query, search_keys
+from graph.neo4j_search import fulltext_query
+from graph.neo4j_write import search_keys
 
 # Quoted strings a statement may contain: names Hilos chose, never data.
 ALLOWED_LITERALS = {cypher.ENTITY, cypher.FULLTEXT_INDEX, cypher.FULLTEXT_ANALYZER, ""}
@@ -32,8 +33,9 @@ def test_pinned_statements():
         "CREATE FULLTEXT INDEX `entity_search` IF NOT EXISTS FOR (n:`Entity`) ON EACH [n.search_keys] "
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}}")
     assert cypher.shortest_paths(2, 6, directed=True).startswith(
-        "MATCH SHORTEST 2 GROUPS (p = (a:`Entity` {id: $source})(()-[r]->(n:`Entity`) WHERE ")
-    assert "{1,6}(b:`Entity` {id: $target})" in cypher.shortest_paths(2, 6, directed=False)
+        "MATCH p = SHORTEST 2 GROUPS (a:`Entity` {id: $source})(()-[r]->(n:`Entity`) WHERE ")
+    assert "{1,6}(b:`Entity` {id: $target}) WITH DISTINCT" in cypher.shortest_paths(2, 6, directed=False)
+    assert cypher.create_nodes("Company") == "UNWIND $rows AS row CREATE (n:`Entity`:`Company`) SET n = row"
 
 
 def test_every_statement_is_in_the_catalogue_and_every_parameter_has_an_example():

@@ -1,0 +1,216 @@
+"""How Neo4jStore writes: plan in Python, apply in chunks of separate transactions, undo them all on failure.
+
+A write of a USAspending file touches hundreds of thousands of records; as one
+transaction it outgrows the server's transaction memory (716 MB on a 1 GB
+heap). So the write is planned first (what exists is read, the embedded
+store's merge rules make the final records, and every record is sorted into
+new or changed), then applied chunk by chunk, each chunk its own transaction.
+The plan is the write's journal: it knows which records this write created and
+the previous version of every record it changed. If any chunk fails, or the
+write is interrupted (KeyboardInterrupt), every chunk already sent, the
+failing one included, is undone from the journal: created records are deleted, changed ones
+restored. So `GraphStore.write` stays all or nothing, though a reader running
+beside a big write may see part of it until it ends.
+
+Records known to be new are CREATEd (the uniqueness constraint still guards
+ids); a relationship can only exist if both its ends existed before this
+write, so only those are looked up.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Sequence
+
+from graph import cypher
+from graph.errors import StoreError
+from graph.merge import Changes, changes, merge_edge, merge_node, write_result
+from graph.model import Edge, Node
+from graph.search import names_of
+from graph.store import WriteResult
+from graph.text import compact, fold
+
+log = logging.getLogger(__name__)
+
+Statement = tuple[str, list[Any]]  # Cypher text and the rows of its $rows
+Reader = Callable[[str, str, list[Any]], list[Any]]  # (statement, parameter name, values) -> rows
+
+
+def search_keys(node: Node) -> str:
+    """Every folded word and the compact form of each name and alias, for the full-text index."""
+    keys: list[str] = []
+    for name in names_of(node):
+        keys += [*fold(name).split(), compact(name)]
+    return " ".join(dict.fromkeys(key for key in keys if key))
+
+
+def node_row(node: Node) -> dict[str, Any]:
+    """The stored property map of a node: its properties, id and search keys."""
+    return {**node.properties, "id": node.id, cypher.SEARCH_KEYS: search_keys(node)}
+
+
+def edge_row(edge: Edge) -> dict[str, Any]:
+    return {"source": edge.source, "target": edge.target, "properties": dict(edge.properties)}
+
+
+def batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+@dataclass
+class Step:
+    """One statement of a write and the statements that undo it."""
+
+    apply: Statement
+    undo: list[Statement]
+
+    @property
+    def rows(self) -> int:
+        return len(self.apply[1])
+
+
+@dataclass
+class Plan:
+    """The final records of one write, sorted into new and changed, with the previous version of each changed one."""
+
+    new_nodes: list[Node] = field(default_factory=list)
+    changed_nodes: list[tuple[Node, Node]] = field(default_factory=list)  # (previous, merged)
+    new_edges: list[Edge] = field(default_factory=list)
+    changed_edges: list[tuple[Edge, Edge]] = field(default_factory=list)
+    result: WriteResult = field(default_factory=WriteResult)
+
+    def steps(self, batch_size: int) -> list[Step]:
+        """Every statement that applies the plan, nodes before relationships, `batch_size` rows each.
+
+        A created record is undone by deleting it, a changed one by writing its
+        previous version back (label included). Each undo is harmless if its
+        step never reached the server.
+        """
+        out: list[Step] = []
+        for label_name, group in _grouped(self.new_nodes, lambda node: node.label):
+            for batch in batches(group, batch_size):
+                out.append(Step((cypher.create_nodes(label_name), [node_row(n) for n in batch]),
+                                [(cypher.DELETE_NODES, [n.id for n in batch])]))
+        for label_name, group in _grouped(self.changed_nodes, lambda pair: pair[1].label):
+            for batch in batches(group, batch_size):
+                out.append(Step((cypher.merge_nodes(label_name), [node_row(new) for _old, new in batch]),
+                                [(cypher.merge_nodes(old_label), [node_row(old) for old in olds])
+                                 for old_label, olds in _grouped([old for old, _new in batch], lambda n: n.label)]))
+        for type_name, group in _grouped(self.new_edges, lambda edge: edge.type):
+            for batch in batches(group, batch_size):
+                out.append(Step((cypher.create_edges(type_name), [edge_row(e) for e in batch]),
+                                [(cypher.DELETE_EDGES, [list(e.key) for e in batch])]))
+        for type_name, group in _grouped(self.changed_edges, lambda pair: pair[1].type):
+            for batch in batches(group, batch_size):
+                out.append(Step((cypher.merge_edges(type_name), [edge_row(new) for _old, new in batch]),
+                                [(cypher.merge_edges(type_name), [edge_row(old) for old, _new in batch])]))
+        return out
+
+
+def _grouped(records: list[Any], group: Callable[[Any], str]) -> list[tuple[str, list[Any]]]:
+    """Records by group name (sorted), in their order within each group."""
+    found: dict[str, list[Any]] = {}
+    for record in records:
+        found.setdefault(group(record), []).append(record)
+    return sorted(found.items())
+
+
+def chunks(items: list[Any], rows: Callable[[Any], int], chunk_rows: int) -> list[list[Any]]:
+    """Consecutive items grouped so that each transaction holds at most about `chunk_rows` rows."""
+    out: list[list[Any]] = [[]]
+    held = 0
+    for item in items:
+        if out[-1] and held + rows(item) > chunk_rows:
+            out.append([])
+            held = 0
+        out[-1].append(item)
+        held += rows(item)
+    return [chunk for chunk in out if chunk]
+
+
+def apply(plan: Plan, run: Callable[[list[Statement]], None], batch_size: int, chunk_rows: int) -> None:
+    """Run the plan's steps, one transaction (`run`) per chunk; on any failure undo what was sent, then re-raise.
+
+    The chunk that failed is undone too: after an interrupt or a lost
+    connection its commit may have happened (and the driver may have retried
+    it), and undoing a chunk that never landed changes nothing.
+    Raises PartialWrite if undoing fails as well.
+    """
+    sent: list[list[Step]] = []
+    try:
+        for chunk in chunks(plan.steps(batch_size), lambda step: step.rows, chunk_rows):
+            sent.append(chunk)
+            run([step.apply for step in chunk])
+    except BaseException as exc:
+        undo = [statement for chunk in reversed(sent) for step in reversed(chunk) for statement in step.undo]
+        log.warning("a write failed in its transaction %d; undoing the write", len(sent))
+        try:
+            for part in chunks(undo, lambda statement: len(statement[1]), chunk_rows):
+                run(part)
+        except BaseException as undo_exc:
+            raise PartialWrite(f"a write failed ({_first_line(exc)}) and undoing its first {len(sent)} "
+                               f"transactions failed too ({_first_line(undo_exc)}): the database may hold "
+                               "part of that write") from undo_exc
+        raise
+
+
+class PartialWrite(StoreError):
+    """A chunked write failed and could not be undone."""
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def plan_write(nodes: list[Node], edges: list[Edge], read: Reader) -> Plan:
+    """Merge `nodes` and `edges` with what the server holds (read through `read`), as the embedded store does.
+
+    Raises LookupError naming the first relationship whose end is neither written nor stored.
+    """
+    ids = list(dict.fromkeys(node.id for node in nodes))
+    current = {node.id: node for node in map(node_of, read(cypher.EXISTING_NODES, "ids", ids))}
+    node_changes = changes(nodes, lambda node: node.id, current.get, merge_node)
+    stored = set(current)
+    ends = list(dict.fromkeys(end for edge in edges for end in (edge.source, edge.target)
+                              if end not in stored and end not in node_changes.records))
+    stored |= set(read(cypher.EXISTING_IDS, "ids", ends))
+    dangling = next((e for e in edges if not _known(e.source, stored, node_changes)
+                     or not _known(e.target, stored, node_changes)), None)
+    if dangling:
+        raise LookupError(dangling.key)
+    # A relationship with an end new to the server cannot exist yet: look up only the others.
+    keys = [list(key) for key in dict.fromkeys(e.key for e in edges if e.source in stored and e.target in stored)]
+    current_edges = {edge.key: edge for edge in map(edge_of, read(cypher.EXISTING_EDGES, "keys", keys))}
+    edge_changes = changes(edges, lambda edge: edge.key, current_edges.get, merge_edge)
+    plan = Plan(result=write_result(node_changes, edge_changes))
+    _sort(node_changes, current, plan.new_nodes, plan.changed_nodes)
+    _sort(edge_changes, current_edges, plan.new_edges, plan.changed_edges)
+    return plan
+
+
+def _known(node_id: str, stored: set[str], node_changes: Changes) -> bool:
+    return node_id in stored or node_id in node_changes.records
+
+
+def _sort(found: Changes, current: dict[Any, Any], new: list[Any], changed: list[Any]) -> None:
+    for key, record in found.records.items():
+        if key in current:
+            changed.append((current[key], record))
+        else:
+            new.append(record)
+
+
+def node_of(row: list[Any]) -> Node:
+    """A node from a [properties, labels] row."""
+    props, labels = row
+    node_id = props.pop("id")
+    props.pop(cypher.SEARCH_KEYS, None)
+    return Node(node_id, next(name for name in labels if name != cypher.ENTITY), props)
+
+
+def edge_of(row: list[Any]) -> Edge:
+    """An edge from a [source, type, target, properties] row."""
+    source, type_name, target, props = row
+    return Edge(source, type_name, target, props)

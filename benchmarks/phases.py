@@ -20,7 +20,7 @@ from benchmarks import synthetic
 from benchmarks.timing import peak_mb, spread, timed
 from graph.errors import TimedOut
 from graph.explain import explain
-from graph.store import GraphStore
+from graph.store import GraphStore, handed_over
 
 VIEW_NODES = 500
 VIEWS = (50, 500, 5000)  # caps of the neighbourhoods drawn in the browser (benchmarks.views)
@@ -80,7 +80,7 @@ def load(backend: str, size: int, work: Path, plan: Plan) -> dict[str, Any]:
 
 def _write(store: GraphStore, graph: synthetic.Synthetic, backend: str) -> None:
     if backend != "neo4j":
-        store.write(graph.nodes, graph.edges)
+        store.write(handed_over(graph.nodes), handed_over(graph.edges))  # as a loader does: the store's copy only
         return
     step = 20000  # Neo4j: one transaction per batch keeps the server's memory in bounds
     for start in range(0, len(graph.nodes), step):

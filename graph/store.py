@@ -5,7 +5,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
-from typing import Iterable, Iterator, Protocol, runtime_checkable
+from typing import Iterable, Iterator, Protocol, TypeVar, runtime_checkable
 
 from graph.errors import TimedOut
 from graph.model import Edge, Node, Path, Subgraph
@@ -118,6 +118,17 @@ class GraphStore(Protocol):
 
     def close(self) -> None:
         """Release files or connections."""
+
+
+T = TypeVar("T")
+
+
+def handed_over(records: list[T]) -> Iterator[T]:
+    """The items of `records` for `GraphStore.write`, emptying the list as the store takes them: the store then
+    holds the only copy, and a big write's records are freed as it encodes them."""
+    records.reverse()
+    while records:
+        yield records.pop()
 
 
 def default_db_path() -> FilePath:

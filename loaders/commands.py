@@ -22,12 +22,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import Callable
 
 import click
 
 from graph.errors import HilosError
-from graph.store import BACKENDS, GraphStore, WriteResult, open_store
+from graph.store import BACKENDS, GraphStore, WriteResult, handed_over, open_store
 from loaders.fedramp import load_fedramp
 from loaders.graphbatch import Built, GraphBatch
 from loaders.mapping import load_mapped, resolve_mapping_path
@@ -36,7 +36,6 @@ from loaders.resolve import Overrides, Resolver
 from loaders.usaspending import load_usaspending
 
 Work = Callable[[GraphBatch, Resolver, LoadReport, bool], object]
-T = TypeVar("T")
 INTERRUPTED = 130
 
 
@@ -68,21 +67,14 @@ def default_rejects_path(files: list[Path]) -> Path:
     return Path.cwd() / f"{name}.rejects.csv"
 
 
-def _handed_over(records: list[T]) -> Iterator[T]:
-    """The records of `records`, emptying it as the store takes them, so the store holds the only copy."""
-    records.reverse()
-    while records:
-        yield records.pop()
-
-
 def _write(store: GraphStore, built: Built, report: LoadReport) -> WriteResult:
     """The one write; a Ctrl-C during it is held until the write is complete (it is all-or-nothing anyway)."""
     if threading.current_thread() is not threading.main_thread():
-        return store.write(_handed_over(built.nodes), _handed_over(built.edges))
+        return store.write(handed_over(built.nodes), handed_over(built.edges))
     pressed: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, _frame: pressed.append(signum))
     try:
-        result = store.write(_handed_over(built.nodes), _handed_over(built.edges))
+        result = store.write(handed_over(built.nodes), handed_over(built.edges))
     finally:
         signal.signal(signal.SIGINT, previous)
     if pressed:

@@ -194,7 +194,8 @@ class Neo4jStore:
         with translated(self.settings):
             with self.driver.session(database=self.database,
                                      bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
-                session.run(cypher.CLEAR).consume()  # auto-commit: CLEAR deletes in transactions of its own
+                for statement in cypher.CLEAR:  # auto-commit: each deletes in transactions of its own
+                    session.run(statement).consume()
             if schema:
                 for statement in cypher.drop_schema_statements():
                     self.driver.execute_query(statement, database_=self.database)

@@ -18,7 +18,7 @@ def is_local(url: str) -> bool:
 
 
 def fence(context: Any, blocked: list[str], allowed: Callable[[str], bool] = is_local) -> None:
-    """Let a Playwright browser context request only `allowed` URLs; every other one is aborted and noted in
+    """Let a Playwright browser context (or page) request only `allowed` URLs; every other one is aborted and noted in
     `blocked`, for the caller to fail on."""
     def route(request_route: Any) -> None:
         if allowed(request_route.request.url):

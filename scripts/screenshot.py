@@ -14,7 +14,8 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, is_local, running_app  # noqa: E402
+from hilos_testing.chromium import CHROMIUM, CHROMIUM_ARGS, fence  # noqa: E402
+from tests.browser.conftest import running_app  # noqa: E402
 
 
 def main() -> None:
@@ -27,12 +28,15 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.route("**/*", lambda route: route.continue_() if is_local(route.request.url) else route.abort())
+            blocked: list[str] = []
+            fence(page, blocked)
             page.goto(f"{url}/?lang={args.lang}&{args.query}")
             page.frame_locator("iframe").first.locator("canvas").first.wait_for(timeout=60_000)
             page.wait_for_timeout(2500)  # let the layout settle
             page.screenshot(path=str(args.out))
             browser.close()
+    if blocked:
+        sys.exit(f"the page asked for something outside 127.0.0.1 (blocked): {blocked}")
     print(f"wrote {args.out}")
 
 

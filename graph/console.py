@@ -34,14 +34,17 @@ DENIED_OPERATORS = frozenset({"LoadCSV", "TerminateTransactions", "TransactionAp
 EXPLAIN = "EXPLAIN "
 _POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)")
 _QUOTED = re.compile(r'^"' + re.escape(EXPLAIN) + r'(.*)"\n {' + str(len(EXPLAIN)) + "}", re.MULTILINE)
-READ_ONLY = "r"  # the server's query type for a statement that only reads
+READ_ONLY, SYSTEM = "r", "s"  # the server's query types for a plain read and for schema/administration
+# A SYSTEM plan made only of these is server administration (SHOW DATABASES, CREATE USER, dbms.components()):
+# EXPLAIN tells its reads from its writes no better than this, so all of it is refused as administration.
+ADMIN_OPERATORS = frozenset({"AdministrationCommand", "ProcedureCall", "ProduceResults", "EmptyResult"})
 # Server error codes that mean "this would write" or "this cannot run here".
 WRITE_CODES = frozenset({
     "Neo.ClientError.Statement.AccessMode",
     "Neo.ClientError.Security.Forbidden",
-    "Neo.ClientError.Statement.UnsupportedAdministrationCommand",
     "Neo.DatabaseError.Transaction.TransactionStartFailed",  # CALL { ... } IN TRANSACTIONS in a transaction
 })
+ADMIN_CODES = frozenset({"Neo.ClientError.Statement.UnsupportedAdministrationCommand"})
 TIMEOUT_CODES = frozenset({
     "Neo.ClientError.Transaction.TransactionTimedOut",
     "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
@@ -75,7 +78,7 @@ class ConsoleRejected(QueryRejected):
 
 def run_read_only(store: Neo4jStore, text: str, parameters: Mapping[str, Any] | None = None, *,
                   timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP) -> ConsoleResult:
-    """Run `text` read-only; ConsoleRejected (reason write, invalid, failed, timeout or empty) if it cannot.
+    """Run `text` read-only; ConsoleRejected (reason write, admin, invalid, failed, timeout or empty) if it cannot.
 
     Connection problems raise StoreError, as every store read does.
     """
@@ -117,7 +120,10 @@ def _check_plan(tx: Any, text: str, parameters: Mapping[str, Any]) -> tuple[str,
         if rejection is None:
             raise
         raise ConsoleRejected(rejection.reason, unprefixed(rejection.detail)) from exc
-    denied = sorted(DENIED_OPERATORS.intersection(operators(summary.plan or {})))
+    planned = set(operators(summary.plan or {}))
+    denied = sorted(DENIED_OPERATORS & planned)
+    if summary.query_type == SYSTEM and planned <= ADMIN_OPERATORS:
+        raise ConsoleRejected("admin")
     if summary.query_type != READ_ONLY or denied:
         raise ConsoleRejected("write", ", ".join(denied))
     return tuple(dict.fromkeys(status.status_description for status in summary.gql_status_objects
@@ -170,6 +176,8 @@ def _rejection(exc: Neo4jError) -> ConsoleRejected | None:
     code, message = exc.code or "", (exc.message or "").strip()
     if code in WRITE_CODES:
         return ConsoleRejected("write", message)
+    if code in ADMIN_CODES:
+        return ConsoleRejected("admin", message)
     if code in TIMEOUT_CODES:
         return ConsoleRejected("timeout", message)
     if code.startswith(INVALID_PREFIXES):

@@ -64,8 +64,6 @@ WRITES = {
     "create constraint": "CREATE CONSTRAINT hacked IF NOT EXISTS FOR (n:Agency) REQUIRE n.name IS UNIQUE",
     "drop index": f"DROP INDEX {cypher.FULLTEXT_INDEX}",
     "drop constraint": "DROP CONSTRAINT entity_id IF EXISTS",
-    "create database": "CREATE DATABASE other",
-    "create user": "CREATE USER mallory SET PASSWORD 'secret-password'",
     "terminate": "TERMINATE TRANSACTIONS 'neo4j-transaction-1'",
     "write procedure": "CALL db.createLabel('Hacked')",
 }
@@ -77,6 +75,25 @@ def test_writes_are_refused_and_nothing_changes(seeded, statement):
     with pytest.raises(ConsoleRejected) as refused:
         run_read_only(seeded, statement)
     assert refused.value.reason == "write"
+    assert database_state(seeded) == before
+
+
+ADMINISTRATION = {
+    "create database": "CREATE DATABASE other",
+    "create user": "CREATE USER mallory SET PASSWORD 'secret-password'",
+    "show databases": "SHOW DATABASES",
+    "show users": "SHOW USERS",
+    "dbms procedure": "CALL dbms.components()",
+}
+
+
+@pytest.mark.parametrize("statement", ADMINISTRATION.values(), ids=ADMINISTRATION.keys())
+def test_server_administration_is_refused_as_such_and_nothing_changes(seeded, statement):
+    """Not told "this would change the database" for SHOW DATABASES: the console does not open administration."""
+    before = database_state(seeded)
+    with pytest.raises(ConsoleRejected) as refused:
+        run_read_only(seeded, statement)
+    assert refused.value.reason == "admin"
     assert database_state(seeded) == before
 
 

@@ -13,7 +13,7 @@ import re
 from typing import Any, Iterator, TextIO
 
 from graph import cypher
-from graph.neo4j_write import search_keys
+from graph.neo4j_write import batches, edge_row, node_row
 from graph.store import GraphStore
 
 BATCH_SIZE = 500
@@ -50,11 +50,6 @@ def literal(value: Any) -> str:
     raise ValueError(f"cannot export a {type(value).__name__} value")
 
 
-def _batched(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start:start + size]
-
-
 def script_lines(store: GraphStore, batch_size: int = BATCH_SIZE) -> Iterator[str]:
     """The script, line by line: comments, then one statement per line ending in ';'."""
     nodes, edges = list(store.nodes()), list(store.edges())
@@ -63,14 +58,12 @@ def script_lines(store: GraphStore, batch_size: int = BATCH_SIZE) -> Iterator[st
     for statement in (*cypher.schema_statements(), cypher.AWAIT_INDEXES):
         yield statement + ";"
     for label in sorted({node.label for node in nodes}):
-        rows = [{**node.properties, "id": node.id, cypher.SEARCH_KEYS: search_keys(node)}
-                for node in nodes if node.label == label]
-        for batch in _batched(rows, batch_size):
+        rows = [node_row(node) for node in nodes if node.label == label]
+        for batch in batches(rows, batch_size):
             yield cypher.merge_nodes(label, rows=literal(batch)) + ";"
     for rel_type in sorted({edge.type for edge in edges}):
-        rows = [{"source": e.source, "target": e.target, "properties": dict(e.properties)}
-                for e in edges if e.type == rel_type]
-        for batch in _batched(rows, batch_size):
+        rows = [edge_row(edge) for edge in edges if edge.type == rel_type]
+        for batch in batches(rows, batch_size):
             yield cypher.merge_edges(rel_type, rows=literal(batch)) + ";"
 
 

@@ -74,8 +74,12 @@ _LABEL_OF_N = f"[l IN labels(n) WHERE l <> '{ENTITY}'][0]"
 # -- schema bootstrap (all idempotent) -----------------------------------------
 
 
+def _plain_index_name(label_name: str, prop: str) -> str:
+    return f"{label_name.lower()}_{prop}"
+
+
 def _index_name(label_name: str, prop: str) -> str:
-    return quote(f"{label_name.lower()}_{prop}")
+    return quote(_plain_index_name(label_name, prop))
 
 
 def schema_statements() -> list[str]:
@@ -92,7 +96,8 @@ def schema_statements() -> list[str]:
 
 def schema_names() -> set[str]:
     """The names of the indexes schema_statements creates (a uniqueness constraint's index has its name)."""
-    names = {f"{name.lower()}_id" for name in LABELS} | {f"{name.lower()}_name" for name in SCHEMA_LABELS}
+    names = ({_plain_index_name(name, "id") for name in LABELS}
+             | {_plain_index_name(name, "name") for name in SCHEMA_LABELS})
     return names | {FULLTEXT_INDEX}
 
 

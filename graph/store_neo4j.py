@@ -273,13 +273,14 @@ class Neo4jStore:
             return []
         labels = sorted(labels) if labels else []
         if limit < 0:  # rank's slicing rules for a negative limit: score every name
-            candidates = self._names(cypher.SEARCH_SCAN, labels=labels)
+            hits = rank(text, self._names(cypher.SEARCH_SCAN, labels=labels), labels=labels, limit=limit)
         else:
             candidates = self._names(cypher.SEARCH_FULLTEXT, query=fulltext_query(text), labels=labels,
                                      cap=cypher.NO_CAP)
-            if sum(hit.score >= WORDS for hit in rank(text, candidates, labels=labels, limit=len(candidates))) < limit:
-                candidates = self._typo_candidates(text, labels, candidates)
-        hits = rank(text, candidates, labels=labels, limit=limit)
+            hits = rank(text, candidates, labels=labels, limit=len(candidates))
+            if sum(hit.score >= WORDS for hit in hits) < limit:
+                hits = rank(text, self._typo_candidates(text, labels, candidates), labels=labels, limit=limit)
+            hits = hits[:limit]
         full = self._nodes_by_id(hit.node.id for hit in hits)
         return [SearchHit(full[hit.node.id], hit.score, hit.matched) for hit in hits]
 

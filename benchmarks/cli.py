@@ -202,7 +202,6 @@ def _spawn(spec: dict[str, Any], timeout: float, root: Path) -> dict[str, Any]:
     try:
         out, err = child.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _stop(child)
         return {"failed": f"timed out after {timeout:g} s", "phase_s": time.perf_counter() - started}
     finally:
         _stop(child)  # whatever the phase left running (a browser, the app), even if the parent is interrupted

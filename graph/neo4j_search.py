@@ -9,9 +9,10 @@ each name's compact form (graph.neo4j_write.search_keys). Two queries:
 - `typo_query` finds typo candidates with fuzzy terms (`palantyr~2`) and
   three-letter runs (`*pal*`): a node whose name `graph.search._fuzzy` rates
   at FUZZY_CUTOFF or more almost always holds a word within Lucene's two edits
-  of a query word, or a word sharing three letters in a row with the query. Each word gets the edits its length allows at that cutoff
-  and no more, so short words do not match half the index. The store takes
-  the best TYPO_CANDIDATES by Lucene's score.
+  of a query word, or a word sharing three letters in a row with the query.
+  Each word gets the edits its length allows at that cutoff and no more, so
+  short words do not match half the index. The store takes the best
+  TYPO_CANDIDATES by Lucene's score.
 
 Known gap: on a graph with more than TYPO_CANDIDATES such candidates the
 closest by Lucene's score are ranked, so a typo-tier hit can differ from the
@@ -64,8 +65,8 @@ def typo_query(text: str) -> str:
     """
     words = fold(text).split()
     whole = compact(text)
-    parts = [f"{term}~{max_edits(len(term))}" if max_edits(len(term)) else term
-             for term in dict.fromkeys([*words, whole])]
+    edits = {term: max_edits(len(term)) for term in [*words, whole]}
+    parts = [f"{term}~{count}" if count else term for term, count in edits.items()]
     grams = list(dict.fromkeys(whole[i:i + GRAM] for i in range(len(whole) - GRAM + 1)))
     step = max(1, len(grams) / MAX_GRAMS)
     parts += [f"*{grams[int(i * step)]}*" for i in range(min(len(grams), MAX_GRAMS))]

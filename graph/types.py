@@ -38,9 +38,9 @@ def clean_date(value: object) -> str | None:
 
 @lru_cache(maxsize=1 << 16)  # loads repeat the same few thousand dates on a million records
 def _clean_date_text(value: str) -> str | None:
-    if not value.strip():
-        return None
     text = value.strip()
+    if not text:
+        return None
     if _ISO_PREFIX.fullmatch(text):  # "2017-12-01", "2017-12", "2017": checked without strptime
         try:
             date(int(text[:4]), int(text[5:7] or 1), int(text[8:10] or 1))

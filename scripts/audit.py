@@ -1,12 +1,14 @@
 """Check the locked dependencies (requirements-dev.lock holds them all) for known vulnerabilities with pip-audit.
 
-    .venv/bin/python scripts/audit.py
+    .venv/bin/python -m scripts.audit
 
 Exit 0: no known vulnerability, or only ones listed with a reason in audit-ignore.txt.
 Exit 1: a vulnerability without an explained exception, or an exception without a reason.
-Exit 2: nothing could be audited (PyPI's vulnerability data unreachable: offline, or a mirror
-without the per-release JSON API); the test suite skips then, with this message as the reason.
-Packages PyPI could not answer for are listed, so a partial audit never reads as a clean one.
+Exit 2: nothing could be audited (PyPI's vulnerability data unreachable: offline); the test suite
+skips then, with this message as the reason.
+Where PyPI's per-release JSON is missing (some networks and mirrors answer 404), pins at the latest
+release are audited from the project JSON instead (scripts/latest_release_audit.py). Packages that
+could not be audited are listed, so a partial audit never reads as a clean one.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from scripts.latest_release_audit import fill_in, locked_pins
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements-dev.lock"
@@ -84,7 +88,7 @@ def audit(lock: Path = LOCK) -> Audit:
     except json.JSONDecodeError:
         last = (run.stderr.strip().splitlines() or ["no output"])[-1]
         return Audit(UNAVAILABLE, [f"pip-audit could not reach PyPI's vulnerability data: {last}"])
-    return judge(report, ignores)
+    return judge(fill_in(report, locked_pins(lock)), ignores)
 
 
 def main() -> int:

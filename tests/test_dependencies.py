@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import pytest
 
 from scripts.audit import AUDITED, UNAVAILABLE, VULNERABLE, audit, judge, read_ignores
+from scripts.latest_release_audit import fill_in, locked_pins
 
 ROOT = Path(__file__).resolve().parents[1]
 _PIN = re.compile(r"^([A-Za-z0-9_.-]+)==([^\s;#\\]+)", re.MULTILINE)
@@ -57,8 +59,54 @@ def test_an_exception_needs_a_reason(tmp_path):
         read_ignores(path)
 
 
+def project(version: str, *vulns: dict) -> dict:
+    return {"info": {"version": version}, "vulnerabilities": list(vulns)}
+
+
+def test_pins_pip_audit_could_not_look_up_are_audited_from_the_project_json_when_they_are_the_latest():
+    answers = {
+        "Flask": project("3.1.0", {"id": "GHSA-1", "aliases": ["CVE-1"], "fixed_in": [], "withdrawn": None},
+                         {"id": "GHSA-2", "aliases": [], "fixed_in": ["3.1.1"], "withdrawn": "2026-01-01"}),
+        "old": project("2.0"),
+        "quiet": project("1.0"),
+    }
+    report = {"dependencies": [dependency("Flask", skip=True), dependency("old", skip=True),
+                               dependency("quiet", skip=True), dependency("offline", skip=True),
+                               dependency("looked-up")]}
+    pins = {"flask": "3.1.0", "old": "1.0", "quiet": "1.0", "offline": "1.0", "looked-up": "1.0"}
+    filled = fill_in(report, pins, fetch=answers.get)["dependencies"]
+    assert filled[0] == {"name": "Flask", "version": "3.1.0",
+                         "vulns": [{"id": "GHSA-1", "aliases": ["CVE-1"], "fix_versions": []}]}  # withdrawn: dropped
+    assert "latest release (2.0); upgrade the pin" in filled[1]["skip_reason"]
+    assert filled[2] == {"name": "quiet", "version": "1.0", "vulns": []}
+    assert "could not be read" in filled[3]["skip_reason"]
+    assert filled[4] == report["dependencies"][4]
+    verdict = judge({"dependencies": filled}, {})
+    assert verdict.status == VULNERABLE and "Flask 3.1.0: GHSA-1 (fixed in: no fixed release yet)" in verdict.lines
+
+
+def test_the_lock_file_pins_are_read_by_normalized_name(tmp_path):
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("Jinja2==3.1.6 \\\n    --hash=sha256:abc\nruamel.yaml==0.18.6 ; python_version >= '3.9'\n")
+    assert locked_pins(lock) == {"jinja2": "3.1.6", "ruamel-yaml": "0.18.6"}
+
+
 def test_no_known_vulnerability_in_the_locked_dependencies():
     verdict = audit()
     if verdict.status == UNAVAILABLE:
         pytest.skip("; ".join(verdict.lines))
     assert verdict.status == AUDITED, "\n".join(verdict.lines)
+    for line in verdict.lines[1:]:  # packages that could not be audited: shown, not silently passed
+        warnings.warn(line)
+
+
+def test_the_audit_reports_a_known_vulnerability_of_a_real_release(tmp_path):
+    """ecdsa's latest release has a published timing attack its maintainers will not fix (CVE-2024-23342)."""
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("ecdsa==0.19.2\n")
+    verdict = audit(lock)
+    if verdict.status == UNAVAILABLE:
+        pytest.skip("; ".join(verdict.lines))
+    if any("could not be audited: ecdsa" in line for line in verdict.lines):
+        pytest.skip("ecdsa 0.19.2 is no longer the latest release: " + "; ".join(verdict.lines))
+    assert verdict.status == VULNERABLE and any("ecdsa 0.19.2:" in line for line in verdict.lines)

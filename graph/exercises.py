@@ -16,15 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 
-import yaml
-
+from graph import yaml_text
 from graph.i18n import t
 from graph.model import Node, Path
 from graph.schema import get_schema
 from graph.store import GraphStore
 from graph.stories import StoryError, user_stories_folder
 from graph.story_style import caption
-from loaders.records import _LineLoader  # the seed loader's YAML reader, which keeps line numbers
 
 SEED_EXERCISES = FilePath(__file__).resolve().parent.parent / "seed_data" / "stories" / "exercises"
 EXERCISE_FIELDS = ("from", "to", "max_steps")
@@ -62,8 +60,8 @@ def _fail(message: str, path: str, number: int, line: int, field: str | None = N
 def parse_exercises(text: str, path: str) -> list[Exercise]:
     """The exercises of one file, checked against the schema; StoryError names file, exercise and field."""
     try:
-        document = yaml.load(text, Loader=_LineLoader)
-    except yaml.YAMLError as exc:
+        document = yaml_text.load_with_lines(text)
+    except yaml_text.YAMLError as exc:
         raise StoryError(f"not valid YAML: {exc}", path=path) from exc
     entries = document.get("exercises") if isinstance(document, dict) else None
     if not isinstance(entries, list) or not entries:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from string import Formatter
 
-import yaml
+from graph import yaml_text
 
 from graph.errors import HilosError
 
@@ -38,7 +38,7 @@ def load_messages(folder: Path = MESSAGES_DIR) -> dict[str, dict[str, str]]:
 
 
 def _add_file(path: Path, messages: dict[str, dict[str, str]]) -> None:
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}  # libyaml: 10x faster
+    raw = yaml_text.load(path.read_text(encoding="utf-8")) or {}
     for key, texts in raw.items():
         if key in messages:
             raise CatalogError(f"{path.name}: '{key}' is already defined in another catalog file")

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
+from graph import yaml_text
 
 from graph.atomic import atomic_write
 from graph.errors import HilosError
@@ -54,7 +54,7 @@ class LibraryQuery:
 @cache
 def examples() -> tuple[LibraryQuery, ...]:
     """The example queries, in file order; LibraryError names the entry at fault."""
-    raw = yaml.safe_load(EXAMPLES_FILE.read_text(encoding="utf-8")) or []
+    raw = yaml_text.load(EXAMPLES_FILE.read_text(encoding="utf-8")) or []
     items: list[LibraryQuery] = []
     for number, entry in enumerate(raw, 1):
         where = f"{EXAMPLES_FILE.name} entry {number}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
+from graph import yaml_text
 
 from graph.errors import SchemaError
 
@@ -90,8 +90,8 @@ def _texts(raw: dict, keys: tuple[str, ...], where: str) -> dict[str, str]:
 
 def load_schema(directory: Path = SCHEMA_DIR) -> Schema:
     """Read and check the schema files; raise SchemaError on any inconsistency."""
-    labels_raw = yaml.load((directory / "labels.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    rels_raw = yaml.load((directory / "relationships.yaml").read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    labels_raw = yaml_text.load((directory / "labels.yaml").read_text(encoding="utf-8"))
+    rels_raw = yaml_text.load((directory / "relationships.yaml").read_text(encoding="utf-8"))
     common = _properties(labels_raw["common"], "labels.yaml common")
     labels = {}
     for name, spec in labels_raw["labels"].items():

@@ -28,13 +28,13 @@ from typing import Any, Mapping
 
 import yaml
 
+from graph import yaml_text
 from graph.atomic import atomic_write
 from graph.errors import HilosError
 from graph.i18n import LANGS
 from graph.model import EdgeKey
 from graph.schema import get_schema
 from graph.store import default_db_path
-from loaders.records import _LineLoader  # the seed loader's YAML reader, which keeps line numbers
 
 SEED_STORIES = Path(__file__).resolve().parent.parent / "seed_data" / "stories"
 STORIES_ENV = "HILOS_STORIES"
@@ -203,8 +203,8 @@ def parse_story(text: str, story_id: str, path: str = "") -> Story:
         raise StoryError("the file name must be lower-case letters, digits and '-' (it is the story's id)",
                          path=path)
     try:
-        document = yaml.load(text, Loader=_LineLoader)
-    except yaml.YAMLError as exc:
+        document = yaml_text.load_with_lines(text)
+    except yaml_text.YAMLError as exc:
         raise StoryError(f"not valid YAML: {exc}", path=path) from exc
     if not isinstance(document, dict):
         raise StoryError("expected a mapping with 'title' and 'steps'", path=path)

@@ -51,7 +51,7 @@ def audited(name: str, version: str | None, fetch: Fetch) -> dict:
     latest = project.get("info", {}).get("version")
     if latest != version:
         return {"name": name, "skip_reason": f"{version}: PyPI publishes vulnerabilities here only for the latest "
-                                             f"release ({latest}); upgrade the pin to audit it"}
+                                             f"release ({latest}); this pin could not be checked"}
     vulns = [{"id": vuln["id"], "aliases": vuln.get("aliases") or [], "fix_versions": vuln.get("fixed_in") or []}
              for vuln in project.get("vulnerabilities") or [] if not vuln.get("withdrawn")]
     return {"name": name, "version": version, "vulns": vulns}

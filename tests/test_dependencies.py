@@ -77,7 +77,7 @@ def test_pins_pip_audit_could_not_look_up_are_audited_from_the_project_json_when
     filled = fill_in(report, pins, fetch=answers.get)["dependencies"]
     assert filled[0] == {"name": "Flask", "version": "3.1.0",
                          "vulns": [{"id": "GHSA-1", "aliases": ["CVE-1"], "fix_versions": []}]}  # withdrawn: dropped
-    assert "latest release (2.0); upgrade the pin" in filled[1]["skip_reason"]
+    assert "latest release (2.0); this pin could not be checked" in filled[1]["skip_reason"]
     assert filled[2] == {"name": "quiet", "version": "1.0", "vulns": []}
     assert "could not be read" in filled[3]["skip_reason"]
     assert filled[4] == report["dependencies"][4]

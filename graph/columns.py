@@ -2,7 +2,8 @@
 
 The embedded store keeps its graph as columns (ids, labels, adjacency,
 search tables, property blobs). Saving writes them after one JSON header
-line that says what the file is and where each column starts; opening maps
+line that says what the file is and where each column starts (each column is
+spilled to disk as soon as it is made, see ColumnWriter); opening maps
 the file and wraps each column with `numpy.frombuffer`, so nothing is parsed
 or copied until a query needs it.
 """
@@ -12,8 +13,10 @@ import bisect
 import json
 import mmap
 import os
+import shutil
+import tempfile
 from pathlib import Path
-from typing import IO, Any, Iterator, Sequence
+from typing import IO, Any, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -21,6 +24,7 @@ from graph.atomic import atomic_write
 
 HEADER_LIMIT = 1 << 20  # the header line is small; a file without a newline this early is not ours
 _ALIGN = 8
+_COPY_CHUNK = 1 << 22  # bytes copied at a time from the spill file into the graph file
 
 
 class StrArray(Sequence[str]):
@@ -79,22 +83,52 @@ class StrArray(Sequence[str]):
 Columns = dict[str, np.ndarray]
 
 
-def write_columns(path: Path, header: dict[str, Any], columns: Columns) -> None:
-    """Write header + columns to a temporary file beside `path`, fsync it, then rename it over `path`.
+class ColumnSink(Protocol):
+    """Where built columns go: a dict keeps them in memory, a ColumnWriter writes them to disk."""
 
-    A crash or an error at any point leaves the previous file untouched and no temporary file behind.
+    def update(self, columns: Columns, /) -> None: ...
+
+
+class ColumnWriter:
+    """A column file written column by column, so a big write holds each column only until it is written.
+
+    Columns go to a spill file beside `path` as they are made (`writer.update(columns)`), and the caller
+    drops them; `commit(header)` then writes the header line and copies the spilled data behind it into
+    `path` (graph.atomic: a temporary file, fsynced, renamed over it). Column offsets count from the end of
+    the header line, so the spilled data is copied as it is. Leaving the block, committed or not, removes
+    the spill file; a crash or an error at any point leaves the previous file untouched.
     """
-    layout: dict[str, list[Any]] = {}
-    offset = 0
-    for name, array in columns.items():
-        array = np.ascontiguousarray(array)
-        layout[name] = [offset, array.dtype.str, list(array.shape)]
-        offset += -(-array.nbytes // _ALIGN) * _ALIGN
-    head = json.dumps({**header, "columns": layout}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    with atomic_write(path) as handle:
-        handle.write(head + b"\n")
-        for array in columns.values():
-            _write_array(handle, np.ascontiguousarray(array))
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._spill = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".cols", dir=path.parent)
+        self._handle: IO[bytes] = os.fdopen(fd, "w+b")
+        self._layout: dict[str, list[Any]] = {}
+        self._offset = 0
+
+    def __enter__(self) -> ColumnWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._handle.close()
+        Path(self._spill).unlink(missing_ok=True)
+
+    def update(self, columns: Columns) -> None:
+        for name, array in columns.items():
+            array = np.ascontiguousarray(array)
+            self._layout[name] = [self._offset, array.dtype.str, list(array.shape)]
+            _write_array(self._handle, array)
+            self._offset += -(-array.nbytes // _ALIGN) * _ALIGN
+
+    def commit(self, header: dict[str, Any]) -> None:
+        """Write `path`: `header` (with where each column starts) on one line, then the columns."""
+        head = json.dumps({**header, "columns": self._layout}, ensure_ascii=False, separators=(",", ":"))
+        self._handle.flush()
+        self._handle.seek(0)
+        with atomic_write(self.path) as handle:
+            handle.write(head.encode("utf-8") + b"\n")
+            shutil.copyfileobj(self._handle, handle, _COPY_CHUNK)
 
 
 def _write_array(handle: IO[bytes], array: np.ndarray) -> None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -39,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
-from graph.columns import Columns, StrArray
+from graph.columns import Columns, ColumnSink, StrArray
 from graph.search import EXACT, FUZZY_CUTOFF, PREFIX, WORDS
 from graph.text import fold
 
@@ -61,6 +62,7 @@ _WHOLE, _RUN, _LONG = 0, 1, 2  # where typo scores come from: whole names, run t
 _FACTOR = {_WHOLE: 0.75, _RUN: 0.7, _LONG: 0.7}  # as graph.search._fuzzy weighs them
 _SEED = 32  # keys either side of the query in sorted order, scored before any scan
 _BAND = 50_000  # keys of neighbouring lengths whose bounds are read together
+_FOLD_CHUNK = 65536  # names folded into one piece of the folded-name array
 
 
 def fold_bytes(name: str) -> bytes:
@@ -105,7 +107,7 @@ class Table:
         top = int(lengths.max()) if len(keys) else 0
         len_start = np.searchsorted(lengths[by_len], np.arange(top + 2)).astype(np.int64)
         codes = (entry.astype(np.int64) << 4 | np.minimum(start, 10)).astype(np.int32)
-        counts = np.ascontiguousarray(_char_counts(keys)[by_len].T)
+        counts = _char_counts(keys, by_len)
         return cls(keys, off, codes, by_len, len_start, counts, _block_max(counts))
 
     def columns(self, prefix: str) -> Columns:
@@ -275,17 +277,20 @@ def _str_array(values: pa.Array) -> StrArray:
     return StrArray(blob[bounds[0]:bounds[-1]], bounds - bounds[0])
 
 
-def _char_counts(strings: StrArray, chunk: int = 1 << 16) -> np.ndarray:
-    """(keys x 37) counts of 0-9, a-z and space in each key, capped at 255."""
-    out = np.zeros((len(strings), len(_CHARS)), dtype=np.uint8)
-    codes = _CODE[strings.blob]
-    lengths = np.diff(strings.offsets)
-    for first in range(0, len(strings), chunk):
-        last = min(first + chunk, len(strings))
-        lo, hi = strings.offsets[first], strings.offsets[last]
-        owner = np.repeat(np.arange(last - first), lengths[first:last])
-        counts = np.bincount(owner * len(_CHARS) + codes[lo:hi], minlength=(last - first) * len(_CHARS))
-        out[first:last] = np.minimum(counts.reshape(last - first, len(_CHARS)), _CAP)
+def _char_counts(strings: StrArray, order: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
+    """(37 x keys) counts of 0-9, a-z and space in each key of strings[order], capped at 255.
+
+    A chunk of keys at a time: only that chunk's characters are ever widened to int64.
+    """
+    out = np.zeros((len(_CHARS), len(order)), dtype=np.uint8)
+    for first in range(0, len(order), chunk):
+        picked = order[first:first + chunk]
+        starts = strings.offsets[picked]
+        lengths = strings.offsets[picked + 1] - starts
+        owner = np.repeat(np.arange(len(picked)) * len(_CHARS), lengths)
+        counts = np.bincount(owner + _CODE[strings.blob[_ranges(starts, lengths)]],
+                             minlength=len(picked) * len(_CHARS))
+        out[:, first:first + len(picked)] = np.minimum(counts.reshape(len(picked), len(_CHARS)), _CAP).T
     return out
 
 
@@ -314,6 +319,25 @@ def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
 def _spans(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """values[starts[0]:starts[0]+sizes[0]], then the next span, ... as one array."""
     return values[_ranges(starts, sizes)] if int(sizes.sum()) else values[:0]
+
+
+def _folded(names: StrArray) -> pa.Array:
+    """`fold_bytes` of every name as one binary array, made _FOLD_CHUNK names at a time."""
+    texts = iter(names)
+    chunks = [pa.array([], type=pa.binary())]
+    while chunk := [fold_bytes(name) for name in islice(texts, _FOLD_CHUNK)]:
+        chunks.append(pa.array(chunk, type=pa.binary()))
+    return pa.concat_arrays(chunks)
+
+
+def _name_rank(primary: pa.Array) -> np.ndarray:
+    """Each node's place in (folded primary name, node number) order: the order `graph.search.rank` breaks
+    ties in, as nodes are numbered in id order."""
+    order = pc.sort_indices(pa.table({"name": primary, "node": np.arange(len(primary), dtype=np.int64)}),
+                            sort_keys=[("name", "ascending"), ("node", "ascending")]).to_numpy()
+    rank = np.empty(len(primary), dtype=np.int32)
+    rank[order] = np.arange(len(primary), dtype=np.int32)
+    return rank
 
 
 class Words:
@@ -350,22 +374,24 @@ class SearchIndex:
         self.runs = {size: Table.from_columns(cols, f"s.run{size}") for size in PERSISTED_RUNS}
 
     @staticmethod
-    def build(names: StrArray, entry_node: np.ndarray, first_entry: np.ndarray, ids: Sequence[str]) -> Columns:
-        """Columns of the index for name entries `names` (entry i belongs to node entry_node[i])."""
-        folded = [fold_bytes(name) for name in names]
-        primary = [folded[i] for i in first_entry.tolist()]
-        order = sorted(range(len(ids)), key=lambda i: (primary[i], ids[i]))
-        rank = np.empty(len(ids), dtype=np.int32)
-        rank[np.asarray(order, dtype=np.int64)] = np.arange(len(ids), dtype=np.int32)
-        cols: Columns = {"s.rank": rank}
+    def build(names: StrArray, entry_node: np.ndarray, first_entry: np.ndarray, out: ColumnSink) -> None:
+        """Put the index's columns for name entries `names` (entry i belongs to node entry_node[i]) in `out`.
+
+        Each table goes to `out` as soon as it is made and is then dropped, and the folded names are one
+        binary array (never a list of a million bytes objects), so writing to a ColumnWriter holds one
+        table's working memory at a time.
+        """
+        folded = _folded(names)
+        out.update({"s.rank": _name_rank(folded.take(pa.array(first_entry)))})
         every, nowhere = np.arange(len(folded), dtype=np.int64), np.zeros(len(folded), dtype=np.int64)
-        cols.update(Table.build(pa.array(folded, type=pa.binary()), every, nowhere).columns("s.whole"))
-        compact = pa.array([text.replace(b" ", b"") for text in folded], type=pa.binary())
-        cols.update(Table.build(compact, every, nowhere).columns("s.compact"))
-        words = Words(pa.array(folded, type=pa.binary()))
+        out.update(Table.build(folded, every, nowhere).columns("s.whole"))
+        compact = pc.replace_substring(folded, pattern=b" ", replacement=b"")
+        out.update(Table.build(compact, every, nowhere).columns("s.compact"))
+        del compact, every, nowhere
+        words = Words(folded)
+        del folded
         for size in PERSISTED_RUNS:
-            cols.update(words.runs(size).columns(f"s.run{size}"))
-        return cols
+            out.update(words.runs(size).columns(f"s.run{size}"))
 
     def candidates(self, query: str, wanted: np.ndarray | None, limit: int) -> list[int]:
         """Nodes holding the `limit` best hits, for `rank` to score and order.

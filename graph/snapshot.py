@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from graph.columns import Columns, StrArray
+from graph.columns import Columns, ColumnSink, StrArray
 from graph.model import Edge, Node
 from graph.search_index import SearchIndex
 
@@ -77,10 +77,12 @@ def _strings(prefix: str, items: list) -> Columns:
     return {f"{prefix}.blob": array.blob, f"{prefix}.off": array.offsets}
 
 
-def build(records: Records) -> tuple[dict[str, Any], Columns]:
-    """Header fields and columns for a file holding `records`.
+def build(records: Records, out: ColumnSink) -> dict[str, Any]:
+    """Put the columns of a file holding `records` in `out`; return the file's header fields.
 
-    `records` is emptied as its columns are made, so a big write holds each value once, not twice.
+    `records` is emptied as its columns are made, and each column goes to `out` once made and is dropped
+    here, so a big write to a ColumnWriter holds each value once and only until it is written: the search
+    index, built last, has the memory the rest has given back.
     """
     r = records
     order = sorted(range(len(r.ids)), key=r.ids.__getitem__)
@@ -103,36 +105,42 @@ def build(records: Records) -> tuple[dict[str, Any], Columns]:
     name_order = np.empty(len(ids), dtype=np.int32)
     name_order[np.asarray(by_name, dtype=np.int64)] = np.arange(len(ids), dtype=np.int32)
     del by_name
-    cols: Columns = {**_strings("n.ids", ids), "n.label": label_code,
-                     "n.amount": np.array([r.amounts[i] for i in order], dtype=np.float64)}
+    out.update({**_strings("n.ids", ids), "n.label": label_code,
+                "n.amount": np.array([r.amounts[i] for i in order], dtype=np.float64)})
     r.amounts = []
-    cols.update(_strings("n.props", [r.props[i] for i in order]))
+    out.update(_strings("n.props", [r.props[i] for i in order]))
     r.props = []
     del order
-    cols.update({"n.names.blob": name_array.blob, "n.names.off": name_array.offsets, "n.first": first,
-                 "n.entry_node": entry_node, "n.order": name_order})
+    out.update({"n.names.blob": name_array.blob, "n.names.off": name_array.offsets, "n.first": first,
+                "n.entry_node": entry_node, "n.order": name_order})
+    del name_order
     types, type_code = _codes(r.types)
     evidence, evidence_code = _codes(r.evidence)
     r.types = r.evidence = []
     number = {node_id: i for i, node_id in enumerate(ids)}
+    n_nodes = len(ids)
+    del ids
     src = np.fromiter((number[s] for s in r.sources), dtype=np.int32, count=len(r.sources))
     dst = np.fromiter((number[t] for t in r.targets), dtype=np.int32, count=len(r.targets))
     del number
     r.sources = r.targets = []
     edge_order = np.lexsort((dst, type_code, src))
     src, dst = src[edge_order], dst[edge_order]
-    cols.update({
+    out.update({
         "e.src": src, "e.dst": dst, "e.type": type_code[edge_order], "e.evidence": evidence_code[edge_order],
         "e.year": np.array(r.years, dtype=np.int64)[edge_order] if r.years else np.zeros(0, np.int64),
         "e.amount": np.array(r.edge_amounts, dtype=np.float64)[edge_order],
     })
+    del type_code, evidence_code
     r.years = r.edge_amounts = []
-    cols.update(_strings("e.props", [r.edge_props[i] for i in edge_order.tolist()]))
+    out.update(_strings("e.props", [r.edge_props[i] for i in edge_order.tolist()]))
     r.edge_props = []
-    cols.update(_adjacency(src, dst, len(ids)))
-    cols.update(SearchIndex.build(name_array, entry_node, first[:-1], ids))
-    header = {"nodes": len(ids), "edges": len(src), "labels": labels, "types": types, "evidence": evidence}
-    return header, cols
+    del edge_order
+    out.update(_adjacency(src, dst, n_nodes))
+    n_edges = len(src)
+    del src, dst
+    SearchIndex.build(name_array, entry_node, first[:-1], out)
+    return {"nodes": n_nodes, "edges": n_edges, "labels": labels, "types": types, "evidence": evidence}
 
 
 def _adjacency(src: np.ndarray, dst: np.ndarray, n: int) -> Columns:
@@ -168,7 +176,14 @@ class Snapshot:
 
     @classmethod
     def empty(cls) -> Snapshot:
-        return cls(*build(Records()))
+        return cls.in_memory(Records())
+
+    @classmethod
+    def in_memory(cls, records: Records) -> Snapshot:
+        """The snapshot of `records` with its columns kept in memory (no file)."""
+        cols: Columns = {}
+        header = build(records, cols)
+        return cls(header, cols)
 
     # -- nodes ---------------------------------------------------------------
     def number(self, node_id: str) -> int:

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 import orjson
 
-from graph.columns import map_columns, read_header, write_columns
+from graph.columns import ColumnWriter, map_columns, read_header
 from graph.errors import StoreError
 from graph.merge import changes, merge_edge, merge_node, write_result
 from graph.model import Edge, EdgeKey, Node, Path, Subgraph
@@ -85,7 +85,7 @@ class EmbeddedStore:
             for raw in data["edges"]:
                 edge = Edge.from_dict(raw)
                 records.add_edge(edge, _encode(edge.properties))
-            return Snapshot(*build(records))
+            return Snapshot.in_memory(records)
         except (KeyError, TypeError, orjson.JSONEncodeError) as exc:
             raise StoreError(f"the graph file {self.path} is damaged ({exc})") from exc
 
@@ -141,9 +141,9 @@ class EmbeddedStore:
         while edges:
             edge = edges.popitem()[1]
             records.add_edge(edge, _encode(edge.properties))
-        header, columns = build(records)
-        write_columns(self.path, {"format": FILE_FORMAT, "version": COLUMNS_VERSION, **header}, columns)
-        del columns
+        with ColumnWriter(self.path) as out:  # each column is on disk, not in memory, once made
+            header = build(records, out)
+            out.commit({"format": FILE_FORMAT, "version": COLUMNS_VERSION, **header})
         self._snap = self._open()
 
     # -- reading -----------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 
 from graph.errors import StoreError
 from graph.model import Edge, Node
+from graph.search_index import SearchIndex
 from graph.store_networkx import EmbeddedStore
 from tests.fixtures import tiny_edges, tiny_nodes
 
@@ -33,18 +34,22 @@ def test_a_refused_write_leaves_the_file_untouched(tiny_store, db_path):
     assert db_path.read_bytes() == before
 
 
-def test_crash_while_saving_leaves_the_old_file(tiny_store, db_path, monkeypatch):
+def _fail(*args, **kwargs):
+    raise OSError("disk full")
+
+
+@pytest.mark.parametrize("where", [
+    (os, "replace"),  # the finished file cannot take the old one's place
+    (SearchIndex, "build"),  # the index, built after every other column is already spilled to disk
+])
+def test_crash_while_saving_leaves_the_old_file(tiny_store, db_path, monkeypatch, where):
     before = db_path.read_bytes()
-
-    def crash(*args, **kwargs):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", crash)
+    monkeypatch.setattr(*where, _fail)
     with pytest.raises(OSError):
         tiny_store.write([Node("company:new", "Company", {"name": "New"})], [])
     assert db_path.read_bytes() == before
     assert tiny_store.get("company:new") is None
-    assert [p.name for p in db_path.parent.iterdir()] == [db_path.name]  # no temp file left behind
+    assert [p.name for p in db_path.parent.iterdir()] == [db_path.name]  # no temp or spill file left behind
 
 
 def test_a_foreign_file_is_a_clear_error(tmp_path):

@@ -131,7 +131,7 @@ class StreamlitSession:
     async def open(self) -> Run:
         """Load the page as a browser does, connect, and run the script once (the page's first draw)."""
         for path in (f"/{self.page_name}?{self.query}", "/_stcore/health", "/_stcore/host-config"):
-            self._fetch(path)
+            await asyncio.to_thread(self._fetch, path)  # not on the event loop other sessions share
         address = urlsplit(self.url)
         self._socket = await websockets.connect(
             f"ws://{address.netloc}/_stcore/stream", subprotocols=["streamlit"], origin=self.url,

@@ -21,8 +21,9 @@ import asyncio
 import re
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Coroutine, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import websockets
@@ -34,6 +35,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 SIDEBAR = 1  # the first index of a delta path: 0 main, 1 sidebar
 # Sent only when pressed, or (a custom component) when its own code sets a value; Hilos's graph never does.
 NOT_SENT_UNTIL_USED = frozenset({"button", "download_button", "component_instance"})
+T = TypeVar("T")
 # CommonMark's backslash escapes, as app_pages.markup writes them, and its invisible word joiner.
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _WORD_JOINER = "\u2060"
@@ -238,3 +240,8 @@ async def _receive(socket: Any, timeout: float) -> bytes:
         raise ProtocolError("Streamlit sends binary protobufs, not text frames")
     return frame
 
+
+def run_apart(coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run in a thread of its own: a test session's sync Playwright keeps an event loop running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -3,11 +3,9 @@
 The load test itself is left out of the default run; this keeps its client honest
 when Streamlit or the pages change.
 """
-import asyncio
-
 import pytest
 
-from hilos_testing.streamlit_session import ProtocolError, StreamlitSession
+from hilos_testing.streamlit_session import ProtocolError, StreamlitSession, run_apart
 
 
 async def search_then_trace(url: str) -> tuple[list[str], list[str], str]:
@@ -23,7 +21,7 @@ async def search_then_trace(url: str) -> tuple[list[str], list[str], str]:
 
 
 def test_a_protocol_session_searches_and_traces_in_english_with_the_view_in_its_url(app_server):
-    found, traced, query = asyncio.run(search_then_trace(app_server))
+    found, traced, query = run_apart(search_then_trace(app_server))
     assert "Vigilant Solutions · Company" in found
     assert any("Palantir Technologies → U.S. Department of Homeland Security → Amazon" in text for text in traced)
     assert "lang=en" in query and "to=Amazon" in query  # the language kept, the bound box written to the URL
@@ -40,4 +38,4 @@ async def type_into_missing_box(url: str) -> None:
 
 def test_a_box_the_page_does_not_have_is_an_error_not_a_silent_rerun(app_server):
     with pytest.raises(ProtocolError, match="no widget labelled 'To'"):
-        asyncio.run(type_into_missing_box(app_server))
+        run_apart(type_into_missing_box(app_server))

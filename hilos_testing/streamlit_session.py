@@ -11,9 +11,10 @@ of the last run and their values, the URL's query string, the app's pages.
 
 Widget values are sent as the frontend sends them: every widget of the last run
 with its value (the one typed, else the one the server set, else its default),
-and buttons (and custom components) only when used. It speaks the widgets the explorer's pages use;
-any other widget raises ProtocolError rather than sending a state the browser
-would not. No auth cookies and no forward-message cache: Hilos uses neither.
+and buttons and custom components only when used. It speaks the widgets the
+explorer's pages use; any other widget raises ProtocolError rather than sending
+a state the browser would not. No auth cookies and no forward-message cache:
+Hilos uses neither.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from streamlit.proto.NumberInput_pb2 import NumberInput
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 SIDEBAR = 1  # the first index of a delta path: 0 main, 1 sidebar
-# Sent only when pressed, or (a custom component) when its own code sets a value; Hilos's graph never does.
+# Sent only when pressed, or (a custom component) when its own code sets a value: Hilos's graph, on a click.
 NOT_SENT_UNTIL_USED = frozenset({"button", "download_button", "component_instance"})
 T = TypeVar("T")
 # CommonMark's backslash escapes, as app_pages.markup writes them, and its invisible word joiner.

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable
@@ -62,8 +63,19 @@ def component_folder() -> Path:
     raise OSError("no writable folder for the graph component (tried the user cache and the temp folder)")
 
 
-@cache
+_DECLARING = threading.Lock()
+
+
 def _component() -> Callable[..., Any]:
+    """The declared component. One session at a time declares it: @cache lets sessions that ask at once all run
+    the declaration, and Streamlit finds the declaring module with inspect.getmodule, which is not thread-safe
+    (20 sessions opening the tracer together after a start got "module is None" errors)."""
+    with _DECLARING:
+        return _declared()
+
+
+@cache
+def _declared() -> Callable[..., Any]:
     return components.declare_component("hilos_graph", path=str(component_folder()))
 
 

@@ -157,9 +157,11 @@ def test_trace_avoid_button_and_common_connections(app):
     assert "product:falcon-sa" not in {node["id"] for node in graph_args(at)["data"]["nodes"]}
 
 
-def test_every_view_offers_every_export(app):
+def test_every_view_offers_every_export_once_its_panel_is_open(app):
     at = open_view(app, page="profile", id="agency:hsi", lang="en")
-    buttons = at.get("download_button")
+    assert not at.get("download_button")  # closed: nothing built or sent
+    at.session_state["profile.exports"] = True  # what opening the expander does
+    buttons = at.run().get("download_button")
     assert sorted(button.proto.label for button in buttons) == sorted(
         t(f"export.format.{key}", "en") for key in ("html", "graphml", "gexf", "csv_nodes", "csv_edges", "json", "cypher"))
 

@@ -25,7 +25,6 @@ ENTITY = "Entity"
 FULLTEXT_INDEX = "entity_search"
 FULLTEXT_ANALYZER = "standard-no-stop-words"  # on folded text it splits on spaces, like graph.text.fold
 SEARCH_KEYS = "search_keys"
-MAX_PATH_LENGTH = 1000  # a bound for the statement text only: no simple path is longer than the graph
 # Labels and types that may appear in a statement: the schema's, plus the common label.
 SCHEMA_LABELS = tuple(get_schema().labels)
 LABELS = (ENTITY, *SCHEMA_LABELS)
@@ -51,13 +50,6 @@ def rel_type(name: str) -> str:
     if name not in REL_TYPES:
         raise SchemaError(f"relationship type {name!r} is not in the declared schema")
     return ":" + quote(name)
-
-
-def _bounded(value: int, low: int, high: int, what: str) -> int:
-    """An int within [low, high], for the few places Cypher takes no parameter."""
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{what} must be an integer from {low} to {high}, not {value!r}")
-    return value
 
 
 E = label(ENTITY)  # ":`Entity`", in every node pattern
@@ -233,41 +225,44 @@ NEIGHBOURS_OF = (
     f"[x[0].id, [l IN labels(x[0]) WHERE l <> '{ENTITY}'][0], x[0].name, x[1]]]]) AS rows")
 
 # -- paths ---------------------------------------------------------------------
+# graph.traverse runs the path search in Python, reading one frontier at a time (graph.neo4j_paths).
 
 _EDGE_OK = ("(size($rel_types) = 0 OR type(r) IN $rel_types) "
             "AND (size($evidence) = 0 OR coalesce(r.evidence, '') IN $evidence) "
             "AND (size($fiscal_years) = 0 OR r.fiscal_year IS NULL OR r.fiscal_year IN $fiscal_years)")
-_NODE_OK = (f"(n.id = $target OR (NOT n.id IN $avoid AND "
+# The ends of the path ($keep) always pass, as graph.traverse.Rules keeps them.
+_NODE_OK = (f"(n.id IN $keep OR (NOT n.id IN $avoid AND "
             f"(size($labels) = 0 OR any(l IN labels(n) WHERE l <> '{ENTITY}' AND l IN $labels))))")
+_DEGREE = "COUNT { (n)--() }"  # from the node's degree counts, not a scan
+# [id, degree] of the ends of a path search that exist.
+PATH_ENDS = f"UNWIND $ids AS id MATCH (n{E} {{id: id}}) {_by_id('n')} RETURN collect([n.id, {_DEGREE}]) AS rows"
+_ARROWS = {"out": ("-", "->"), "in": ("<-", "-"), "both": ("-", "-")}
 
 
-def shortest_paths(groups: int, max_length: int, directed: bool) -> str:
-    """Node-id lists of every path (no relationship twice) in the `groups` shortest length groups.
+def path_steps(direction: str) -> str:
+    """The allowed steps from each node of $ids: rows [id, [[neighbour id, neighbour degree], ...]].
 
-    1. SHORTEST k GROUPS over a quantified pattern whose hops pass the edge
-    filter and whose nodes pass the node filter (the target always passes),
-    planned as a bidirectional search between the two ends (both are found by
-    their unique id), 2. DISTINCT node sequences (parallel relationships give
-    one). No whole-path predicate: it would stop the search from pruning, and
-    the planner would enumerate every walk. So a group may hold walks that
-    revisit a node; the store drops them, asks for more groups when too few
-    simple paths are left, sorts by (length, ids) and picks each hop's edge,
-    like the embedded store. Every shortest walk is a simple path.
+    1. find each node by id, 2. its relationships going `direction` ("out",
+    "in" or "both") that pass the edge filter, to neighbours that pass the
+    node filter (and are in $within, unless it is null), no self-loops,
+    3. each neighbour once, with its degree (the search grows the side with
+    fewer relationships to scan).
     """
-    groups = _bounded(groups, 1, 1000, "k")
-    max_length = _bounded(max_length, 1, MAX_PATH_LENGTH, "max_length")
-    arrow = "->" if directed else "-"
-    return (f"MATCH p = SHORTEST {groups} GROUPS (a{E} {{id: $source}})"
-            f"(()-[r]{arrow}(n{E}) WHERE {_EDGE_OK} AND {_NODE_OK}){{1,{max_length}}}"
-            f"(b{E} {{id: $target}}) "
-            "WITH DISTINCT [x IN nodes(p) | x.id] AS ids RETURN collect(ids) AS rows")
+    if direction not in _ARROWS:
+        raise ValueError(f"direction must be one of {', '.join(_ARROWS)}, not {direction!r}")
+    left, right = _ARROWS[direction]
+    return (f"UNWIND $ids AS current MATCH (c{E} {{id: current}}) {_by_id('c')} "
+            f"MATCH (c){left}[r]{right}(n{E}) WHERE n <> c AND {_EDGE_OK} AND {_NODE_OK} "
+            "AND ($within IS NULL OR n.id IN $within) "
+            f"WITH DISTINCT current, n WITH current, collect([n.id, {_DEGREE}]) AS found "
+            "RETURN collect([current, found]) AS rows")
 
 
 # -- catalogue for the linter ----------------------------------------------------
 
 _PROPS = {"id": "company:acme", "name": "Acme", "aliases": ["ACME"], SEARCH_KEYS: "acme"}
-_PATH_PARAMS = {"source": "company:acme", "target": "agency:ice", "rel_types": ["USES"], "evidence": ["seed"],
-                "fiscal_years": [2014], "labels": ["Agency"], "avoid": ["product:x"]}
+_FILTER_PARAMS = {"rel_types": ["USES"], "evidence": ["seed"], "fiscal_years": [2014], "labels": ["Agency"],
+                  "avoid": ["product:x"]}
 
 
 def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
@@ -297,8 +292,8 @@ def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
         ("COUNT_TYPES", COUNT_TYPES, {}),
         ("SEARCH_FULLTEXT", SEARCH_FULLTEXT, {"query": "(acme*) OR acme", "labels": ["Company"], "cap": 2000}),
         ("SEARCH_SCAN", SEARCH_SCAN, {"labels": []}),
-        ("NEIGHBOURS_OF", NEIGHBOURS_OF, {**ids, "wanted": 201, **{k: v for k, v in _PATH_PARAMS.items()
-                                                                     if k not in ("source", "target")}}),
+        ("NEIGHBOURS_OF", NEIGHBOURS_OF, {**ids, "wanted": 201, **_FILTER_PARAMS}),
+        ("PATH_ENDS", PATH_ENDS, ids),
     ]
     rows = {"rows": [_PROPS]}
     edge_rows = {"rows": [{"source": "company:acme", "target": "product:x", "properties": {"evidence": "seed"}}]}
@@ -309,8 +304,9 @@ def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
     items += [("DELETE_NODES", DELETE_NODES, {"rows": ["company:acme"]}),
               ("DELETE_EDGES", DELETE_EDGES, {"rows": [["company:acme", "DEVELOPS", "product:x"]]})]
     items += [(f"nodes_of({name})", nodes_of(name), {}) for name in LABELS]
-    items += [(f"shortest_paths(3, {length}, {directed})", shortest_paths(3, length, directed), _PATH_PARAMS)
-              for length in (1, 12) for directed in (False, True)]
+    steps = {**ids, **_FILTER_PARAMS, "keep": ["company:acme", "agency:ice"]}
+    items += [(f"path_steps({direction}, {within})", path_steps(direction), {**steps, "within": within})
+              for direction in _ARROWS for within in (None, ["product:x"])]
     from graph.query_library import examples  # the console's examples are data, linted with the rest
 
     items += [(query.key, query.text, dict(query.parameters)) for query in examples()]

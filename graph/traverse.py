@@ -1,4 +1,4 @@
-"""Neighbourhoods and k shortest simple paths on a Snapshot, vectorized over its CSR adjacency.
+"""Neighbourhoods and k shortest simple paths, vectorized over node numbers.
 
 Paths: the k smallest simple paths by (length, node ids), as Neo4j's
 `SHORTEST k GROUPS` sorted by ids gives them. A bidirectional breadth-first
@@ -6,8 +6,12 @@ search (always growing the side with fewer relationships to scan) finds the
 distance; for each length from there, a depth-first walk in id order lists the
 paths, and it only steps on nodes the two searches have reached at a distance
 that still fits: the two balls are grown until their depths add up to the
-length, so every node of a path lies in one of them and the walk never leaves
-them.
+length, so every node of a path lies in one of them (the corridor) and the
+walk never leaves them. The path search reads the graph through a `Reach`,
+so both stores run this same algorithm: the embedded store on its snapshot's
+CSR adjacency (`SnapshotReach`), the Neo4j store one query per frontier
+(graph.neo4j_paths). The walk reads the corridor's steps at once, not node by
+node, so Neo4j answers it in one query per length.
 
 Both walks run on a time budget (graph.store.QUERY_SECONDS) and stop with
 TimedOut when it is spent: the app serves every browser session from one
@@ -16,7 +20,7 @@ process, and a walk through a dense graph must not hold it for the others.
 from __future__ import annotations
 
 from collections import deque
-from typing import Iterator
+from typing import Iterator, Protocol
 
 import numpy as np
 
@@ -97,12 +101,55 @@ def hops(snap: Snapshot, rules: Rules, nodes: np.ndarray, direction: int) -> tup
     return owner[ok], nbr[ok]
 
 
+class Reach(Protocol):
+    """What the path search reads of a graph. Nodes are numbers from 0 to `size` (which may grow as steps
+    meet new nodes); the order of the numbers is not the order of the ids."""
+
+    @property
+    def size(self) -> int:
+        """One more than the biggest node number so far."""
+
+    def steps(self, nodes: np.ndarray, direction: int, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(owner, neighbour) pairs, one per allowed step from `nodes` (no self-loops; repeats allowed),
+        only to neighbours in `within` when given."""
+
+    def cost(self, nodes: np.ndarray) -> int:
+        """How many relationships growing a search from `nodes` scans (picks the side to grow)."""
+
+    def in_id_order(self, nodes: np.ndarray) -> np.ndarray:
+        """The distinct `nodes`, ordered by id."""
+
+
+class SnapshotReach:
+    """The embedded store's Reach: a snapshot's CSR adjacency under a filter (numbers are in id order)."""
+
+    def __init__(self, snap: Snapshot, rules: Rules) -> None:
+        self.snap, self.rules = snap, rules
+
+    @property
+    def size(self) -> int:
+        return self.snap.n_nodes
+
+    def steps(self, nodes: np.ndarray, direction: int, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        owner, nbr = hops(self.snap, self.rules, nodes, direction)
+        if within is None:
+            return owner, nbr
+        inside = np.isin(nbr, within)
+        return owner[inside], nbr[inside]
+
+    def cost(self, nodes: np.ndarray) -> int:
+        return int((self.snap.adj_off[nodes + 1] - self.snap.adj_off[nodes]).sum())
+
+    def in_id_order(self, nodes: np.ndarray) -> np.ndarray:
+        return np.unique(nodes)
+
+
 class Ball:
     """One side of the bidirectional search: distances so far and the next layer to grow."""
 
-    def __init__(self, snap: Snapshot, rules: Rules, start: int, direction: int) -> None:
-        self.snap, self.rules, self.direction = snap, rules, direction
-        self.dist = np.full(snap.n_nodes, -1, dtype=np.int32)
+    def __init__(self, reach: Reach, start: int, direction: int) -> None:
+        self.reach, self.direction = reach, direction
+        self.dist = np.full(max(reach.size, start + 1), -1, dtype=np.int32)
         self.dist[start] = 0
         self.frontier = np.array([start], dtype=np.int32)
         self.depth = 0
@@ -112,11 +159,20 @@ class Ball:
         return not len(self.frontier)
 
     def cost(self) -> int:
-        return int((self.snap.adj_off[self.frontier + 1] - self.snap.adj_off[self.frontier]).sum())
+        return self.reach.cost(self.frontier)
+
+    def distances(self, nodes: np.ndarray) -> np.ndarray:
+        """Each node's distance from this side's start, -1 where not reached (yet)."""
+        if len(self.dist) < self.reach.size:  # the reach met nodes since: they are not in this ball
+            grown = np.full(max(self.reach.size, 2 * len(self.dist)), -1, dtype=np.int32)
+            grown[:len(self.dist)] = self.dist
+            self.dist = grown
+        return self.dist[nodes]
 
     def grow(self) -> np.ndarray:
-        _, nbr = hops(self.snap, self.rules, self.frontier, self.direction)
-        fresh = np.unique(nbr[self.dist[nbr] < 0])
+        _, nbr = self.reach.steps(self.frontier, self.direction)
+        nbr = np.asarray(nbr, dtype=np.int32)
+        fresh = np.unique(nbr[self.distances(nbr) < 0])
         self.depth += 1
         self.dist[fresh] = self.depth
         self.frontier = fresh
@@ -124,26 +180,30 @@ class Ball:
 
     def bound(self, nodes: np.ndarray) -> np.ndarray:
         """A lower bound of each node's distance from this side's start (exact inside the ball)."""
-        d = self.dist[nodes].astype(np.int64)
+        d = self.distances(nodes).astype(np.int64)
         unknown = d < 0
         d[unknown] = np.iinfo(np.int32).max if self.complete else self.depth + 1
         return d
 
+    def reached(self) -> np.ndarray:
+        """Every node in the ball."""
+        self.distances(np.zeros(0, dtype=np.int32))
+        return np.flatnonzero(self.dist >= 0)
 
-def k_shortest(snap: Snapshot, source: int, target: int, k: int, max_length: int, directed: bool,
-               rules: Rules, budget: Budget | None = None) -> list[list[int]]:
+
+def k_shortest(reach: Reach, source: int, target: int, k: int, max_length: int, directed: bool,
+               budget: Budget | None = None) -> list[list[int]]:
     """Node-number lists of the k smallest simple paths by (length, ids), at most `max_length` long."""
     budget = budget or Budget()
-    ahead = Ball(snap, rules, source, FORWARD if directed else BOTH)
-    behind = Ball(snap, rules, target, BACKWARD if directed else BOTH)
+    ahead = Ball(reach, source, FORWARD if directed else BOTH)
+    behind = Ball(reach, target, BACKWARD if directed else BOTH)
     length = _distance(ahead, behind, max_length, budget)
     found: list[list[int]] = []
     while length is not None and length <= max_length and len(found) < k:
         while ahead.depth + behind.depth < length and not (ahead.complete and behind.complete):
             budget.check()
             _smaller(ahead, behind).grow()
-        for path in _walk(snap, rules, ahead, behind, source, target, length, FORWARD if directed else BOTH,
-                          budget):
+        for path in _walk(reach, ahead, behind, source, target, length, FORWARD if directed else BOTH, budget):
             found.append(path)
             if len(found) == k:
                 break
@@ -168,24 +228,48 @@ def _distance(ahead: Ball, behind: Ball, max_length: int, budget: Budget) -> int
         side = _smaller(ahead, behind)
         other = behind if side is ahead else ahead
         fresh = side.grow()
-        met = fresh[other.dist[fresh] >= 0]
+        met = fresh[other.distances(fresh) >= 0]
         if len(met):
-            return int((ahead.dist[met] + behind.dist[met]).min())
+            return int((ahead.distances(met) + behind.distances(met)).min())
     return None
 
 
-def _walk(snap: Snapshot, rules: Rules, ahead: Ball, behind: Ball, source: int, target: int, length: int,
-          direction: int, budget: Budget) -> Iterator[list[int]]:
+def _corridor_steps(reach: Reach, ahead: Ball, behind: Ball, target: int, length: int,
+                    direction: int) -> dict[int, np.ndarray]:
+    """Each corridor node's next nodes in the corridor, in id order: all the walk of `length` steps reads.
+
+    The corridor is every node whose distance bounds from both ends add up to
+    at most `length`: a node of such a path is at most i steps from the source
+    and length - i from the target, so it is in there, and so is each step.
+    """
+    reached = np.union1d(ahead.reached(), behind.reached())
+    corridor = reached[ahead.bound(reached) + behind.bound(reached) <= length]
+    owner, nbr = reach.steps(corridor[corridor != target], direction, within=corridor)
+    owner, nbr = np.asarray(owner, dtype=np.int64), np.asarray(nbr, dtype=np.int64)
+    rank = np.zeros(max(reach.size, 1), dtype=np.int64)
+    rank[reach.in_id_order(corridor)] = np.arange(len(corridor))
+    order = np.lexsort((rank[nbr], owner))
+    owner, nbr = owner[order], nbr[order]
+    distinct = np.concatenate([[True], (owner[1:] != owner[:-1]) | (nbr[1:] != nbr[:-1])]) if len(owner) else \
+        np.zeros(0, dtype=bool)
+    owner, nbr = owner[distinct], nbr[distinct]
+    starts = np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]])) if len(owner) else np.zeros(0, int)
+    return dict(zip(owner[starts].tolist(), np.split(nbr, starts[1:])))
+
+
+def _walk(reach: Reach, ahead: Ball, behind: Ball, source: int, target: int, length: int, direction: int,
+          budget: Budget) -> Iterator[list[int]]:
     """Every simple path of exactly `length` steps, in id order."""
+    after = _corridor_steps(reach, ahead, behind, target, length, direction)
+    none = np.zeros(0, dtype=np.int64)
     path, on_path = [source], {source}
 
     def step(node: int) -> Iterator[list[int]]:
         budget.check()
         position = len(path)
-        _, nbr = hops(snap, rules, np.array([node], dtype=np.int32), direction)
-        nbr = np.unique(nbr)
+        nbr = after.get(node, none)
         if position == length:
-            if len(nbr) and np.any(nbr == target):
+            if np.any(nbr == target):
                 yield [*path, target]
             return
         fits = (ahead.bound(nbr) <= position) & (behind.bound(nbr) <= length - position) & (nbr != target)

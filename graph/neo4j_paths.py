@@ -27,6 +27,7 @@ class Neo4jReach:
         self.ids: list[str] = []
         self._numbers: dict[str, int] = {}
         self._degrees: list[int] = []
+        self._steps: dict[int, dict[int, np.ndarray]] = {direction: {} for direction in DIRECTIONS}
 
     @property
     def size(self) -> int:
@@ -49,15 +50,33 @@ class Neo4jReach:
 
     def steps(self, nodes: np.ndarray, direction: int,
               within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """One read of the server for the nodes not read before in this direction; the others' steps
+        (read when a search grew from them) are filtered here."""
+        cache = self._steps[direction]
+        numbers = nodes.tolist()
+        read = self._read_steps([i for i in numbers if i not in cache], direction, within)
+        if within is None:
+            cache.update(read)
+        steps = {i: read[i] if i in read else cache[i] for i in numbers}
+        owner = np.repeat(np.array(list(steps), dtype=np.int32), [len(found) for found in steps.values()])
+        nbr = np.concatenate(list(steps.values())) if steps else np.zeros(0, dtype=np.int32)
+        if within is not None:  # the server filtered what it read; the cached steps are filtered here
+            inside = np.isin(nbr, within)
+            owner, nbr = owner[inside], nbr[inside]
+        return owner, nbr
+
+    def _read_steps(self, nodes: list[int], direction: int, within: np.ndarray | None) -> dict[int, np.ndarray]:
+        """Each node's allowed neighbours, from the server (nodes without any included)."""
+        if not nodes:
+            return {}
         ids = self.ids
-        rows = self.read(_STATEMENTS[direction], ids=[ids[i] for i in nodes.tolist()],
+        rows = self.read(_STATEMENTS[direction], ids=[ids[i] for i in nodes],
                          within=None if within is None else [ids[i] for i in within.tolist()], **self.params)
-        owner: list[int] = []
-        nbr: list[int] = []
-        for current, found in rows:
-            owner += [self._numbers[current]] * len(found)
-            nbr += [self._number(node_id, degree) for node_id, degree in found]
-        return np.array(owner, dtype=np.int32), np.array(nbr, dtype=np.int32)
+        found = {i: np.zeros(0, dtype=np.int32) for i in nodes}
+        for current, steps in rows:
+            found[self._numbers[current]] = np.array([self._number(node_id, degree) for node_id, degree in steps],
+                                                     dtype=np.int32)
+        return found
 
     def cost(self, nodes: np.ndarray) -> int:
         degrees = self._degrees

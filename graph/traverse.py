@@ -6,12 +6,13 @@ search (always growing the side with fewer relationships to scan) finds the
 distance; for each length from there, a depth-first walk in id order lists the
 paths, and it only steps on nodes the two searches have reached at a distance
 that still fits: the two balls are grown until their depths add up to the
-length, so every node of a path lies in one of them (the corridor) and the
-walk never leaves them. The path search reads the graph through a `Reach`,
+length, so every node of a path lies in one of them and the walk never
+leaves them. The path search reads the graph through a `Reach`,
 so both stores run this same algorithm: the embedded store on its snapshot's
 CSR adjacency (`SnapshotReach`), the Neo4j store one query per frontier
-(graph.neo4j_paths). The walk reads the corridor's steps at once, not node by
-node, so Neo4j answers it in one query per length.
+(graph.neo4j_paths). The walk reads its steps one position at a time for
+all the nodes that can stand there, not node by node, so Neo4j answers a
+walk in one query per position.
 
 Both walks run on a time budget (graph.store.QUERY_SECONDS) and stop with
 TimedOut when it is spent: the app serves every browser session from one
@@ -234,46 +235,64 @@ def _distance(ahead: Ball, behind: Ball, max_length: int, budget: Budget) -> int
     return None
 
 
-def _corridor_steps(reach: Reach, ahead: Ball, behind: Ball, target: int, length: int,
-                    direction: int) -> dict[int, np.ndarray]:
-    """Each corridor node's next nodes in the corridor, in id order: all the walk of `length` steps reads.
+def _layers(reach: Reach, ahead: Ball, behind: Ball, source: int, target: int, length: int,
+            direction: int) -> list[dict[int, np.ndarray]]:
+    """For each position of a path of `length` steps, the steps the walk may take from there, in id order.
 
-    The corridor is every node whose distance bounds from both ends add up to
-    at most `length`: a node of such a path is at most i steps from the source
-    and length - i from the target, so it is in there, and so is each step.
+    Layer i maps each node the walk can stand on at position i to its
+    neighbours that fit position i + 1 (at most i + 1 steps from the source
+    and length - i - 1 from the target, by the balls' bounds; the target only
+    at the end). Those all lie in the balls, and each layer is one read.
     """
     reached = np.union1d(ahead.reached(), behind.reached())
-    corridor = reached[ahead.bound(reached) + behind.bound(reached) <= length]
-    owner, nbr = reach.steps(corridor[corridor != target], direction, within=corridor)
-    owner, nbr = np.asarray(owner, dtype=np.int64), np.asarray(nbr, dtype=np.int64)
-    rank = np.zeros(max(reach.size, 1), dtype=np.int64)
-    rank[reach.in_id_order(corridor)] = np.arange(len(corridor))
-    order = np.lexsort((rank[nbr], owner))
-    owner, nbr = owner[order], nbr[order]
-    distinct = np.concatenate([[True], (owner[1:] != owner[:-1]) | (nbr[1:] != nbr[:-1])]) if len(owner) else \
-        np.zeros(0, dtype=bool)
-    owner, nbr = owner[distinct], nbr[distinct]
-    starts = np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]])) if len(owner) else np.zeros(0, int)
+    from_source, to_target = ahead.bound(reached), behind.bound(reached)
+    layer = np.array([source], dtype=np.int64)
+    layers: list[dict[int, np.ndarray]] = []
+    for position in range(1, length + 1):
+        if position == length:
+            fits = np.array([target], dtype=np.int64)
+        else:
+            fits = reached[(from_source <= position) & (to_target <= length - position) & (reached != target)]
+        owner, nbr = reach.steps(layer, direction, within=fits)
+        layers.append(_in_id_order(reach, np.asarray(owner, dtype=np.int64), np.asarray(nbr, dtype=np.int64)))
+        layer = np.unique(nbr).astype(np.int64)
+        if not len(layer):
+            break
+    return layers
+
+
+def _in_id_order(reach: Reach, owner: np.ndarray, nbr: np.ndarray) -> dict[int, np.ndarray]:
+    """Each owner's distinct neighbours, in id order."""
+    if not len(owner):
+        return {}
+    distinct = np.unique(nbr)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[np.searchsorted(distinct, reach.in_id_order(distinct))] = np.arange(len(distinct))
+    key = rank[np.searchsorted(distinct, nbr)]
+    order = np.lexsort((key, owner))
+    owner, nbr, key = owner[order], nbr[order], key[order]
+    keep = np.concatenate([[True], (owner[1:] != owner[:-1]) | (key[1:] != key[:-1])])
+    owner, nbr = owner[keep], nbr[keep]
+    starts = np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))
     return dict(zip(owner[starts].tolist(), np.split(nbr, starts[1:])))
 
 
 def _walk(reach: Reach, ahead: Ball, behind: Ball, source: int, target: int, length: int, direction: int,
           budget: Budget) -> Iterator[list[int]]:
     """Every simple path of exactly `length` steps, in id order."""
-    after = _corridor_steps(reach, ahead, behind, target, length, direction)
+    layers = _layers(reach, ahead, behind, source, target, length, direction)
     none = np.zeros(0, dtype=np.int64)
     path, on_path = [source], {source}
 
     def step(node: int) -> Iterator[list[int]]:
         budget.check()
         position = len(path)
-        nbr = after.get(node, none)
+        nbr = layers[position - 1].get(node, none)
         if position == length:
-            if np.any(nbr == target):
+            if len(nbr):  # the last layer steps only to the target
                 yield [*path, target]
             return
-        fits = (ahead.bound(nbr) <= position) & (behind.bound(nbr) <= length - position) & (nbr != target)
-        for nxt in nbr[fits].tolist():
+        for nxt in nbr.tolist():
             if nxt in on_path:
                 continue
             path.append(nxt)

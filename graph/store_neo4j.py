@@ -25,7 +25,7 @@ from graph.errors import HilosError, StoreError, TimedOut
 from graph.model import Edge, Node, Path, Subgraph
 from graph.neo4j_paths import Neo4jReach
 from graph.neo4j_search import TYPO_CANDIDATES, fulltext_query, typo_query
-from graph.neo4j_write import Statement, apply, batches, edge_of, node_of, plan_write
+from graph.neo4j_write import Held, Statement, apply, batches, edge_of, node_of, plan_write
 from graph.search import WORDS, SearchHit, clip, rank
 from graph.settings import Neo4jSettings
 from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER, Budget, PathFilter, Stats,
@@ -224,7 +224,7 @@ class Neo4jStore:
             raise StoreError(f"cannot write to Neo4j: {', '.join(sorted(unknown))} is not in the declared schema")
         with translated(self.settings):
             try:
-                plan = plan_write(nodes, edges, self._read_batches)
+                plan = plan_write(nodes, edges, self._read_batches, Held.of(self._rows(cypher.HELD_COUNTS)))
             except LookupError as exc:
                 raise StoreError(f"relationship {exc.args[0]} points to an unknown node") from None
             with self.driver.session(database=self.database,

@@ -14,7 +14,8 @@ beside a big write may see part of it until it ends.
 
 Records known to be new are CREATEd (the uniqueness constraint still guards
 ids); a relationship can only exist if both its ends existed before this
-write, so only those are looked up.
+write and the database holds relationships of its type (its counts say so
+for free), so only those are looked up, and an empty database is not read.
 """
 from __future__ import annotations
 

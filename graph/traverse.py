@@ -110,7 +110,8 @@ class Reach(Protocol):
     def size(self) -> int:
         """One more than the biggest node number so far."""
 
-    def steps(self, nodes: np.ndarray, direction: int, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def steps(self, nodes: np.ndarray, direction: int,
+              within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(owner, neighbour) pairs, one per allowed step from `nodes` (no self-loops; repeats allowed),
         only to neighbours in `within` when given."""
 
@@ -131,7 +132,8 @@ class SnapshotReach:
     def size(self) -> int:
         return self.snap.n_nodes
 
-    def steps(self, nodes: np.ndarray, direction: int, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def steps(self, nodes: np.ndarray, direction: int,
+              within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         owner, nbr = hops(self.snap, self.rules, nodes, direction)
         if within is None:
             return owner, nbr

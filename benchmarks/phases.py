@@ -69,24 +69,14 @@ def load(backend: str, size: int, work: Path, plan: Plan) -> dict[str, Any]:
     if backend == "neo4j":
         store.clear()  # type: ignore[attr-defined]
     rows = len(graph.nodes) + len(graph.edges)
-    elapsed, _ = timed(lambda: _write(store, graph, backend))
+    # As a loader does: one write, the store's copy only (the Neo4j store cuts it into transactions itself).
+    elapsed, _ = timed(lambda: store.write(handed_over(graph.nodes), handed_over(graph.edges)))
     stats = store.stats()
     store.close()
     path = work / "graph.hilos"
     return {"generate_s": seconds, "rows": rows, "nodes": stats.nodes, "relationships": stats.relationships,
             "load_s": elapsed, "load_rows_per_s": rows / elapsed,
             "file_mb": path.stat().st_size / 1e6 if backend == "embedded" else None, "load_peak_mb": peak_mb()}
-
-
-def _write(store: GraphStore, graph: synthetic.Synthetic, backend: str) -> None:
-    if backend != "neo4j":
-        store.write(handed_over(graph.nodes), handed_over(graph.edges))  # as a loader does: the store's copy only
-        return
-    step = 20000  # Neo4j: one transaction per batch keeps the server's memory in bounds
-    for start in range(0, len(graph.nodes), step):
-        store.write(graph.nodes[start:start + step], [])
-    for start in range(0, len(graph.edges), step):
-        store.write([], graph.edges[start:start + step])
 
 
 def query(backend: str, work: Path, plan: Plan) -> dict[str, Any]:

@@ -25,7 +25,6 @@ ENTITY = "Entity"
 FULLTEXT_INDEX = "entity_search"
 FULLTEXT_ANALYZER = "standard-no-stop-words"  # on folded text it splits on spaces, like graph.text.fold
 SEARCH_KEYS = "search_keys"
-MAX_PATH_LENGTH = 1000  # a bound for the statement text only: no simple path is longer than the graph
 # Labels and types that may appear in a statement: the schema's, plus the common label.
 SCHEMA_LABELS = tuple(get_schema().labels)
 LABELS = (ENTITY, *SCHEMA_LABELS)
@@ -51,13 +50,6 @@ def rel_type(name: str) -> str:
     if name not in REL_TYPES:
         raise SchemaError(f"relationship type {name!r} is not in the declared schema")
     return ":" + quote(name)
-
-
-def _bounded(value: int, low: int, high: int, what: str) -> int:
-    """An int within [low, high], for the few places Cypher takes no parameter."""
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{what} must be an integer from {low} to {high}, not {value!r}")
-    return value
 
 
 E = label(ENTITY)  # ":`Entity`", in every node pattern
@@ -161,8 +153,21 @@ def create_edges(type_name: str) -> str:
 
 # Undoing a write (graph.neo4j_write): delete what it created, by id and by (source, type, target).
 DELETE_NODES = f"UNWIND $rows AS id MATCH (n{E} {{id: id}}) {_by_id('n')} DETACH DELETE n"
-DELETE_EDGES = (f"UNWIND $rows AS key MATCH (a{E} {{id: key[0]}})-[r]->(b{E} {{id: key[2]}}) {_by_id('a', 'b')} "
-                "WHERE type(r) = key[1] DELETE r")
+def _edge_by_key(key: str) -> str:
+    """`r`, the relationship of each (source id, type, target id) `key` found (none when absent).
+
+    It is looked for from the end with fewer relationships: matched between
+    two nodes found by id, the planner expands from either end (Expand(Into)),
+    and from a hub that took about a millisecond per key.
+    """
+    return (f"MATCH (a{E} {{id: {key}[0]}}) {_by_id('a')} MATCH (b{E} {{id: {key}[2]}}) {_by_id('b')} "
+            f"CALL (a, b, {key}) {{ WITH a, b, {key} WHERE COUNT {{ (a)-->() }} <= COUNT {{ (b)<--() }} "
+            f"MATCH (a)-[r]->(x) WHERE type(r) = {key}[1] AND x.id = {key}[2] RETURN r "
+            f"UNION ALL WITH a, b, {key} WHERE COUNT {{ (a)-->() }} > COUNT {{ (b)<--() }} "
+            f"MATCH (x)-[r]->(b) WHERE type(r) = {key}[1] AND x.id = {key}[0] RETURN r }}")
+
+
+DELETE_EDGES = f"UNWIND $rows AS key {_edge_by_key('key')} DELETE r"
 
 # Reads return ONE record whose `rows` column lists the results: the Python
 # driver spends far more per record than per list item. A node row is
@@ -172,8 +177,10 @@ _EDGE_ROW = "[startNode(r).id, type(r), endNode(r).id, properties(r)]"
 
 EXISTING_NODES = f"UNWIND $ids AS id MATCH (n{E} {{id: id}}) {_by_id('n')} RETURN collect({_NODE_ROW}) AS rows"
 EXISTING_IDS = f"UNWIND $ids AS id MATCH (n{E} {{id: id}}) {_by_id('n')} RETURN collect(n.id) AS rows"
-EXISTING_EDGES = (f"UNWIND $keys AS key MATCH (a{E} {{id: key[0]}})-[r]->(b{E} {{id: key[2]}}) {_by_id('a', 'b')} "
-                  f"WHERE type(r) = key[1] RETURN collect({_EDGE_ROW}) AS rows")
+EXISTING_EDGES = f"UNWIND $keys AS key {_edge_by_key('key')} RETURN collect({_EDGE_ROW}) AS rows"
+# What the database holds, from its counts (no scan): [nodes, relationships of each of REL_TYPES].
+HELD_COUNTS = ("RETURN [COUNT { (" + E + ") }, "
+               + ", ".join(f"COUNT {{ ()-[{rel_type(name)}]->() }}" for name in REL_TYPES) + "] AS rows")
 
 # -- reads ---------------------------------------------------------------------
 
@@ -233,41 +240,44 @@ NEIGHBOURS_OF = (
     f"[x[0].id, [l IN labels(x[0]) WHERE l <> '{ENTITY}'][0], x[0].name, x[1]]]]) AS rows")
 
 # -- paths ---------------------------------------------------------------------
+# graph.traverse runs the path search in Python, reading one frontier at a time (graph.neo4j_paths).
 
 _EDGE_OK = ("(size($rel_types) = 0 OR type(r) IN $rel_types) "
             "AND (size($evidence) = 0 OR coalesce(r.evidence, '') IN $evidence) "
             "AND (size($fiscal_years) = 0 OR r.fiscal_year IS NULL OR r.fiscal_year IN $fiscal_years)")
-_NODE_OK = (f"(n.id = $target OR (NOT n.id IN $avoid AND "
+# The ends of the path ($keep) always pass, as graph.traverse.Rules keeps them.
+_NODE_OK = (f"(n.id IN $keep OR (NOT n.id IN $avoid AND "
             f"(size($labels) = 0 OR any(l IN labels(n) WHERE l <> '{ENTITY}' AND l IN $labels))))")
+_DEGREE = "COUNT { (n)--() }"  # from the node's degree counts, not a scan
+# [id, degree] of the ends of a path search that exist.
+PATH_ENDS = f"UNWIND $ids AS id MATCH (n{E} {{id: id}}) {_by_id('n')} RETURN collect([n.id, {_DEGREE}]) AS rows"
+_ARROWS = {"out": ("-", "->"), "in": ("<-", "-"), "both": ("-", "-")}
 
 
-def shortest_paths(groups: int, max_length: int, directed: bool) -> str:
-    """Node-id lists of every path (no relationship twice) in the `groups` shortest length groups.
+def path_steps(direction: str) -> str:
+    """The allowed steps from each node of $ids: rows [id, [[neighbour id, neighbour degree], ...]].
 
-    1. SHORTEST k GROUPS over a quantified pattern whose hops pass the edge
-    filter and whose nodes pass the node filter (the target always passes),
-    planned as a bidirectional search between the two ends (both are found by
-    their unique id), 2. DISTINCT node sequences (parallel relationships give
-    one). No whole-path predicate: it would stop the search from pruning, and
-    the planner would enumerate every walk. So a group may hold walks that
-    revisit a node; the store drops them, asks for more groups when too few
-    simple paths are left, sorts by (length, ids) and picks each hop's edge,
-    like the embedded store. Every shortest walk is a simple path.
+    1. find each node by id, 2. its relationships going `direction` ("out",
+    "in" or "both") that pass the edge filter, to neighbours that pass the
+    node filter (and are in $within, unless it is null), no self-loops,
+    3. each neighbour once, with its degree (the search grows the side with
+    fewer relationships to scan).
     """
-    groups = _bounded(groups, 1, 1000, "k")
-    max_length = _bounded(max_length, 1, MAX_PATH_LENGTH, "max_length")
-    arrow = "->" if directed else "-"
-    return (f"MATCH p = SHORTEST {groups} GROUPS (a{E} {{id: $source}})"
-            f"(()-[r]{arrow}(n{E}) WHERE {_EDGE_OK} AND {_NODE_OK}){{1,{max_length}}}"
-            f"(b{E} {{id: $target}}) "
-            "WITH DISTINCT [x IN nodes(p) | x.id] AS ids RETURN collect(ids) AS rows")
+    if direction not in _ARROWS:
+        raise ValueError(f"direction must be one of {', '.join(_ARROWS)}, not {direction!r}")
+    left, right = _ARROWS[direction]
+    return (f"UNWIND $ids AS current MATCH (c{E} {{id: current}}) {_by_id('c')} "
+            f"MATCH (c){left}[r]{right}(n{E}) WHERE n <> c AND {_EDGE_OK} AND {_NODE_OK} "
+            "AND ($within IS NULL OR n.id IN $within) "
+            f"WITH DISTINCT current, n WITH current, collect([n.id, {_DEGREE}]) AS found "
+            "RETURN collect([current, found]) AS rows")
 
 
 # -- catalogue for the linter ----------------------------------------------------
 
 _PROPS = {"id": "company:acme", "name": "Acme", "aliases": ["ACME"], SEARCH_KEYS: "acme"}
-_PATH_PARAMS = {"source": "company:acme", "target": "agency:ice", "rel_types": ["USES"], "evidence": ["seed"],
-                "fiscal_years": [2014], "labels": ["Agency"], "avoid": ["product:x"]}
+_FILTER_PARAMS = {"rel_types": ["USES"], "evidence": ["seed"], "fiscal_years": [2014], "labels": ["Agency"],
+                  "avoid": ["product:x"]}
 
 
 def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
@@ -285,6 +295,7 @@ def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
         ("EXISTING_NODES", EXISTING_NODES, ids),
         ("EXISTING_IDS", EXISTING_IDS, ids),
         ("EXISTING_EDGES", EXISTING_EDGES, {"keys": [["company:acme", "DEVELOPS", "product:x"]]}),
+        ("HELD_COUNTS", HELD_COUNTS, {}),
         ("NODE_BY_ID", NODE_BY_ID, {"id": "company:acme"}),
         ("NODES_BY_ELEMENT_ID", NODES_BY_ELEMENT_ID, {"element_ids": ["4:5d3e6a3c-08d1-4a5e-9f1a-1c0f7e1c2b11:0"]}),
         ("ALL_EDGES", ALL_EDGES, {}),
@@ -297,8 +308,8 @@ def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
         ("COUNT_TYPES", COUNT_TYPES, {}),
         ("SEARCH_FULLTEXT", SEARCH_FULLTEXT, {"query": "(acme*) OR acme", "labels": ["Company"], "cap": 2000}),
         ("SEARCH_SCAN", SEARCH_SCAN, {"labels": []}),
-        ("NEIGHBOURS_OF", NEIGHBOURS_OF, {**ids, "wanted": 201, **{k: v for k, v in _PATH_PARAMS.items()
-                                                                     if k not in ("source", "target")}}),
+        ("NEIGHBOURS_OF", NEIGHBOURS_OF, {**ids, "wanted": 201, **_FILTER_PARAMS}),
+        ("PATH_ENDS", PATH_ENDS, ids),
     ]
     rows = {"rows": [_PROPS]}
     edge_rows = {"rows": [{"source": "company:acme", "target": "product:x", "properties": {"evidence": "seed"}}]}
@@ -309,8 +320,9 @@ def catalogue() -> list[tuple[str, str, dict[str, Any]]]:
     items += [("DELETE_NODES", DELETE_NODES, {"rows": ["company:acme"]}),
               ("DELETE_EDGES", DELETE_EDGES, {"rows": [["company:acme", "DEVELOPS", "product:x"]]})]
     items += [(f"nodes_of({name})", nodes_of(name), {}) for name in LABELS]
-    items += [(f"shortest_paths(3, {length}, {directed})", shortest_paths(3, length, directed), _PATH_PARAMS)
-              for length in (1, 12) for directed in (False, True)]
+    steps = {**ids, **_FILTER_PARAMS, "keep": ["company:acme", "agency:ice"]}
+    items += [(f"path_steps({direction}, {within})", path_steps(direction), {**steps, "within": within})
+              for direction in _ARROWS for within in (None, ["product:x"])]
     from graph.query_library import examples  # the console's examples are data, linted with the rest
 
     items += [(query.key, query.text, dict(query.parameters)) for query in examples()]

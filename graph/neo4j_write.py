@@ -14,7 +14,8 @@ beside a big write may see part of it until it ends.
 
 Records known to be new are CREATEd (the uniqueness constraint still guards
 ids); a relationship can only exist if both its ends existed before this
-write, so only those are looked up.
+write and the database holds relationships of its type (its counts say so
+for free), so only those are looked up, and an empty database is not read.
 """
 from __future__ import annotations
 
@@ -164,24 +165,41 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def plan_write(nodes: list[Node], edges: list[Edge], read: Reader) -> Plan:
+@dataclass(frozen=True)
+class Held:
+    """What the server holds, by its counts (graph.cypher.HELD_COUNTS): no record is looked up that cannot exist."""
+
+    nodes: int
+    rel_types: frozenset[str]  # the types with at least one relationship
+
+    @classmethod
+    def of(cls, counts: list[int]) -> Held:
+        """From HELD_COUNTS's row: the node count, then one count per type of cypher.REL_TYPES."""
+        return cls(counts[0], frozenset(name for name, count in zip(cypher.REL_TYPES, counts[1:]) if count))
+
+
+def plan_write(nodes: list[Node], edges: list[Edge], read: Reader, held: Held | None = None) -> Plan:
     """Merge `nodes` and `edges` with what the server holds (read through `read`), as the embedded store does.
 
+    With `held`, nothing is read from an empty database, and no relationship
+    of a type the database holds none of is looked up.
     Raises LookupError naming the first relationship whose end is neither written nor stored.
     """
-    ids = list(dict.fromkeys(node.id for node in nodes))
+    empty = held is not None and not held.nodes
+    ids = [] if empty else list(dict.fromkeys(node.id for node in nodes))
     current = {node.id: node for node in map(node_of, read(cypher.EXISTING_NODES, "ids", ids))}
     node_changes = changes(nodes, lambda node: node.id, current.get, merge_node)
     stored = set(current)
-    ends = list(dict.fromkeys(end for edge in edges for end in (edge.source, edge.target)
-                              if end not in stored and end not in node_changes.records))
+    ends = [] if empty else list(dict.fromkeys(end for edge in edges for end in (edge.source, edge.target)
+                                               if end not in stored and end not in node_changes.records))
     stored |= set(read(cypher.EXISTING_IDS, "ids", ends))
     dangling = next((e for e in edges if not _known(e.source, stored, node_changes)
                      or not _known(e.target, stored, node_changes)), None)
     if dangling:
         raise LookupError(dangling.key)
     # A relationship with an end new to the server cannot exist yet: look up only the others.
-    keys = [list(key) for key in dict.fromkeys(e.key for e in edges if e.source in stored and e.target in stored)]
+    keys = [list(key) for key in dict.fromkeys(e.key for e in edges if e.source in stored and e.target in stored
+                                                and (held is None or e.type in held.rel_types))]
     current_edges = {edge.key: edge for edge in map(edge_of, read(cypher.EXISTING_EDGES, "keys", keys))}
     edge_changes = changes(edges, lambda edge: edge.key, current_edges.get, merge_edge)
     plan = Plan(result=write_result(node_changes, edge_changes))

@@ -23,13 +23,15 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 from graph import cypher
 from graph.errors import HilosError, StoreError, TimedOut
 from graph.model import Edge, Node, Path, Subgraph
+from graph.neo4j_paths import Neo4jReach
 from graph.neo4j_search import TYPO_CANDIDATES, fulltext_query, typo_query
-from graph.neo4j_write import Statement, apply, batches, edge_of, node_of, plan_write
+from graph.neo4j_write import Held, Statement, apply, batches, edge_of, node_of, plan_write
 from graph.search import WORDS, SearchHit, clip, rank
 from graph.settings import Neo4jSettings
 from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER, Budget, PathFilter, Stats,
                          WriteResult)
 from graph.text import fold
+from graph.traverse import k_shortest
 
 DEFAULT_BATCH_SIZE = 5000  # rows per UNWIND statement
 # Rows per write transaction: a 100k-row load as one transaction outgrows the server's transaction memory.
@@ -222,7 +224,7 @@ class Neo4jStore:
             raise StoreError(f"cannot write to Neo4j: {', '.join(sorted(unknown))} is not in the declared schema")
         with translated(self.settings):
             try:
-                plan = plan_write(nodes, edges, self._read_batches)
+                plan = plan_write(nodes, edges, self._read_batches, Held.of(self._rows(cypher.HELD_COUNTS)))
             except LookupError as exc:
                 raise StoreError(f"relationship {exc.args[0]} points to an unknown node") from None
             with self.driver.session(database=self.database,
@@ -311,11 +313,17 @@ class Neo4jStore:
     # -- traversal ---------------------------------------------------------
     def paths(self, source_id: str, target_id: str, *, k: int = 1, max_length: int = DEFAULT_MAX_LENGTH,
               directed: bool = False, where: PathFilter = NO_FILTER) -> list[Path]:
+        """The embedded store's search (graph.traverse), reading the server one frontier per query."""
         if source_id == target_id or k < 1 or max_length < 1:
             return []
         budget = Budget()
-        found = self._simple_paths(source_id, target_id, k, min(max_length, cypher.MAX_PATH_LENGTH), directed,
-                                   where, budget)
+        reach = Neo4jReach(lambda statement, **params: self._rows(statement, budget, **params),
+                           {**_filter_params(where), "keep": [source_id, target_id]})
+        source, target = reach.find([source_id, target_id])
+        if source < 0 or target < 0:
+            return []
+        found = [[reach.ids[i] for i in numbers]
+                 for numbers in k_shortest(reach, source, target, k, max_length, directed, budget)]
         if not found:
             return []
         pairs = list(dict.fromkeys(pair for ids in found for pair in zip(ids, ids[1:])))
@@ -326,25 +334,6 @@ class Neo4jStore:
         return [Path(tuple(nodes[i] for i in ids),
                      tuple(self._hop_edge(between, a, b, where, directed) for a, b in zip(ids, ids[1:])))
                 for ids in found]
-
-    def _simple_paths(self, source_id: str, target_id: str, k: int, max_length: int, directed: bool,
-                      where: PathFilter, budget: Budget) -> list[tuple[str, ...]]:
-        """The k smallest simple paths by (length, ids), as node-id tuples.
-
-        The g shortest length groups hold every simple path up to the g-th
-        length; walks that revisit a node are dropped, and while fewer than k
-        paths are left and the server found all g groups, one more group is
-        asked for. One query almost always does: the first group's walks are
-        all simple.
-        """
-        groups = 1
-        while True:
-            rows = self._rows(cypher.shortest_paths(groups, max_length, directed), budget, source=source_id,
-                              target=target_id, **_filter_params(where))
-            simple = [tuple(ids) for ids in rows if len(set(ids)) == len(ids)]
-            if len(simple) >= k or len({len(ids) for ids in rows}) < groups or groups >= max_length:
-                return sorted(simple, key=lambda ids: (len(ids), ids))[:k]
-            groups += 1
 
     @staticmethod
     def _hop_edge(between: dict[frozenset[str], list[Edge]], a: str, b: str, where: PathFilter,

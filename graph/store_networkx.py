@@ -31,7 +31,7 @@ from graph.snapshot import Records, Snapshot, build
 from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER, PathFilter, Stats,
                          WriteResult)
 from graph.text import fold
-from graph.traverse import Rules, hop_edge, k_shortest, neighbourhood
+from graph.traverse import Rules, SnapshotReach, hop_edge, k_shortest, neighbourhood
 
 FILE_FORMAT = "hilos-graph"
 FILE_VERSION = 1  # the JSON form: exports, and graph files written before the column format
@@ -217,7 +217,7 @@ class EmbeddedStore:
         if source < 0 or target < 0 or source == target or k < 1 or max_length < 1:
             return []
         rules = Rules(snap, where, keep=(source, target))
-        found = k_shortest(snap, source, target, k, max_length, directed, rules)
+        found = k_shortest(SnapshotReach(snap, rules), source, target, k, max_length, directed)
         return [Path(tuple(snap.node(i) for i in ids),
                      tuple(snap.edge(hop_edge(snap, rules, a, b, directed)) for a, b in zip(ids, ids[1:])))
                 for ids in found]

@@ -1,4 +1,4 @@
-"""Neighbourhoods and k shortest simple paths on a Snapshot, vectorized over its CSR adjacency.
+"""Neighbourhoods and k shortest simple paths, vectorized over node numbers.
 
 Paths: the k smallest simple paths by (length, node ids), as Neo4j's
 `SHORTEST k GROUPS` sorted by ids gives them. A bidirectional breadth-first
@@ -6,8 +6,13 @@ search (always growing the side with fewer relationships to scan) finds the
 distance; for each length from there, a depth-first walk in id order lists the
 paths, and it only steps on nodes the two searches have reached at a distance
 that still fits: the two balls are grown until their depths add up to the
-length, so every node of a path lies in one of them and the walk never leaves
-them.
+length, so every node of a path lies in one of them and the walk never
+leaves them. The path search reads the graph through a `Reach`,
+so both stores run this same algorithm: the embedded store on its snapshot's
+CSR adjacency (`SnapshotReach`), the Neo4j store one query per frontier
+(graph.neo4j_paths). The walk reads its steps one position at a time for
+all the nodes that can stand there, not node by node, so Neo4j answers a
+walk in one query per position.
 
 Both walks run on a time budget (graph.store.QUERY_SECONDS) and stop with
 TimedOut when it is spent: the app serves every browser session from one
@@ -16,7 +21,7 @@ process, and a walk through a dense graph must not hold it for the others.
 from __future__ import annotations
 
 from collections import deque
-from typing import Iterator
+from typing import Iterator, Protocol
 
 import numpy as np
 
@@ -97,12 +102,57 @@ def hops(snap: Snapshot, rules: Rules, nodes: np.ndarray, direction: int) -> tup
     return owner[ok], nbr[ok]
 
 
+class Reach(Protocol):
+    """What the path search reads of a graph. Nodes are numbers from 0 to `size` (which may grow as steps
+    meet new nodes); the order of the numbers is not the order of the ids."""
+
+    @property
+    def size(self) -> int:
+        """One more than the biggest node number so far."""
+
+    def steps(self, nodes: np.ndarray, direction: int,
+              within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(owner, neighbour) pairs, one per allowed step from `nodes` (no self-loops; repeats allowed),
+        only to neighbours in `within` when given."""
+
+    def cost(self, nodes: np.ndarray) -> int:
+        """How many relationships growing a search from `nodes` scans (picks the side to grow)."""
+
+    def in_id_order(self, nodes: np.ndarray) -> np.ndarray:
+        """The distinct `nodes`, ordered by id."""
+
+
+class SnapshotReach:
+    """The embedded store's Reach: a snapshot's CSR adjacency under a filter (numbers are in id order)."""
+
+    def __init__(self, snap: Snapshot, rules: Rules) -> None:
+        self.snap, self.rules = snap, rules
+
+    @property
+    def size(self) -> int:
+        return self.snap.n_nodes
+
+    def steps(self, nodes: np.ndarray, direction: int,
+              within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        owner, nbr = hops(self.snap, self.rules, nodes, direction)
+        if within is None:
+            return owner, nbr
+        inside = np.isin(nbr, within)
+        return owner[inside], nbr[inside]
+
+    def cost(self, nodes: np.ndarray) -> int:
+        return int((self.snap.adj_off[nodes + 1] - self.snap.adj_off[nodes]).sum())
+
+    def in_id_order(self, nodes: np.ndarray) -> np.ndarray:
+        return np.unique(nodes)
+
+
 class Ball:
     """One side of the bidirectional search: distances so far and the next layer to grow."""
 
-    def __init__(self, snap: Snapshot, rules: Rules, start: int, direction: int) -> None:
-        self.snap, self.rules, self.direction = snap, rules, direction
-        self.dist = np.full(snap.n_nodes, -1, dtype=np.int32)
+    def __init__(self, reach: Reach, start: int, direction: int) -> None:
+        self.reach, self.direction = reach, direction
+        self.dist = np.full(max(reach.size, start + 1), -1, dtype=np.int32)
         self.dist[start] = 0
         self.frontier = np.array([start], dtype=np.int32)
         self.depth = 0
@@ -112,11 +162,20 @@ class Ball:
         return not len(self.frontier)
 
     def cost(self) -> int:
-        return int((self.snap.adj_off[self.frontier + 1] - self.snap.adj_off[self.frontier]).sum())
+        return self.reach.cost(self.frontier)
+
+    def distances(self, nodes: np.ndarray) -> np.ndarray:
+        """Each node's distance from this side's start, -1 where not reached (yet)."""
+        if len(self.dist) < self.reach.size:  # the reach met nodes since: they are not in this ball
+            grown = np.full(max(self.reach.size, 2 * len(self.dist)), -1, dtype=np.int32)
+            grown[:len(self.dist)] = self.dist
+            self.dist = grown
+        return self.dist[nodes]
 
     def grow(self) -> np.ndarray:
-        _, nbr = hops(self.snap, self.rules, self.frontier, self.direction)
-        fresh = np.unique(nbr[self.dist[nbr] < 0])
+        _, nbr = self.reach.steps(self.frontier, self.direction)
+        nbr = np.asarray(nbr, dtype=np.int32)
+        fresh = np.unique(nbr[self.distances(nbr) < 0])
         self.depth += 1
         self.dist[fresh] = self.depth
         self.frontier = fresh
@@ -124,26 +183,30 @@ class Ball:
 
     def bound(self, nodes: np.ndarray) -> np.ndarray:
         """A lower bound of each node's distance from this side's start (exact inside the ball)."""
-        d = self.dist[nodes].astype(np.int64)
+        d = self.distances(nodes).astype(np.int64)
         unknown = d < 0
         d[unknown] = np.iinfo(np.int32).max if self.complete else self.depth + 1
         return d
 
+    def reached(self) -> np.ndarray:
+        """Every node in the ball."""
+        self.distances(np.zeros(0, dtype=np.int32))
+        return np.flatnonzero(self.dist >= 0)
 
-def k_shortest(snap: Snapshot, source: int, target: int, k: int, max_length: int, directed: bool,
-               rules: Rules, budget: Budget | None = None) -> list[list[int]]:
+
+def k_shortest(reach: Reach, source: int, target: int, k: int, max_length: int, directed: bool,
+               budget: Budget | None = None) -> list[list[int]]:
     """Node-number lists of the k smallest simple paths by (length, ids), at most `max_length` long."""
     budget = budget or Budget()
-    ahead = Ball(snap, rules, source, FORWARD if directed else BOTH)
-    behind = Ball(snap, rules, target, BACKWARD if directed else BOTH)
+    ahead = Ball(reach, source, FORWARD if directed else BOTH)
+    behind = Ball(reach, target, BACKWARD if directed else BOTH)
     length = _distance(ahead, behind, max_length, budget)
     found: list[list[int]] = []
     while length is not None and length <= max_length and len(found) < k:
         while ahead.depth + behind.depth < length and not (ahead.complete and behind.complete):
             budget.check()
             _smaller(ahead, behind).grow()
-        for path in _walk(snap, rules, ahead, behind, source, target, length, FORWARD if directed else BOTH,
-                          budget):
+        for path in _walk(reach, ahead, behind, source, target, length, FORWARD if directed else BOTH, budget):
             found.append(path)
             if len(found) == k:
                 break
@@ -168,28 +231,70 @@ def _distance(ahead: Ball, behind: Ball, max_length: int, budget: Budget) -> int
         side = _smaller(ahead, behind)
         other = behind if side is ahead else ahead
         fresh = side.grow()
-        met = fresh[other.dist[fresh] >= 0]
+        met = fresh[other.distances(fresh) >= 0]
         if len(met):
-            return int((ahead.dist[met] + behind.dist[met]).min())
+            return int((ahead.distances(met) + behind.distances(met)).min())
     return None
 
 
-def _walk(snap: Snapshot, rules: Rules, ahead: Ball, behind: Ball, source: int, target: int, length: int,
-          direction: int, budget: Budget) -> Iterator[list[int]]:
+def _layers(reach: Reach, ahead: Ball, behind: Ball, source: int, target: int, length: int,
+            direction: int) -> list[dict[int, np.ndarray]]:
+    """For each position of a path of `length` steps, the steps the walk may take from there, in id order.
+
+    Layer i maps each node the walk can stand on at position i to its
+    neighbours that fit position i + 1 (at most i + 1 steps from the source
+    and length - i - 1 from the target, by the balls' bounds; the target only
+    at the end). Those all lie in the balls, and each layer is one read.
+    """
+    reached = np.union1d(ahead.reached(), behind.reached())
+    from_source, to_target = ahead.bound(reached), behind.bound(reached)
+    layer = np.array([source], dtype=np.int64)
+    layers: list[dict[int, np.ndarray]] = []
+    for position in range(1, length + 1):
+        if position == length:
+            fits = np.array([target], dtype=np.int64)
+        else:
+            fits = reached[(from_source <= position) & (to_target <= length - position) & (reached != target)]
+        owner, nbr = reach.steps(layer, direction, within=fits)
+        layers.append(_in_id_order(reach, np.asarray(owner, dtype=np.int64), np.asarray(nbr, dtype=np.int64)))
+        layer = np.unique(nbr).astype(np.int64)
+        if not len(layer):
+            break
+    return layers
+
+
+def _in_id_order(reach: Reach, owner: np.ndarray, nbr: np.ndarray) -> dict[int, np.ndarray]:
+    """Each owner's distinct neighbours, in id order."""
+    if not len(owner):
+        return {}
+    distinct = np.unique(nbr)
+    rank = np.empty(len(distinct), dtype=np.int64)
+    rank[np.searchsorted(distinct, reach.in_id_order(distinct))] = np.arange(len(distinct))
+    key = rank[np.searchsorted(distinct, nbr)]
+    order = np.lexsort((key, owner))
+    owner, nbr, key = owner[order], nbr[order], key[order]
+    keep = np.concatenate([[True], (owner[1:] != owner[:-1]) | (key[1:] != key[:-1])])
+    owner, nbr = owner[keep], nbr[keep]
+    starts = np.flatnonzero(np.concatenate([[True], owner[1:] != owner[:-1]]))
+    return dict(zip(owner[starts].tolist(), np.split(nbr, starts[1:])))
+
+
+def _walk(reach: Reach, ahead: Ball, behind: Ball, source: int, target: int, length: int, direction: int,
+          budget: Budget) -> Iterator[list[int]]:
     """Every simple path of exactly `length` steps, in id order."""
+    layers = _layers(reach, ahead, behind, source, target, length, direction)
+    none = np.zeros(0, dtype=np.int64)
     path, on_path = [source], {source}
 
     def step(node: int) -> Iterator[list[int]]:
         budget.check()
         position = len(path)
-        _, nbr = hops(snap, rules, np.array([node], dtype=np.int32), direction)
-        nbr = np.unique(nbr)
+        nbr = layers[position - 1].get(node, none)
         if position == length:
-            if len(nbr) and np.any(nbr == target):
+            if len(nbr):  # the last layer steps only to the target
                 yield [*path, target]
             return
-        fits = (ahead.bound(nbr) <= position) & (behind.bound(nbr) <= length - position) & (nbr != target)
-        for nxt in nbr[fits].tolist():
+        for nxt in nbr.tolist():
             if nxt in on_path:
                 continue
             path.append(nxt)

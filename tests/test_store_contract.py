@@ -15,6 +15,7 @@ from typing import Iterator
 
 import pytest
 
+from benchmarks import synthetic
 from graph import cypher
 from graph.errors import StoreError
 from graph.explain import explain
@@ -335,6 +336,30 @@ def test_seed_neighbourhoods_are_identical(seed_pair):
         for depth, limit in ((1, 200), (2, 12)):
             assert neo4j.neighbours(node.id, depth=depth, limit=limit) == embedded.neighbours(
                 node.id, depth=depth, limit=limit), (node.id, depth, limit)
+
+
+@pytest.fixture(scope="module")
+def hub_graph() -> synthetic.Synthetic:
+    """The benchmark's procurement graph at 4,000 relationships: agencies that are hubs, heavy-tailed recipients."""
+    return synthetic.generate(4000)
+
+
+@pytest.mark.neo4j
+def test_paths_between_hubs_are_identical(hub_graph, neo4j_store, tmp_path):
+    embedded = EmbeddedStore(tmp_path / "hubs.hilos")
+    assert neo4j_store.write(hub_graph.nodes, hub_graph.edges) == embedded.write(hub_graph.nodes, hub_graph.edges)
+    hubs = synthetic.hub_pairs(hub_graph)
+    pairs = hubs[::3] + [(company, hub) for company, (hub, _) in zip(hub_graph.recipients[:40:4], hubs)]
+    filters = [PathFilter(), PathFilter(rel_types=frozenset({"AWARDED", "AWARDED_TO"})),
+               PathFilter(fiscal_years=frozenset({2015, 2016}), avoid=frozenset({"agency:dhs", "agency:ice"})),
+               PathFilter(labels=frozenset({"Contract", "Company"}), evidence=frozenset({"public_record"}))]
+    lengths = Counter()
+    for (source, target), where, directed in itertools.product(pairs, filters, (False, True)):
+        expected = embedded.paths(source, target, k=5, directed=directed, where=where)
+        assert neo4j_store.paths(source, target, k=5, directed=directed, where=where) == expected, (
+            source, target, where, directed)
+        lengths.update(len(path) for path in expected)
+    assert sum(lengths.values()) > len(pairs) * 5 and len(lengths) >= 3  # many paths, of several lengths
 
 
 # -- Neo4j only --------------------------------------------------------------------------

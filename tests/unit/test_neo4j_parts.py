@@ -9,7 +9,7 @@ from rapidfuzz.distance import Levenshtein
 from graph import cypher
 from graph.model import Edge, Node
 from graph.neo4j_search import max_edits, typo_query
-from graph.neo4j_write import Plan, chunks, plan_write
+from graph.neo4j_write import Held, Plan, chunks, plan_write
 
 
 def test_typo_query_gives_each_word_the_edits_its_length_allows():
@@ -40,7 +40,8 @@ def _reader(nodes: dict[str, Node], edges: dict[tuple[str, str, str], Edge]):
     asked: dict[str, list] = {}
 
     def read(statement: str, name: str, values: list) -> list:
-        asked[statement] = values
+        if values:  # the store sends no query for no values
+            asked[statement] = values
         if statement == cypher.EXISTING_NODES:
             return [[{**nodes[i].properties, "id": i}, [cypher.ENTITY, nodes[i].label]] for i in values if i in nodes]
         if statement == cypher.EXISTING_IDS:
@@ -76,6 +77,26 @@ def test_a_plan_looks_up_only_relationships_whose_ends_were_stored_and_undoes_wh
     assert steps[1].undo[0][0] == cypher.merge_nodes("Company")  # the old label comes back
     assert steps[2].undo == [(cypher.DELETE_EDGES, [["company:n", "SUBSIDIARY_OF", "company:a"]])]
     assert steps[3].undo[0][1][0]["properties"] == {"sources": ["s1"]}
+
+
+def test_a_plan_reads_nothing_the_database_counts_say_cannot_exist():
+    stored = {"agency:x": Node("agency:x", "Agency", {"name": "X"}), "company:a": Node("company:a", "Company", {})}
+    nodes = [Node("company:n", "Company", {"name": "N"})]
+    edges = [Edge("agency:x", "USES", "company:a", {"sources": ["s1"]}),
+             Edge("company:n", "SUBSIDIARY_OF", "company:a", {"sources": ["s1"]})]
+    read, asked = _reader(stored, {})
+    plan = plan_write(nodes, edges, read, Held(nodes=2, rel_types=frozenset({"PART_OF"})))
+    assert cypher.EXISTING_EDGES not in asked and asked[cypher.EXISTING_IDS] == ["agency:x", "company:a"]
+    assert len(plan.new_edges) == 2
+    read, asked = _reader({}, {})
+    plan = plan_write([*nodes, *stored.values()], edges, read, Held.of([0] + [0] * len(cypher.REL_TYPES)))
+    assert asked == {} and len(plan.new_nodes) == 3 and plan.result.edges_created == 2
+
+
+def test_held_reads_the_count_of_each_type_in_schema_order():
+    counts = [5] + [0] * len(cypher.REL_TYPES)
+    counts[1 + cypher.REL_TYPES.index("USES")] = 3
+    assert Held.of(counts) == Held(5, frozenset({"USES"}))
 
 
 def test_an_empty_plan_has_no_steps():

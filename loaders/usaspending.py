@@ -26,7 +26,7 @@ from typing import Callable, Iterable
 
 from graph.errors import LoadError
 from graph.text import slugify
-from loaders import values
+from loaders import arrow_csv, values
 from loaders.graphbatch import GraphBatch
 from loaders.report import LoadReport, Progress, rows_with_progress
 from loaders.resolve import ProductMatcher, Resolver, clean_uei, company_key
@@ -176,31 +176,80 @@ class UsaspendingLoad:
         file_source = self._file_source(table, kind)
         index = {c: table.index(c) for c in (*REQUIRED[kind], *OPTIONAL) if table.index(c) is not None}
         progress = self.progress_factory(Path(table.name).name, table.size)
-        name = table.name
         try:
-            for number, row in rows_with_progress(table.rows(), progress, table.position):
-                self.report.rows_read += 1
-                bad: list[tuple[str, str, str]] = []
-
-                def cell(column: str) -> str:
-                    i = index.get(column)
-                    return row[i] if i is not None else ""
-
-                def conv(column: str, fn):
-                    raw = cell(column)
-                    try:
-                        return fn(raw)
-                    except values.BadValue as exc:
-                        bad.append((column, raw, str(exc)))
-                        return None
-
-                if kind == AWARDS:
-                    self._award_row(name, number, cell, conv, bad, file_source)
-                else:
-                    self._transaction_row(name, number, cell, conv, bad, file_source)
+            if table.reopen is not None:
+                self._read_columns(table, kind, list(index), file_source, progress)
+            else:
+                self._read_rows(table, kind, index, file_source, progress)
         finally:
             progress.done()
             table.close()
+
+    def _read_columns(self, table: Table, kind: str, columns: list[str], file_source: str,
+                      progress: Progress) -> None:
+        """The used columns in blocks (loaders.arrow_csv); each row then goes through the row logic."""
+        name = table.name
+        row_of = self._award_row if kind == AWARDS else self._transaction_row
+        amount_columns = [c for c in ("total_obligated_amount", "total_dollars_obligated", "federal_action_obligation",
+                                      "current_total_value_of_award", "potential_total_value_of_award")
+                          if c in columns]
+        at = 0
+        cells: dict[str, list[str]] = {}
+        amounts: dict[str, list[float | None]] = {}
+        bad: list[tuple[str, str, str]] = []
+
+        def cell(column: str) -> str:
+            found = cells.get(column)
+            return found[at] if found is not None else ""
+
+        def conv(column: str, fn):
+            if fn is values.amount and column in amounts:
+                value = amounts[column][at]
+                if value is not None:
+                    return value
+            raw = cell(column)
+            try:
+                return fn(raw)
+            except values.BadValue as exc:
+                bad.append((column, raw, str(exc)))
+                return None
+
+        for block in arrow_csv.blocks(table, columns):
+            cells = {c: array.to_pylist() for c, array in block.columns.items()}
+            amounts = {c: arrow_csv.canonical_amounts(block.columns[c]) for c in amount_columns}
+            blank = set(block.blank)
+            for at in range(block.rows):
+                if at in blank:
+                    continue
+                self.report.rows_read += 1
+                bad = []
+                row_of(name, block.first + at, cell, conv, bad, file_source)
+            progress.tick(block.rows - len(blank), block.position)
+
+    def _read_rows(self, table: Table, kind: str, index: dict[str, int], file_source: str,
+                   progress: Progress) -> None:
+        """Row by row, through the table's own reader (tables pyarrow does not read: worksheets, TSV)."""
+        name = table.name
+        for number, row in rows_with_progress(table.rows(), progress, table.position):
+            self.report.rows_read += 1
+            bad: list[tuple[str, str, str]] = []
+
+            def cell(column: str) -> str:
+                i = index.get(column)
+                return row[i] if i is not None else ""
+
+            def conv(column: str, fn):
+                raw = cell(column)
+                try:
+                    return fn(raw)
+                except values.BadValue as exc:
+                    bad.append((column, raw, str(exc)))
+                    return None
+
+            if kind == AWARDS:
+                self._award_row(name, number, cell, conv, bad, file_source)
+            else:
+                self._transaction_row(name, number, cell, conv, bad, file_source)
 
     def _reject_bad(self, name: str, number: int, bad: list[tuple[str, str, str]]) -> None:
         for column, raw, reason in bad:

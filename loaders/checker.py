@@ -51,14 +51,19 @@ class Checker:
                           for kind, clean in CLEANERS.items()}
         self._plans: dict[tuple[str, tuple[str, ...]], Plan | None] = {}
 
-    def _plan(self, spec: Mapping[str, Property], group: str, keys: tuple[str, ...]) -> Plan | None:
-        """The (name, cleaner) steps for records with these keys, in schema order; None when make_* must judge."""
+    def _plan(self, spec: Mapping[str, Property], group: str, keys: tuple[str, ...],
+              given: tuple[str, ...] = ()) -> Plan | None:
+        """The (name, cleaner) steps for records with these keys, in schema order; None when make_* must judge.
+
+        `given` names properties checked apart (a node's id), which count as present.
+        """
         found = self._plans.get((group, keys), False)
         if found is not False:
             return found  # type: ignore[return-value]
         present = set(keys)
         plan: Plan | None = tuple((name, self._cleaners[prop.type]) for name, prop in spec.items() if name in present)
-        if not present <= spec.keys() or any(p.required and name not in present for name, p in spec.items()):
+        if not present <= spec.keys() or any(p.required and name not in present and name not in given
+                                             for name, p in spec.items()):
             plan = None  # an unknown property or a missing required one: make_* says which
         self._plans[(group, keys)] = plan
         return plan
@@ -82,7 +87,7 @@ class Checker:
         spec = self.schema.labels.get(label)
         cleaned = None
         if spec is not None and "id" not in props:
-            cleaned = self._clean(self._plan(spec.properties, label, tuple(props)), props)
+            cleaned = self._clean(self._plan(spec.properties, label, tuple(props), ("id",)), props)
             clean_id = self._cleaners[spec.properties["id"].type](node_id) if "id" in spec.properties else None
             prefix, _, rest = (clean_id or "").partition(":")
             if cleaned is not None and clean_id and prefix == spec.id_prefix and rest:

@@ -54,3 +54,18 @@ def test_edges_match_make_edge(source, rel_type, target, props):
     for _ in range(2):
         assert outcome(lambda: checker.edge(source, rel_type, target, props, path="f", row="r")) == \
             outcome(lambda: make_edge(raw, path="f", row="r"))
+
+
+def test_valid_records_take_the_planned_path(monkeypatch):
+    """make_node / make_edge only judge records that fail (they walk the whole schema per record)."""
+    checker = Checker(get_schema())
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a valid record went through make_node / make_edge")
+
+    monkeypatch.setattr("loaders.checker.make_node", refuse)
+    monkeypatch.setattr("loaders.checker.make_edge", refuse)
+    node_id, label, props = NODES[0]
+    assert checker.node(node_id, label, props, path="f", row="r").properties["amount_usd"] == 1234.5
+    source, rel_type, target, props = EDGES[0]
+    assert checker.edge(source, rel_type, target, props, path="f", row="r").properties["fiscal_year"] == 2016

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import IO, Iterator, Sequence
+from typing import IO, Any, Callable, Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,6 +24,7 @@ import pyarrow.csv as pacsv
 
 from graph.errors import LoadError
 from loaders.sources_io import Table
+from loaders.values import BadValue
 
 BLOCK_BYTES = 16 << 20  # ~15k rows of a Prime Award Summaries file per block
 _CANONICAL_AMOUNT = r"^-?[0-9]+(\.[0-9]+)?$"
@@ -114,3 +115,71 @@ def canonical_amounts(array: pa.Array) -> list[float | None]:
     """
     plain = pc.match_substring_regex(array, _CANONICAL_AMOUNT)
     return pc.cast(pc.if_else(plain, array, None), pa.float64()).to_pylist()
+
+
+
+class BlockCells:
+    """The cells of one block for the row logic: `cell(column)` as text, `conv(column, fn)` converted.
+
+    Set `at` to the row's offset in the block. `conv` converts a column once per block: each distinct text
+    once (dates, names and codes repeat down a column), plain amounts in one cast (`amount` is the amount
+    converter), and the columns whose cells are all different (`unique` converters: keys, descriptions)
+    cell by cell. A value `fn` refuses goes to `bad` as (column, text, reason), as the row-by-row reader
+    records it, and reads as None.
+    """
+
+    def __init__(self, block: Block, *, amount: Callable[[str], Any], unique: set[Callable[[str], Any]]) -> None:
+        self.block, self.amount, self.unique = block, amount, unique
+        self.at = 0
+        self.bad: list[tuple[str, str, str]] = []
+        self._texts: dict[str, list[str]] = {}
+        self._converted: dict[tuple[str, Callable], tuple[list[Any], dict[int, str]]] = {}
+
+    def cell(self, column: str) -> str:
+        return self._all(column)[self.at]
+
+    def conv(self, column: str, fn: Callable[[str], Any]) -> Any:
+        found = self._converted.get((column, fn))
+        if found is None:
+            found = self._converted[(column, fn)] = self._convert(column, fn)
+        converted, refused = found
+        if refused and self.at in refused:
+            self.bad.append((column, self.cell(column), refused[self.at]))
+            return None
+        return converted[self.at]
+
+    def _all(self, column: str) -> list[str]:
+        texts = self._texts.get(column)
+        if texts is None:
+            array = self.block.columns.get(column)
+            texts = self._texts[column] = array.to_pylist() if array is not None else [""] * self.block.rows
+        return texts
+
+    def _convert(self, column: str, fn: Callable[[str], Any]) -> tuple[list[Any], dict[int, str]]:
+        array = self.block.columns.get(column)
+        refused: dict[int, str] = {}
+        if array is not None and fn is self.amount:
+            converted = canonical_amounts(array)
+            texts = self._all(column)
+            for i, value in enumerate(converted):
+                if value is None:
+                    converted[i] = _apply(fn, texts[i], refused, i)
+            return converted, refused
+        if array is None or fn in self.unique:
+            return [_apply(fn, text, refused, i) for i, text in enumerate(self._all(column))], refused
+        encoded = array.dictionary_encode()
+        distinct: dict[int, str] = {}
+        answers = [_apply(fn, text, distinct, i) for i, text in enumerate(encoded.dictionary.to_pylist())]
+        codes = encoded.indices.to_pylist()
+        if distinct:
+            refused = {i: distinct[code] for i, code in enumerate(codes) if code in distinct}
+        return [answers[code] for code in codes], refused
+
+
+def _apply(fn: Callable[[str], Any], text: str, refused: dict[int, str], i: int) -> Any:
+    """fn(text), or None with the reason recorded under i when fn refuses it."""
+    try:
+        return fn(text)
+    except BadValue as exc:
+        refused[i] = str(exc)
+        return None

@@ -22,7 +22,8 @@ NODES = [
     ("contract:G", "Contract", {"start": "2020-01-01"}),  # no name
 ]
 EDGES = [
-    ("agency:ice", "AWARDED", "contract:B", {"evidence": "public_record", "sources": ["source:a"], "fiscal_year": "2016"}),
+    ("agency:ice", "AWARDED", "contract:B",
+     {"evidence": "public_record", "sources": ["source:a"], "fiscal_year": "2016"}),
     ("agency:ice", "AWARDED", "contract:B", {"evidence": "rumour", "sources": ["source:a"]}),
     ("agency:ice", "AWARDED", "contract:B", {"evidence": "public_record", "sources": []}),
     ("agency:ice", "AWARDED", "contract:B", {"evidence": "public_record"}),

@@ -122,14 +122,13 @@ class BlockCells:
     """The cells of one block for the row logic: `cell(column)` as text, `conv(column, fn)` converted.
 
     Set `at` to the row's offset in the block. `conv` converts a column once per block: each distinct text
-    once (dates, names and codes repeat down a column), plain amounts in one cast (`amount` is the amount
-    converter), and the columns whose cells are all different (`unique` converters: keys, descriptions)
-    cell by cell. A value `fn` refuses goes to `bad` as (column, text, reason), as the row-by-row reader
-    records it, and reads as None.
+    once (dates, names, codes and descriptions repeat down a column, and a repeated text is then one string
+    in memory), plain amounts in one cast (`amount` is the amount converter). A value `fn` refuses goes to
+    `bad` as (column, text, reason), as the row-by-row reader records it, and reads as None.
     """
 
-    def __init__(self, block: Block, *, amount: Callable[[str], Any], unique: set[Callable[[str], Any]]) -> None:
-        self.block, self.amount, self.unique = block, amount, unique
+    def __init__(self, block: Block, *, amount: Callable[[str], Any]) -> None:
+        self.block, self.amount = block, amount
         self.at = 0
         self.bad: list[tuple[str, str, str]] = []
         self._texts: dict[str, list[str]] = {}
@@ -165,8 +164,8 @@ class BlockCells:
                 if value is None:
                     converted[i] = _apply(fn, texts[i], refused, i)
             return converted, refused
-        if array is None or fn in self.unique:
-            return [_apply(fn, text, refused, i) for i, text in enumerate(self._all(column))], refused
+        if array is None:
+            return [_apply(fn, "", refused, i) for i in range(self.block.rows)], refused
         encoded = array.dictionary_encode()
         distinct: dict[int, str] = {}
         answers = [_apply(fn, text, distinct, i) for i, text in enumerate(encoded.dictionary.to_pylist())]

@@ -191,7 +191,7 @@ class UsaspendingLoad:
         name = table.name
         row_of = self._award_row if kind == AWARDS else self._transaction_row
         for block in arrow_csv.blocks(table, columns):
-            cells = arrow_csv.BlockCells(block, amount=values.amount, unique={values.text})
+            cells = arrow_csv.BlockCells(block, amount=values.amount)
             blank = set(block.blank)
             for at in range(block.rows):
                 if at in blank:

@@ -26,7 +26,7 @@ from graph.errors import LoadError
 from loaders.sources_io import Table
 from loaders.values import BadValue
 
-BLOCK_BYTES = 16 << 20  # ~15k rows of a Prime Award Summaries file per block
+BLOCK_BYTES = 4 << 20  # ~4k rows of a Prime Award Summaries file per block
 _CANONICAL_AMOUNT = r"^-?[0-9]+(\.[0-9]+)?$"
 
 

@@ -14,6 +14,8 @@ NODES = [
                                              "sources": ["source:a", " "], "aliases": ["CONT_AWD_X"]}),
     ("contract:B", "Contract", {"name": "B", "fiscal_year": 2016.0, "amount_usd": -500.0, "sources": ["source:a"]}),
     ("company:acme", "Company", {"name": "ACME", "uei": "ACMESRV0H1J2"}),
+    ("company:nul", "Company", {"name": " AC\x00ME ", "country": "Espa\u00f1a "}),  # NUL dropped, not ASCII
+    ("company:blank", "Company", {"name": "ACME", "uei": "   "}),  # blank once stripped
     ("contract:C", "Contract", {"name": "C", "fiscal_year": True}),  # not an integer
     ("contract:D", "Contract", {"name": "D", "start": "2021-02-30"}),  # not a date
     ("contract:E", "Contract", {"name": "E", "colour": "red"}),  # unknown property

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from graph.errors import LoadError
-from graph.model import Edge, Node, make_edge, make_node
+from graph.model import Edge, Node
 from graph.schema import Schema, get_schema
 from graph.store import GraphStore, WriteResult
+from loaders.checker import Checker
 
 EdgeKey = tuple[str, str, str]
 UNION = ("aliases", "sources")
@@ -234,12 +235,12 @@ class GraphBatch:
         (the batch is then spent: its drafts are gone).
         """
         plan = WriteResult()
+        check = Checker(self.schema)
         nodes: list[Node] = []
         for node_id in list(self.nodes):
             draft = self.nodes.pop(node_id) if consume else self.nodes[node_id]
             label = self.labels[node_id]
-            raw = {"label": label, "id": node_id, **self._merge_node(node_id, label, draft)}
-            node = make_node(raw, path=origin, row=node_id, schema=self.schema)
+            node = check.node(node_id, label, self._merge_node(node_id, label, draft), path=origin, row=node_id)
             old = self.existing(node_id)
             if old is None:
                 plan.nodes_created += 1
@@ -253,8 +254,7 @@ class GraphBatch:
             draft = self.edges.pop(key) if consume else self.edges[key]
             source, rel_type, target = key
             where = f"{source} {rel_type} {target}"
-            raw = {"source": source, "type": rel_type, "target": target, **self._merge_edge(key, draft)}
-            edge = make_edge(raw, path=origin, row=where, schema=self.schema)
+            edge = check.edge(source, rel_type, target, self._merge_edge(key, draft), path=origin, row=where)
             rel = self.schema.rel_types[rel_type]
             for end, allowed in ((source, rel.sources), (target, rel.targets)):
                 label = self.label_of(end)
@@ -262,7 +262,7 @@ class GraphBatch:
                     raise LoadError(f"unknown node id {end!r}", path=origin, row=where)
                 if label not in allowed:
                     raise LoadError(f"{rel_type} cannot join a {label} ({end})", path=origin, row=where)
-            for source_id in edge.sources:
+            for source_id in edge.properties["sources"]:
                 if self.label_of(source_id) != "Source":
                     raise LoadError(f"source {source_id!r} is not a known Source node", path=origin, row=where)
             old = self.existing_edge(key)

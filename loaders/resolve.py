@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -42,6 +43,7 @@ _AGENCY_PREFIXES = [p.split() for p in ("the", "u s", "us", "united states")]
 _UEI = re.compile(r"^[A-Z0-9]{12}$")
 
 
+@lru_cache(maxsize=1 << 16)  # a load asks about the same recipient and parent names on many rows
 def company_key(name: str) -> str:
     """A company name reduced for comparison: "PALANTIR USG, INC." -> "palantirusg"."""
     words = fold(name.split(" dba ")[0].split(" DBA ")[0]).split()

@@ -66,6 +66,8 @@ class Table:
     size: int | None = None  # total bytes, for a progress bar
     _position: Callable[[], int] = field(default=lambda: 0)
     _close: Callable[[], None] = field(default=lambda: None)
+    # For columnar readers (loaders.arrow_csv): the table's bytes opened afresh, with the header as row 1.
+    reopen: Callable[[], tuple[IO[bytes], Callable[[], int]]] | None = None
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         return self._rows
@@ -129,8 +131,9 @@ def _check_file(path: Path) -> bytes:
     return head
 
 
-def _csv_rows(text: IO[str], name: str, *, delimiter: str = ",") -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Header and a row iterator for CSV text; structural problems raise LoadError."""
+def _csv_rows(text: IO[str], name: str, *,
+              delimiter: str = ",") -> tuple[list[str], Iterator[tuple[int, list[str]]], bool]:
+    """Header, a row iterator for CSV text, and whether the header was the first record; problems raise LoadError."""
     reader = csv.reader(text, delimiter=delimiter, strict=True)
     reading = 1  # number of the record being read (the header is record 1)
 
@@ -162,6 +165,7 @@ def _csv_rows(text: IO[str], name: str, *, delimiter: str = ",") -> tuple[list[s
         header = read()
     if header is None:
         raise LoadError("file has no header row (it is empty)", path=name)
+    header_first = reading == 2
     header = [cell.strip() for cell in header]
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0].lstrip("\ufeff")
@@ -190,7 +194,7 @@ def _csv_rows(text: IO[str], name: str, *, delimiter: str = ",") -> tuple[list[s
         if not seen:
             raise LoadError("file has a header but no data rows", path=name)
 
-    return header, rows()
+    return header, rows(), header_first
 
 
 def _open_text(binary: IO[bytes]) -> IO[str]:
@@ -202,15 +206,27 @@ def _delimiter(name: str) -> str:
 
 
 def _plain_table(path: Path, label: str, opener: Callable[[], IO[bytes]], size: int | None,
-                 position: Callable[[CountingReader], int]) -> Table:
+                 position: Callable[[CountingReader], int],
+                 reopen: Callable[[], tuple[IO[bytes], Callable[[], int]]]) -> Table:
     counter = CountingReader(opener())
     text = _open_text(io.BufferedReader(counter, 1 << 16))
+    delimiter = _delimiter(label.removesuffix(".gz"))
     try:
-        header, rows = _csv_rows(text, label, delimiter=_delimiter(label.removesuffix(".gz")))
+        header, rows, header_first = _csv_rows(text, label, delimiter=delimiter)
     except BaseException:
         text.close()
         raise
-    return Table(label, header, rows, size, lambda: position(counter), text.close)
+    # Columnar readers take the plain comma-separated layout only (header on row 1), as the downloads have it.
+    plain = header_first and delimiter == ","
+    return Table(label, header, rows, size, lambda: position(counter), text.close, reopen if plain else None)
+
+
+def _counted(opener: Callable[[], IO[bytes]]) -> Callable[[], tuple[IO[bytes], Callable[[], int]]]:
+    def reopen() -> tuple[IO[bytes], Callable[[], int]]:
+        counter = CountingReader(opener())
+        return counter, lambda: counter.count
+
+    return reopen
 
 
 def _gzip_opener(path: Path) -> tuple[Callable[[], IO[bytes]], list[CountingReader]]:
@@ -222,6 +238,12 @@ def _gzip_opener(path: Path) -> tuple[Callable[[], IO[bytes]], list[CountingRead
         return gzip.GzipFile(fileobj=io.BufferedReader(raw), mode="rb")
 
     return opener, raws
+
+
+def _gzip_reopen(path: Path) -> tuple[IO[bytes], Callable[[], int]]:
+    """The decompressed stream, and the compressed bytes read so far (the file size is compressed too)."""
+    raw = CountingReader(path.open("rb"))
+    return gzip.GzipFile(fileobj=io.BufferedReader(raw), mode="rb"), lambda: raw.count
 
 
 def open_tables(path: Path, *, spreadsheets: bool = False) -> Iterator[Table]:
@@ -246,11 +268,13 @@ def open_tables(path: Path, *, spreadsheets: bool = False) -> Iterator[Table]:
     size = path.stat().st_size
     if kind == "gzip":
         opener, raws = _gzip_opener(path)
-        yield _plain_table(path, str(path), opener, size, lambda _c: raws[0].count if raws else 0)
+        yield _plain_table(path, str(path), opener, size, lambda _c: raws[0].count if raws else 0,
+                           lambda: _gzip_reopen(path))
     elif kind == "zip":
         yield from _zip_tables(path)
     else:
-        yield _plain_table(path, str(path), lambda: path.open("rb"), size, lambda c: c.count)
+        yield _plain_table(path, str(path), lambda: path.open("rb"), size, lambda c: c.count,
+                           _counted(lambda: path.open("rb")))
 
 
 def _is_xlsx(path: Path) -> bool:
@@ -278,7 +302,7 @@ def _zip_tables(path: Path) -> Iterator[Table]:
                 raise LoadError("file is empty (0 bytes)", path=label)
             try:
                 table = _plain_table(path, label, lambda m=member: archive.open(m), member.file_size,
-                                     lambda c: c.count)
+                                     lambda c: c.count, _counted(lambda m=member: archive.open(m)))
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
                 raise LoadError(f"the zip file is damaged or truncated ({exc})", path=label) from exc
             try:

@@ -26,7 +26,7 @@ from typing import Callable, Iterable
 
 from graph.errors import LoadError
 from graph.text import slugify
-from loaders import values
+from loaders import arrow_csv, values
 from loaders.graphbatch import GraphBatch
 from loaders.report import LoadReport, Progress, rows_with_progress
 from loaders.resolve import ProductMatcher, Resolver, clean_uei, company_key
@@ -176,31 +176,55 @@ class UsaspendingLoad:
         file_source = self._file_source(table, kind)
         index = {c: table.index(c) for c in (*REQUIRED[kind], *OPTIONAL) if table.index(c) is not None}
         progress = self.progress_factory(Path(table.name).name, table.size)
-        name = table.name
         try:
-            for number, row in rows_with_progress(table.rows(), progress, table.position):
-                self.report.rows_read += 1
-                bad: list[tuple[str, str, str]] = []
-
-                def cell(column: str) -> str:
-                    i = index.get(column)
-                    return row[i] if i is not None else ""
-
-                def conv(column: str, fn):
-                    raw = cell(column)
-                    try:
-                        return fn(raw)
-                    except values.BadValue as exc:
-                        bad.append((column, raw, str(exc)))
-                        return None
-
-                if kind == AWARDS:
-                    self._award_row(name, number, cell, conv, bad, file_source)
-                else:
-                    self._transaction_row(name, number, cell, conv, bad, file_source)
+            if table.reopen is not None:
+                self._read_columns(table, kind, list(index), file_source, progress)
+            else:
+                self._read_rows(table, kind, index, file_source, progress)
         finally:
             progress.done()
             table.close()
+
+    def _read_columns(self, table: Table, kind: str, columns: list[str], file_source: str,
+                      progress: Progress) -> None:
+        """The used columns in blocks (loaders.arrow_csv); each row then goes through the row logic."""
+        name = table.name
+        row_of = self._award_row if kind == AWARDS else self._transaction_row
+        for block in arrow_csv.blocks(table, columns):
+            cells = arrow_csv.BlockCells(block, amount=values.amount)
+            blank = set(block.blank)
+            for at in range(block.rows):
+                if at in blank:
+                    continue
+                self.report.rows_read += 1
+                cells.at, cells.bad = at, []
+                row_of(name, block.first + at, cells.cell, cells.conv, cells.bad, file_source)
+            progress.tick(block.rows - len(blank), block.position)
+
+    def _read_rows(self, table: Table, kind: str, index: dict[str, int], file_source: str,
+                   progress: Progress) -> None:
+        """Row by row, through the table's own reader (tables pyarrow does not read: worksheets, TSV)."""
+        name = table.name
+        for number, row in rows_with_progress(table.rows(), progress, table.position):
+            self.report.rows_read += 1
+            bad: list[tuple[str, str, str]] = []
+
+            def cell(column: str) -> str:
+                i = index.get(column)
+                return row[i] if i is not None else ""
+
+            def conv(column: str, fn):
+                raw = cell(column)
+                try:
+                    return fn(raw)
+                except values.BadValue as exc:
+                    bad.append((column, raw, str(exc)))
+                    return None
+
+            if kind == AWARDS:
+                self._award_row(name, number, cell, conv, bad, file_source)
+            else:
+                self._transaction_row(name, number, cell, conv, bad, file_source)
 
     def _reject_bad(self, name: str, number: int, bad: list[tuple[str, str, str]]) -> None:
         for column, raw, reason in bad:
@@ -219,21 +243,19 @@ class UsaspendingLoad:
 
     def _common(self, award: Award, cell, conv, obligated_column: str) -> None:
         t = values.shared_text  # names, codes and types repeat on many rows: one string each, not one per row
-        award.parent_piid = t(cell("parent_award_id_piid"))
-        award.award_type = t(cell("award_type"))
-        award.dept, award.sub = t(cell("awarding_agency_name")), t(cell("awarding_sub_agency_name"))
-        award.office, award.office_code = t(cell("awarding_office_name")), t(cell("awarding_office_code"))
-        award.fdept, award.fsub = t(cell("funding_agency_name")), t(cell("funding_sub_agency_name"))
-        award.foffice, award.foffice_code = t(cell("funding_office_name")), t(cell("funding_office_code"))
-        uei_cell, parent_uei_cell = cell("recipient_uei"), cell("recipient_parent_uei")
-        award.recipient, award.uei = t(cell("recipient_name")), self._uei(uei_cell)
-        award.parent_name, award.parent_uei = t(cell("recipient_parent_name")), self._uei(parent_uei_cell)
-        award.permalink = values.text(cell("usaspending_permalink"))  # one per award
-        award.naics, award.psc = t(cell("naics_code")), t(cell("product_or_service_code"))
-        award.last_modified = conv("last_modified_date", self._date) and t(cell("last_modified_date"))
-        for column, raw, uei in (("recipient_uei", uei_cell, award.uei),
-                                 ("recipient_parent_uei", parent_uei_cell, award.parent_uei)):
-            raw = raw.strip()
+        award.parent_piid = conv("parent_award_id_piid", t)
+        award.award_type = conv("award_type", t)
+        award.dept, award.sub = conv("awarding_agency_name", t), conv("awarding_sub_agency_name", t)
+        award.office, award.office_code = conv("awarding_office_name", t), conv("awarding_office_code", t)
+        award.fdept, award.fsub = conv("funding_agency_name", t), conv("funding_sub_agency_name", t)
+        award.foffice, award.foffice_code = conv("funding_office_name", t), conv("funding_office_code", t)
+        award.recipient, award.uei = conv("recipient_name", t), conv("recipient_uei", self._uei)
+        award.parent_name, award.parent_uei = conv("recipient_parent_name", t), conv("recipient_parent_uei", self._uei)
+        award.permalink = conv("usaspending_permalink", values.text)  # one per award
+        award.naics, award.psc = conv("naics_code", t), conv("product_or_service_code", t)
+        award.last_modified = conv("last_modified_date", self._date) and conv("last_modified_date", t)
+        for column, uei in (("recipient_uei", award.uei), ("recipient_parent_uei", award.parent_uei)):
+            raw = conv(column, str.strip)
             if raw and not uei:
                 self.report.notice(f"ignored malformed UEI values such as {raw!r} (column {column})")
         award.obligated = conv(obligated_column, values.amount)
@@ -243,7 +265,7 @@ class UsaspendingLoad:
         award.end = conv("period_of_performance_current_end_date", self._date)
 
     def _award_row(self, name, number, cell, conv, bad, file_source) -> None:
-        key, piid = values.text(cell("contract_award_unique_key")), values.text(cell("award_id_piid"))
+        key, piid = conv("contract_award_unique_key", values.text), conv("award_id_piid", values.text)
         award = Award(key or f"PIID:{piid}", piid or "", (name, number), file_source, from_summary=True)
         self._common(award, cell, conv, "total_obligated_amount")
         award.base_date = conv("award_base_action_date", self._date)
@@ -252,7 +274,7 @@ class UsaspendingLoad:
         base_fy = conv("award_base_action_date_fiscal_year", self._fiscal_year)
         award.fiscal_year = base_fy or values.fiscal_year_of(award.base_date) or \
             values.fiscal_year_of(award.start) or award.latest_fy
-        award.description = values.text(cell("prime_award_base_transaction_description"))
+        award.description = conv("prime_award_base_transaction_description", values.text)
         if self._refused(name, number, cell, bad, piid):
             return
         old = self.awards.get(award.key)
@@ -269,19 +291,19 @@ class UsaspendingLoad:
         self.report.rows_used += 1
 
     def _transaction_row(self, name, number, cell, conv, bad, file_source) -> None:
-        key, piid = values.text(cell("contract_award_unique_key")), values.text(cell("award_id_piid"))
+        key, piid = conv("contract_award_unique_key", values.text), conv("award_id_piid", values.text)
         obligation = conv("federal_action_obligation", values.amount)
         action_date = conv("action_date", self._date)
         fy = conv("action_date_fiscal_year", self._fiscal_year) or values.fiscal_year_of(action_date)
         tx = Award(key or f"PIID:{piid}", piid or "", (name, number), file_source)
         self._common(tx, cell, conv, "total_dollars_obligated")
         tx.latest_date = action_date
-        tx.description = values.text(cell("prime_award_base_transaction_description")) or \
-            values.text(cell("transaction_description"))
+        tx.description = conv("prime_award_base_transaction_description", values.text) or \
+            conv("transaction_description", values.text)
         if self._refused(name, number, cell, bad, piid):
             return
-        tx_key = values.text(cell("contract_transaction_unique_key")) or \
-            f"{tx.key}|{cell('modification_number').strip()}|{cell('transaction_number').strip()}|{action_date}"
+        tx_key = conv("contract_transaction_unique_key", values.text) or \
+            f"{tx.key}|{conv('modification_number', str.strip)}|{conv('transaction_number', str.strip)}|{action_date}"
         award = self.awards.get(tx.key)
         if award is None:
             award = tx

@@ -16,36 +16,18 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import IO, Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from graph.errors import LoadError
-from loaders.sources_io import Table
+from loaders.sources_io import CountingReader, Table
 from loaders.values import BadValue
 
 BLOCK_BYTES = 4 << 20  # ~4k rows of a Prime Award Summaries file per block
 _CANONICAL_AMOUNT = r"^-?[0-9]+(\.[0-9]+)?$"
-
-
-class _Tail(io.RawIOBase):
-    """A binary stream that remembers the last byte read through it."""
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        self.raw, self.last = raw, b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        data = self.raw.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
-        if n:
-            self.last = data[-1:]
-        return n
 
 
 @dataclass
@@ -63,7 +45,7 @@ def blocks(table: Table, columns: Sequence[str]) -> Iterator[Block]:
     """The table's rows in blocks, `columns` only (each must be in the header); LoadError as the row reader says."""
     assert table.reopen is not None, "only tables read from a stream of CSV bytes"
     stream, position = table.reopen()
-    tail = _Tail(stream)
+    tail = CountingReader(stream)
     reader = None
     first = 2
     try:

@@ -32,10 +32,11 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 
 
 class CountingReader(io.RawIOBase):
-    """A binary stream that counts the bytes read through it (for progress)."""
+    """A binary stream that counts the bytes read through it (for progress) and keeps the last one (a file
+    whose last byte is not a line break may be cut short)."""
 
     def __init__(self, raw: IO[bytes]) -> None:
-        self.raw, self.count = raw, 0
+        self.raw, self.count, self.last = raw, 0, b""
 
     def readable(self) -> bool:
         return True
@@ -45,6 +46,8 @@ class CountingReader(io.RawIOBase):
         n = len(data)
         buffer[:n] = data
         self.count += n
+        if n:
+            self.last = data[-1:]
         return n
 
     def close(self) -> None:

@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from graph import yaml_text
 from graph.errors import LoadError
 from graph.schema import Schema
 from graph.text import slugify
@@ -146,8 +145,8 @@ def load_mapping(path: Path, schema: Schema) -> Mapping:
     """Read and check a mapping file: labels, types, node names and evidence must exist."""
     where = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        data = yaml_text.load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, yaml_text.YAMLError, UnicodeDecodeError) as exc:
         raise LoadError(f"cannot read the mapping: {exc}", path=where) from exc
     if not isinstance(data, dict):
         raise LoadError("a mapping is a YAML mapping with 'source', 'nodes' and 'relationships'", path=where)

@@ -26,8 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
+from graph import yaml_text
 from graph.errors import LoadError
 from graph.text import compact, fold, slugify
 from loaders.graphbatch import GraphBatch
@@ -96,8 +95,8 @@ class Overrides:
         if path is None:
             return cls()
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+            data = yaml_text.load(path.read_text(encoding="utf-8-sig")) or {}
+        except (OSError, yaml_text.YAMLError, UnicodeDecodeError) as exc:
             raise LoadError(f"cannot read the overrides file: {exc}", path=str(path)) from exc
         if not isinstance(data, dict) or set(data) - {"force", "forbid"}:
             raise LoadError("expected a mapping with 'force' and/or 'forbid' lists", path=str(path))

@@ -12,18 +12,23 @@ from typing import Any, Callable, Mapping, Sequence
 
 import streamlit as st
 
-from app_pages.common import LANG_KEY
-
-LANG = LANG_KEY
+LANG = "lang"  # also the session-state key of the language selector (app_pages.common)
 PAGE = "page"
 ENTITY = "id"
 AVOID = "avoid"
 _ROUTED = "state.routed"
 
 
+def set_param(key: str, value: str | list[str]) -> None:
+    """Write ?key=value to the URL unless it is there already: every write sends the browser a message, on
+    every rerun of every session."""
+    if st.query_params.get_all(key) != ([value] if isinstance(value, str) else value):
+        st.query_params[key] = value
+
+
 def mark_page(name: str) -> None:
     """Name the page in the URL too, so that a link that lost its path still opens it."""
-    st.query_params[PAGE] = name
+    set_param(PAGE, name)
 
 
 def follow_link(current: st.Page, pages: Mapping[str, st.Page]) -> None:
@@ -52,7 +57,7 @@ def avoided() -> list[str]:
 
 def set_avoided(node_ids: list[str]) -> None:
     if node_ids:
-        st.query_params[AVOID] = list(dict.fromkeys(node_ids))
+        set_param(AVOID, list(dict.fromkeys(node_ids)))
     else:
         st.query_params.pop(AVOID, None)
 
@@ -69,7 +74,7 @@ def multi_choice(widget: Callable[..., Any], label: str, options: Sequence[str],
         st.session_state[key] = [option for option in options if option in wanted]
     chosen = list(widget(label, options, key=key, **kwargs) or [])
     if chosen:
-        st.query_params[key] = chosen
+        set_param(key, chosen)
     else:
         st.query_params.pop(key, None)
     return chosen

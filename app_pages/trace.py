@@ -118,26 +118,36 @@ def show_paths(paths: Sequence[Path], source: Node, target: Node, store: GraphSt
 
 def explain_path(path: Path, store: GraphStore, lang: str) -> None:
     """The path as a chain of names, its sentences with footnote marks, its quotes and its sources."""
+    st.markdown(explanation_markdown(path, store, lang))
+
+
+def explanation_markdown(path: Path, store: GraphStore, lang: str) -> str:
+    """`explain_path`'s text as one Markdown block, a paragraph per line, every piece of data escaped.
+
+    One block, not an element per line: each element is a message to the browser and a wake-up of the server's
+    event loop, and a room of sessions tracing at once pays for every one of them.
+    """
     explanation = explain(path, lang, store.get)
     steps = t("trace.steps_one", lang) if len(path) == 1 else t("trace.steps_many", lang, count=len(path))
     chain = " → ".join(node.name for node in path.nodes)
-    st.markdown(f"**{escape_markdown(chain)}** · {escape_markdown(steps)}")
-    st.markdown(escape_markdown(explanation.text()))
+    paragraphs = [f"**{escape_markdown(chain)}** · {escape_markdown(steps)}", escape_markdown(explanation.text())]
     quoted = [step for step in explanation.steps if step.quote]
     if quoted:
-        st.markdown(f"**{escape_markdown(t('explain.quotes', lang))}**")
+        paragraphs.append(f"**{escape_markdown(t('explain.quotes', lang))}**")
         opening, closing = QUOTE_MARKS[lang]
         for step in quoted:
             marks = "".join(f"[{number}]" for number in step.notes)
             # The quote as printed; readers of the English view also get the gloss.
             gloss = f" ({step.quote_en})" if lang == "en" and step.quote_en else ""
-            st.markdown("> " + escape_markdown(f"{opening}{step.quote}{closing}{gloss} {marks}"))
-    st.markdown(f"**{escape_markdown(t('explain.sources', lang))}**")
+            paragraphs.append("> " + escape_markdown(f"{opening}{step.quote}{closing}{gloss} {marks}"))
+    paragraphs.append(f"**{escape_markdown(t('explain.sources', lang))}**")
     for note in explanation.footnotes:
         source = store.get(note.source_id)
         url = source.properties.get("url") if source else None
         line = escape_markdown(f"[{note.number}] {note.citation}")
-        st.markdown(f"{line} · {display.link(url)}" if isinstance(url, str) and url else line)
+        paragraphs.append(f"{line} · {display.link(url)}" if isinstance(url, str) and url else line)
+    # escape_markdown turns every line break in the data into a space: only these blank lines part paragraphs.
+    return "\n\n".join(paragraphs)
 
 
 def avoid_buttons(path: Path, lang: str) -> None:

@@ -60,23 +60,35 @@ def render() -> None:
 
 
 def filters(store: GraphStore, lang: str) -> PathFilter:
-    """The filter widgets (relationship types, labels, evidence, fiscal years) and the avoided entities."""
+    """The filter widgets (relationship types, labels, evidence, fiscal years) and the avoided entities.
+
+    The widgets are drawn only while their panel is open: closed, the filters are read from the URL, and a trace
+    does not send four widgets nobody sees to every session.
+    """
     schema = get_schema()
-    with st.expander(t("trace.filters", lang), icon=":material/filter_alt:"):
-        rels = state.multi_choice(st.multiselect, t("trace.filter_rels", lang), list(schema.rel_types), key="rels",
-                                  format_func=lambda name: f"{rel_label(name, lang)} · {name}")
-        labels = state.multi_choice(st.multiselect, t("trace.filter_labels", lang), list(schema.labels), key="labels",
-                                    help=t("trace.filter_labels_help", lang),
-                                    format_func=lambda name: display.label_title(name, lang, plural=True))
-        evidence = state.multi_choice(st.multiselect, t("trace.filter_evidence", lang), list(schema.evidence),
-                                      key="ev", format_func=lambda kind: schema.evidence[kind][f"label_{lang}"])
-        first, last = st.slider(t("trace.filter_years", lang), FIRST_YEAR, LAST_YEAR, (FIRST_YEAR, LAST_YEAR),
-                                key="fy", bind="query-params", help=t("trace.filter_years_help", lang))
+    rel_types, labels, kinds = list(schema.rel_types), list(schema.labels), list(schema.evidence)
+    panel = st.expander(t("trace.filters", lang), icon=":material/filter_alt:", key="trace.filters",
+                        on_change="rerun")
+    if panel.open:
+        with panel:
+            rels = state.multi_choice(st.multiselect, t("trace.filter_rels", lang), rel_types, key="rels",
+                                      format_func=lambda name: f"{rel_label(name, lang)} · {name}")
+            chosen_labels = state.multi_choice(st.multiselect, t("trace.filter_labels", lang), labels, key="labels",
+                                               help=t("trace.filter_labels_help", lang),
+                                               format_func=lambda name: display.label_title(name, lang, plural=True))
+            evidence = state.multi_choice(st.multiselect, t("trace.filter_evidence", lang), kinds, key="ev",
+                                          format_func=lambda kind: schema.evidence[kind][f"label_{lang}"])
+            first, last = state.span_slider(t("trace.filter_years", lang), FIRST_YEAR, LAST_YEAR, key="fy",
+                                            help=t("trace.filter_years_help", lang))
+    else:
+        rels, chosen_labels = state.choice_in_url("rels", rel_types), state.choice_in_url("labels", labels)
+        evidence = state.choice_in_url("ev", kinds)
+        first, last = state.span_in_url("fy", FIRST_YEAR, LAST_YEAR)
     avoid = state.avoided()
     if avoid:
         avoided_entities(avoid, store, lang)
     years = frozenset() if (first, last) == (FIRST_YEAR, LAST_YEAR) else frozenset(range(first, last + 1))
-    return PathFilter(rel_types=frozenset(rels), labels=frozenset(labels), evidence=frozenset(evidence),
+    return PathFilter(rel_types=frozenset(rels), labels=frozenset(chosen_labels), evidence=frozenset(evidence),
                       fiscal_years=years, avoid=frozenset(avoid))
 
 

@@ -93,15 +93,14 @@ def filters(store: GraphStore, lang: str) -> PathFilter:
 
 
 def avoided_entities(avoid: list[str], store: GraphStore, lang: str) -> None:
-    """The entities the trace goes around, each with a button to stop avoiding it."""
-    columns = st.columns([2] + [1] * min(len(avoid), 4), vertical_alignment="center")
-    columns[0].markdown(escape_markdown(t("trace.avoiding", lang)))
-    for number, node_id in enumerate(avoid):
-        node = store.get(node_id)
-        name = node.name if node else node_id
-        columns[1 + number % 4].button(escape_markdown(name), key=f"unavoid.{node_id}", icon=":material/close:",
-                                       help=t("trace.unavoid", lang), on_click=state.set_avoided,
-                                       args=([other for other in avoid if other != node_id],))
+    """The entities the trace goes around, each with a button to stop avoiding it, in one row that wraps."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown(escape_markdown(t("trace.avoiding", lang)), width="content")
+        for node_id in avoid:
+            node = store.get(node_id)
+            st.button(escape_markdown(node.name if node else node_id), key=f"unavoid.{node_id}",
+                      icon=":material/close:", help=t("trace.unavoid", lang), on_click=state.set_avoided,
+                      args=([other for other in avoid if other != node_id],))
 
 
 def union(paths: Sequence[Path]) -> tuple[list[Node], list[Edge]]:
@@ -163,16 +162,18 @@ def explanation_markdown(path: Path, store: GraphStore, lang: str) -> str:
 
 
 def avoid_buttons(path: Path, lang: str) -> None:
-    """'Avoid X' for each entity between the two ends: the trace then looks for a way around it."""
+    """'Avoid X' for each entity between the two ends: the trace then looks for a way around it.
+
+    In one row that wraps, not in columns: a column is one more message to the browser per button.
+    """
     middle = path.nodes[1:-1]
     if not middle:
         return
     st.caption(t("trace.avoid_hint", lang))
-    columns = st.columns(min(len(middle), 4))
-    for number, node in enumerate(middle):
-        columns[number % 4].button(escape_markdown(t("trace.avoid", lang, name=node.name)), key=f"avoid.{node.id}",
-                                   icon=":material/block:", on_click=state.set_avoided,
-                                   args=([*state.avoided(), node.id],))
+    with st.container(horizontal=True):
+        for node in middle:
+            st.button(escape_markdown(t("trace.avoid", lang, name=node.name)), key=f"avoid.{node.id}",
+                      icon=":material/block:", on_click=state.set_avoided, args=([*state.avoided(), node.id],))
 
 
 def common_connections(store: GraphStore, source: Node, target: Node, where: PathFilter, lang: str) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from app_pages.answers import shared
 from app_pages.markup import escape_markdown
+from app_pages.state import LANG, set_param
 from graph.errors import HilosError, StoreError
 from graph.i18n import LANGS, browser_lang, t
 from graph.settings import (SETTING_KEYS, Neo4jSettings, backend_from_argv, choose_backend, merged_settings,
@@ -17,7 +18,6 @@ from graph.settings import (SETTING_KEYS, Neo4jSettings, backend_from_argv, choo
 from graph.store import BACKENDS, GraphStore, default_db_path, open_store
 from loaders.seed import ensure_seeded
 
-LANG_KEY = "lang"  # both the session-state key of the selector and the query parameter
 
 log = logging.getLogger(__name__)
 
@@ -27,19 +27,19 @@ def choose_lang() -> str:
 
     The choice is written back to ?lang= so that a copied link opens in the same language.
     """
-    if LANG_KEY not in st.session_state:
-        asked = st.query_params.get(LANG_KEY)
-        st.session_state[LANG_KEY] = asked if asked in LANGS else browser_lang(
+    if LANG not in st.session_state:
+        asked = st.query_params.get(LANG)
+        st.session_state[LANG] = asked if asked in LANGS else browser_lang(
             st.context.headers.get("Accept-Language"))
-    lang = st.sidebar.radio(t("lang.label", st.session_state[LANG_KEY]), LANGS, key=LANG_KEY,
+    lang = st.sidebar.radio(t("lang.label", st.session_state[LANG]), LANGS, key=LANG,
                             format_func=lambda code: t("lang.name", code), horizontal=True)
-    st.query_params[LANG_KEY] = lang
+    set_param(LANG, lang)
     return lang
 
 
 def current_lang() -> str:
     """The language chosen by `choose_lang` in this run."""
-    return st.session_state[LANG_KEY]
+    return st.session_state[LANG]
 
 
 def _secrets() -> dict[str, Any]:

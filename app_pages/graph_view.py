@@ -1,10 +1,11 @@
 """The interactive graph inside the app: a hand-written Streamlit component that reports clicks.
 
 The component (graph_component/index.html) is served by Streamlit from one
-folder, next to pyvis's vis-network and graph.render's stylesheet, so the browser
-loads the library once per page and each rerun sends only the view's data.
+folder, next to pyvis's vis-network, graph.render's stylesheet and its drawing
+options (hilos-options.js), so the browser loads them once per page and each
+rerun sends only the view's data, with the options that differ for this view.
 Streamlit refuses to serve files through symlinks that leave the folder, so the
-three are copied into a cache folder, once per process. What a view sends
+files are copied into a cache folder, once per process. What a view sends
 (vis-network's data, with positions computed here for big views) is built once
 per view and graph version and shared by every session and rerun.
 """
@@ -24,7 +25,7 @@ import streamlit.components.v1 as components
 from app_pages import routes
 from app_pages.answers import VIEWS
 from graph.exports import View
-from graph.render import PAGE_CSS, VIS_DIR, legend_items, legend_labels, vis_data
+from graph.render import OPTIONS, PAGE_CSS, VIS_DIR, legend_items, legend_labels, script_json, vis_data
 
 SOURCE_HTML = Path(__file__).with_name("graph_component") / "index.html"
 DEFAULT_HEIGHT = 560
@@ -41,6 +42,7 @@ def _served_files() -> dict[str, bytes]:
         "vis-network.min.js": (VIS_DIR / "vis-network.min.js").read_bytes(),
         "vis-network.css": (VIS_DIR / "vis-network.css").read_bytes(),
         "hilos-graph.css": PAGE_CSS.encode("utf-8"),
+        "hilos-options.js": f"const OPTIONS = {script_json(OPTIONS)};\n".encode("utf-8"),
     }
 
 
@@ -80,12 +82,14 @@ def _declared() -> Callable[..., Any]:
 
 
 def component_args(view: View, lang: str, height: int) -> dict[str, Any]:
-    """What the component receives: vis-network's data, the legend, the height and a digest of it all."""
+    """What the component receives: vis-network's nodes and edges, the options that differ from graph.render.OPTIONS
+    (which the component already has), the legend, the height and a digest of it all."""
     data = vis_data(view.nodes, view.edges, lang=lang, highlight_nodes=view.highlight_nodes,
                     highlight_edges=view.highlight_edges)
+    options = {key: value for key, value in data.pop("options").items() if OPTIONS.get(key) != value}
     legend = legend_items(legend_labels(view.nodes), lang)
-    digest = hashlib.sha256(json.dumps([data, legend], sort_keys=True, default=str).encode()).hexdigest()
-    return {"data": data, "legend": legend, "height": height, "digest": digest}
+    digest = hashlib.sha256(json.dumps([data, options, legend], sort_keys=True, default=str).encode()).hexdigest()
+    return {"data": data, "options": options, "legend": legend, "height": height, "digest": digest}
 
 
 def members(view: View) -> str:

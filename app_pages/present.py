@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages import state
 from app_pages.common import current_lang, store_or_stop
 from app_pages.markup import escape_markdown
 from graph.handout import PAPERS, handout_html
@@ -73,7 +74,7 @@ def chosen_story(stories: list[Story]) -> Story:
     """The story named by ?story=, else the first one (and the link says so)."""
     by_id = {story.id: story for story in stories}
     story = by_id.get(st.query_params.get(STORY, ""), stories[0])
-    st.query_params[STORY] = story.id
+    state.set_param(STORY, story.id)
     return story
 
 
@@ -87,7 +88,8 @@ def _number(name: str) -> int | None:
 def current_frame(view: StoryView) -> Frame:
     """The frame the link names, moved to the nearest real one."""
     frame = view.clamp(_number(STEP) or 1, _number(EDGE))
-    st.query_params[STEP], st.query_params[EDGE] = str(frame[0]), str(frame[1])
+    state.set_param(STEP, str(frame[0]))
+    state.set_param(EDGE, str(frame[1]))
     return frame
 
 

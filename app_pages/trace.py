@@ -60,36 +60,47 @@ def render() -> None:
 
 
 def filters(store: GraphStore, lang: str) -> PathFilter:
-    """The filter widgets (relationship types, labels, evidence, fiscal years) and the avoided entities."""
+    """The filter widgets (relationship types, labels, evidence, fiscal years) and the avoided entities.
+
+    The widgets are drawn only while their panel is open: closed, the filters are read from the URL, and a trace
+    does not send four widgets nobody sees to every session.
+    """
     schema = get_schema()
-    with st.expander(t("trace.filters", lang), icon=":material/filter_alt:"):
-        rels = state.multi_choice(st.multiselect, t("trace.filter_rels", lang), list(schema.rel_types), key="rels",
-                                  format_func=lambda name: f"{rel_label(name, lang)} · {name}")
-        labels = state.multi_choice(st.multiselect, t("trace.filter_labels", lang), list(schema.labels), key="labels",
-                                    help=t("trace.filter_labels_help", lang),
-                                    format_func=lambda name: display.label_title(name, lang, plural=True))
-        evidence = state.multi_choice(st.multiselect, t("trace.filter_evidence", lang), list(schema.evidence),
-                                      key="ev", format_func=lambda kind: schema.evidence[kind][f"label_{lang}"])
-        first, last = st.slider(t("trace.filter_years", lang), FIRST_YEAR, LAST_YEAR, (FIRST_YEAR, LAST_YEAR),
-                                key="fy", bind="query-params", help=t("trace.filter_years_help", lang))
+    rel_types, labels, kinds = list(schema.rel_types), list(schema.labels), list(schema.evidence)
+    panel = st.expander(t("trace.filters", lang), icon=":material/filter_alt:", key="trace.filters",
+                        on_change="rerun")
+    if panel.open:
+        with panel:
+            rels = state.multi_choice(st.multiselect, t("trace.filter_rels", lang), rel_types, key="rels",
+                                      format_func=lambda name: f"{rel_label(name, lang)} · {name}")
+            chosen_labels = state.multi_choice(st.multiselect, t("trace.filter_labels", lang), labels, key="labels",
+                                               help=t("trace.filter_labels_help", lang),
+                                               format_func=lambda name: display.label_title(name, lang, plural=True))
+            evidence = state.multi_choice(st.multiselect, t("trace.filter_evidence", lang), kinds, key="ev",
+                                          format_func=lambda kind: schema.evidence[kind][f"label_{lang}"])
+            first, last = state.span_slider(t("trace.filter_years", lang), FIRST_YEAR, LAST_YEAR, key="fy",
+                                            help=t("trace.filter_years_help", lang))
+    else:
+        rels, chosen_labels = state.choice_in_url("rels", rel_types), state.choice_in_url("labels", labels)
+        evidence = state.choice_in_url("ev", kinds)
+        first, last = state.span_in_url("fy", FIRST_YEAR, LAST_YEAR)
     avoid = state.avoided()
     if avoid:
         avoided_entities(avoid, store, lang)
     years = frozenset() if (first, last) == (FIRST_YEAR, LAST_YEAR) else frozenset(range(first, last + 1))
-    return PathFilter(rel_types=frozenset(rels), labels=frozenset(labels), evidence=frozenset(evidence),
+    return PathFilter(rel_types=frozenset(rels), labels=frozenset(chosen_labels), evidence=frozenset(evidence),
                       fiscal_years=years, avoid=frozenset(avoid))
 
 
 def avoided_entities(avoid: list[str], store: GraphStore, lang: str) -> None:
-    """The entities the trace goes around, each with a button to stop avoiding it."""
-    columns = st.columns([2] + [1] * min(len(avoid), 4), vertical_alignment="center")
-    columns[0].markdown(escape_markdown(t("trace.avoiding", lang)))
-    for number, node_id in enumerate(avoid):
-        node = store.get(node_id)
-        name = node.name if node else node_id
-        columns[1 + number % 4].button(escape_markdown(name), key=f"unavoid.{node_id}", icon=":material/close:",
-                                       help=t("trace.unavoid", lang), on_click=state.set_avoided,
-                                       args=([other for other in avoid if other != node_id],))
+    """The entities the trace goes around, each with a button to stop avoiding it, in one row that wraps."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown(escape_markdown(t("trace.avoiding", lang)), width="content")
+        for node_id in avoid:
+            node = store.get(node_id)
+            st.button(escape_markdown(node.name if node else node_id), key=f"unavoid.{node_id}",
+                      icon=":material/close:", help=t("trace.unavoid", lang), on_click=state.set_avoided,
+                      args=([other for other in avoid if other != node_id],))
 
 
 def union(paths: Sequence[Path]) -> tuple[list[Node], list[Edge]]:
@@ -118,39 +129,51 @@ def show_paths(paths: Sequence[Path], source: Node, target: Node, store: GraphSt
 
 def explain_path(path: Path, store: GraphStore, lang: str) -> None:
     """The path as a chain of names, its sentences with footnote marks, its quotes and its sources."""
+    st.markdown(explanation_markdown(path, store, lang))
+
+
+def explanation_markdown(path: Path, store: GraphStore, lang: str) -> str:
+    """`explain_path`'s text as one Markdown block, a paragraph per line, every piece of data escaped.
+
+    One block, not an element per line: each element is a message to the browser and a wake-up of the server's
+    event loop, and a room of sessions tracing at once pays for every one of them.
+    """
     explanation = explain(path, lang, store.get)
     steps = t("trace.steps_one", lang) if len(path) == 1 else t("trace.steps_many", lang, count=len(path))
     chain = " → ".join(node.name for node in path.nodes)
-    st.markdown(f"**{escape_markdown(chain)}** · {escape_markdown(steps)}")
-    st.markdown(escape_markdown(explanation.text()))
+    paragraphs = [f"**{escape_markdown(chain)}** · {escape_markdown(steps)}", escape_markdown(explanation.text())]
     quoted = [step for step in explanation.steps if step.quote]
     if quoted:
-        st.markdown(f"**{escape_markdown(t('explain.quotes', lang))}**")
+        paragraphs.append(f"**{escape_markdown(t('explain.quotes', lang))}**")
         opening, closing = QUOTE_MARKS[lang]
         for step in quoted:
             marks = "".join(f"[{number}]" for number in step.notes)
             # The quote as printed; readers of the English view also get the gloss.
             gloss = f" ({step.quote_en})" if lang == "en" and step.quote_en else ""
-            st.markdown("> " + escape_markdown(f"{opening}{step.quote}{closing}{gloss} {marks}"))
-    st.markdown(f"**{escape_markdown(t('explain.sources', lang))}**")
+            paragraphs.append("> " + escape_markdown(f"{opening}{step.quote}{closing}{gloss} {marks}"))
+    paragraphs.append(f"**{escape_markdown(t('explain.sources', lang))}**")
     for note in explanation.footnotes:
         source = store.get(note.source_id)
         url = source.properties.get("url") if source else None
         line = escape_markdown(f"[{note.number}] {note.citation}")
-        st.markdown(f"{line} · {display.link(url)}" if isinstance(url, str) and url else line)
+        paragraphs.append(f"{line} · {display.link(url)}" if isinstance(url, str) and url else line)
+    # escape_markdown turns every line break in the data into a space: only these blank lines part paragraphs.
+    return "\n\n".join(paragraphs)
 
 
 def avoid_buttons(path: Path, lang: str) -> None:
-    """'Avoid X' for each entity between the two ends: the trace then looks for a way around it."""
+    """'Avoid X' for each entity between the two ends: the trace then looks for a way around it.
+
+    In one row that wraps, not in columns: a column is one more message to the browser per button.
+    """
     middle = path.nodes[1:-1]
     if not middle:
         return
     st.caption(t("trace.avoid_hint", lang))
-    columns = st.columns(min(len(middle), 4))
-    for number, node in enumerate(middle):
-        columns[number % 4].button(escape_markdown(t("trace.avoid", lang, name=node.name)), key=f"avoid.{node.id}",
-                                   icon=":material/block:", on_click=state.set_avoided,
-                                   args=([*state.avoided(), node.id],))
+    with st.container(horizontal=True):
+        for node in middle:
+            st.button(escape_markdown(t("trace.avoid", lang, name=node.name)), key=f"avoid.{node.id}",
+                      icon=":material/block:", on_click=state.set_avoided, args=([*state.avoided(), node.id],))
 
 
 def common_connections(store: GraphStore, source: Node, target: Node, where: PathFilter, lang: str) -> None:

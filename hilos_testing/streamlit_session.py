@@ -63,6 +63,8 @@ class Run:
 
     seconds: float
     elements: list[Any] = field(default_factory=list)  # the new Element protos, in order
+    messages: int = 0  # ForwardMsgs the server sent for the run, script_finished included
+    size: int = 0  # their bytes on the websocket
 
     def texts(self) -> list[str]:
         """What a reader sees of each text element and link: Markdown escapes removed."""
@@ -191,24 +193,25 @@ class StreamlitSession:
         context.url, context.is_embedded, context.color_scheme = f"{self.url}/{self.page_name}", False, "light"
         began = time.monotonic()
         await self._socket.send(message.SerializeToString())
-        elements, widgets = await self._read_run()
-        run = Run(time.monotonic() - began, elements)
-        self.widgets = widgets
+        run = Run(0.0)
+        self.widgets = await self._read_run(run)
+        run.seconds = time.monotonic() - began
         return run
 
-    async def _read_run(self) -> tuple[list[Any], dict[str, Widget]]:
-        """ForwardMsgs until script_finished: the elements drawn and the widgets they hold."""
-        elements: list[Any] = []
+    async def _read_run(self, run: Run) -> dict[str, Widget]:
+        """ForwardMsgs until script_finished, counted in `run` with the elements drawn; the widgets they hold."""
         widgets: dict[str, Widget] = {}
         deadline = time.monotonic() + self.timeout
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise ProtocolError(f"no script_finished within {self.timeout:g} s")
-            message = ForwardMsg.FromString(await _receive(self._socket, left))
+            frame = await _receive(self._socket, left)
+            run.messages, run.size = run.messages + 1, run.size + len(frame)
+            message = ForwardMsg.FromString(frame)
             kind = message.WhichOneof("type")
             if kind == "script_finished":
-                return elements, widgets
+                return widgets
             if kind == "new_session":
                 self.page_hash = message.new_session.page_script_hash
             elif kind == "navigation":
@@ -220,7 +223,7 @@ class StreamlitSession:
                 raise ProtocolError(f"the server found no page {message.page_not_found.page_name!r}")
             elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
                 element = message.delta.new_element
-                elements.append(element)
+                run.elements.append(element)
                 self._keep_widget(element, message.metadata.delta_path[0] == SIDEBAR, widgets)
 
     def _keep_widget(self, element: Any, in_sidebar: bool, widgets: dict[str, Widget]) -> None:

@@ -17,8 +17,9 @@ ICM_PATH = "2"  # the seed's second-shortest Palantir-HSI path (ties go by node 
 
 
 def shown(at: AppTest) -> list[str]:
-    """Every Markdown element as the reader sees it: escapes undone, word joiners dropped."""
-    return [re.sub(r"\\(.)", r"\1", md.value).replace(WORD_JOINER, "") for md in at.markdown]
+    """Every paragraph of the Markdown elements as the reader sees it: escapes undone, word joiners dropped."""
+    return [re.sub(r"\\(.)", r"\1", paragraph).replace(WORD_JOINER, "")
+            for md in at.markdown for paragraph in md.value.split("\n\n")]
 
 
 def test_spanish_by_default_with_the_seed_loaded_and_palantir_to_hsi_explained(app):
@@ -73,14 +74,18 @@ def test_names_are_shown_as_text_not_markup(app, db_path: Path):
     EmbeddedStore(db_path).write(
         [Node("company:x", "Company", {"name": hostile, "aliases": ["Hostile"]}),
          Node("agency:hsi", "Agency", {"name": "HSI"}),
-         Node("source:s", "Source", {"name": "S", "title": "*T* <b>t</b>", "kind": "article"})],
-        [Edge("company:x", "SUPPLIES", "agency:hsi", {"sources": ["source:s"], "evidence": "reported"})])
+         Node("source:s", "Source", {"name": "S", "title": "*T* <b>t</b>\n\n# H\n\n> q", "kind": "article"})],
+        [Edge("company:x", "SUPPLIES", "agency:hsi", {"sources": ["source:s"], "evidence": "reported",
+                                                      "quote": "a\n\n<script>b</script>"})])
     at = app.run()
     at.text_input(key="from").set_value("Hostile").run()
     assert not at.exception
-    chain = next(md.value for md in at.markdown if "→" in md.value)
-    assert escape_markdown(hostile) in chain and not re.search(r"(?<!\\)[<>\[\]()$:]", chain)
-    assert any(text.startswith("[1] ") and "*T* <b>t</b>" in text for text in shown(at))
+    explained = next(md.value for md in at.markdown if "→" in md.value)  # chain, sentences, quotes and sources
+    # Line breaks in the data cannot start a heading, a quote or a paragraph of their own in the block.
+    assert [line[:2] for line in explained.split("\n") if line.startswith((">", "#"))] == ["> "]
+    unquoted = re.sub("^> ", "", explained, flags=re.MULTILINE)
+    assert escape_markdown(hostile) in explained and not re.search(r"(?<!\\)[<>\[\]()$:]", unquoted)
+    assert any(text.startswith("[1] ") and "*T* <b>t</b> # H > q" in text for text in shown(at))
 
 
 @pytest.mark.parametrize("header, lang", [

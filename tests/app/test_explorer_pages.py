@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages.display import link, safe_url
 from app_pages.markup import WORD_JOINER
+from app_pages.trace import FIRST_YEAR, LAST_YEAR
 from graph.i18n import t
 from graph.model import Edge, Node
 from graph.store_networkx import EmbeddedStore
@@ -136,15 +137,39 @@ def test_trace_restores_filters_path_choice_and_avoided_entities(app):
     at = open_view(app, page="trace", **{"from": "FALCON-SA", "to": "HSI", "k": "2", "path": "2",
                                          "rels": ["USES", "PART_OF"], "ev": ["public_record", "seed"],
                                          "fy": ["2010", "2020"], "avoid": "agency:ice", "lang": "en"})
-    assert at.text_input(key="from").value == "FALCON-SA" and at.number_input(key="k").value == 2
-    assert at.multiselect(key="rels").value == ["PART_OF", "USES"]
-    assert at.slider(key="fy").value == (2010, 2020)
+    assert not at.multiselect and not at.slider  # the filters' panel is closed: they apply, read from the link
     nodes = {node["id"] for node in graph_args(at)["data"]["nodes"]}
     assert "agency:ice" not in nodes and {"product:falcon-sa", "agency:hsi"} <= nodes
     assert any(text.startswith("**FALCON-SA → Homeland Security Investigations**") for text in texts(at))
+    at.session_state["trace.filters"] = True  # what opening the panel does
+    at.run()
+    assert at.text_input(key="from").value == "FALCON-SA" and at.number_input(key="k").value == 2
+    assert at.multiselect(key="rels").value == ["PART_OF", "USES"]
+    assert at.slider(key="fy").value == (2010, 2020)
+    assert any(text.startswith("**FALCON-SA → Homeland Security Investigations**") for text in texts(at))
+    at.session_state["trace.filters"] = False  # closed again: the link keeps the filters
+    at.run()
+    assert not at.multiselect and at.query_params["rels"] == ["PART_OF", "USES"]
+    assert at.query_params["fy"] == ["2010", "2020"]
     assert [button.label for button in at.button if button.key == "unavoid.agency:ice"]
     at.button(key="unavoid.agency:ice").click().run()
     assert "avoid" not in at.query_params
+
+
+def test_trace_filters_are_drawn_once_their_panel_is_open(app):
+    at = open_view(app, page="trace", lang="en")
+    assert not at.multiselect and not at.slider  # no filter in the link: the panel is closed, nothing sent
+    at.session_state["trace.filters"] = True  # what opening the panel does
+    at.run()
+    assert at.multiselect(key="rels").value == [] and at.slider(key="fy").value == (FIRST_YEAR, LAST_YEAR)
+    at.slider(key="fy").set_value((2012, 2020)).run()
+    assert at.query_params["fy"] == ["2012", "2020"]
+    at.session_state["trace.filters"] = False
+    at.run()
+    assert not at.slider and at.query_params["fy"] == ["2012", "2020"]  # kept in the link while the panel is closed
+    at.session_state["trace.filters"] = True
+    at.run()
+    assert at.slider(key="fy").value == (2012, 2020)
 
 
 def test_trace_avoid_button_and_common_connections(app):

@@ -17,7 +17,8 @@ at the same moment. Every answer, of either kind, must come in under 2 s and
 hold the expected result (the hit's link, the path's chain of names), and no
 request may leave 127.0.0.1. The sessions open a few at a time (a room does not
 connect in the same second), then all search at once, then all open the tracer,
-then all trace at once; nobody moves on until every session has its answer. The server's CPU per answer is printed with the times.
+then all trace at once; nobody moves on until every session has its answer. The server's CPU per answer is
+printed with the times, and what a trace's rerun sends (messages and bytes, as the protocol sessions counted them).
 
 Marked `load` and left out of the default run (pyproject.toml): it needs a
 machine that is doing nothing else. Run it with `pytest -m load -s`.
@@ -133,6 +134,7 @@ async def protocol_session(room: Room, plan: Plan) -> dict[str, float]:
         room.trace.done()
         assert any(plan.chain in text for text in trace.texts()), f"no path {plan.chain}"
         times["trace"] = trace.seconds
+        times["trace messages"], times["trace bytes"] = trace.messages, trace.size
     except BaseException:
         await room.together.abort()  # the others stop waiting for this session
         raise
@@ -244,8 +246,10 @@ def test_twenty_sessions_at_once_each_get_answers_in_under_two_seconds(tmp_path:
     report = {f"{who} {kind}": f"median {statistics.median(values):.2f} s, max {max(values):.2f} s"
               for who, kinds in answers.items() for kind, values in kinds.items()}
     cpu = {"search": room.search.per_answer(), "trace": room.trace.per_answer()}
+    sent = {kind: statistics.median(times[f"trace {kind}"] for times in protocol) for kind in ("messages", "bytes")}
     print(f"{SESSIONS} sessions ({BROWSERS} in chromium): {report}; "
           f"server CPU per answer: {', '.join(f'{kind} {seconds * 1000:.0f} ms' for kind, seconds in cpu.items())}; "
+          f"a trace's rerun: {sent['messages']:.0f} messages, {sent['bytes'] / 1000:.1f} kB (median); "
           f"load average {os.getloadavg()[0]:.2f}")
     slow = {f"{who} {kind}": [round(value, 2) for value in values if value >= ANSWER_SECONDS]
             for who, kinds in answers.items() for kind, values in kinds.items()}

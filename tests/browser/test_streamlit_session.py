@@ -5,16 +5,16 @@ when Streamlit or the pages change.
 """
 import pytest
 
-from hilos_testing.streamlit_session import ProtocolError, StreamlitSession, run_apart
+from hilos_testing.streamlit_session import ProtocolError, Run, StreamlitSession, run_apart
 
 
-async def search_then_trace(url: str) -> tuple[list[str], list[str], str]:
+async def search_then_trace(url: str) -> tuple[list[str], Run, str]:
     session = StreamlitSession(url, "search", "lang=en")
     try:
         await session.open()
         found = (await session.enter("Search by name or alias", "vigilant")).texts()
         await session.go("", "lang=en")  # the menu's "Trace connections": the default page
-        traced = (await session.enter("To", "Amazon")).texts()
+        traced = await session.enter("To", "Amazon")
         return found, traced, session.query
     finally:
         await session.close()
@@ -23,8 +23,11 @@ async def search_then_trace(url: str) -> tuple[list[str], list[str], str]:
 def test_a_protocol_session_searches_and_traces_in_english_with_the_view_in_its_url(app_server):
     found, traced, query = run_apart(search_then_trace(app_server))
     assert "Vigilant Solutions · Company" in found
-    assert any("Palantir Technologies → U.S. Department of Homeland Security → Amazon" in text for text in traced)
+    assert any("Palantir Technologies → U.S. Department of Homeland Security → Amazon" in text
+               for text in traced.texts())
     assert "lang=en" in query and "to=Amazon" in query  # the language kept, the bound box written to the URL
+    # Every message of the run counted, the elements among them (not the session's, blocks' or script_finished).
+    assert len(traced.elements) < traced.messages and traced.size > traced.messages
 
 
 async def type_into_missing_box(url: str) -> None:

@@ -14,7 +14,8 @@ from typing import Any, Iterator
 import numpy as np
 import orjson
 
-from graph.columns import Columns, ColumnSink, StrArray
+from graph.blobs import Blobs
+from graph.columns import Columns, ColumnSink, StrArray, put_chunks
 from graph.model import Edge, Node
 from graph.search_index import SearchIndex
 
@@ -51,14 +52,19 @@ class Records:
     labels: list[str] = field(default_factory=list)
     names: list[list[str]] = field(default_factory=list)
     amounts: list[float] = field(default_factory=list)
-    props: list[bytes] = field(default_factory=list)
+    props: list[bytes] | Blobs = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     edge_amounts: list[float] = field(default_factory=list)
-    edge_props: list[bytes] = field(default_factory=list)
+    edge_props: list[bytes] | Blobs = field(default_factory=list)
+
+    @classmethod
+    def spilled(cls) -> Records:
+        """Records whose encoded properties wait in a temporary file, not in memory (graph.blobs)."""
+        return cls(props=Blobs(), edge_props=Blobs())
 
     def add_node(self, node: Node, props: bytes) -> None:
         self.ids.append(node.id)
@@ -89,8 +95,7 @@ class Records:
             return None
         node = Node(node_id, self.labels[i], orjson.loads(self.props[i]))
         for column in (self.ids, self.labels, self.names, self.amounts, self.props):
-            column[i] = column[-1]  # the order of records does not matter: move the last one here
-            column.pop()
+            _swap_pop(column, i)
         return node
 
     def take_edges(self, keys: set[tuple[str, str, str]]) -> list[Edge]:
@@ -106,8 +111,7 @@ class Records:
                 continue
             taken.append(Edge(*key, orjson.loads(self.edge_props[e])))
             for column in columns:
-                column[e] = column[-1]
-                column.pop()
+                _swap_pop(column, e)
         return taken
 
     def nodes(self) -> Iterator[Node]:
@@ -123,6 +127,15 @@ class Records:
             yield Edge(self.sources.pop(), self.types.pop(), self.targets.pop(), orjson.loads(self.edge_props.pop()))
 
 
+def _swap_pop(column: list | Blobs, i: int) -> None:
+    """Remove item i, moving the last item into its place (the order of records does not matter)."""
+    if isinstance(column, Blobs):
+        column.swap_pop(i)
+        return
+    column[i] = column[-1]
+    column.pop()
+
+
 def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
     table = sorted(set(values))
     code = {name: i for i, name in enumerate(table)}
@@ -132,6 +145,18 @@ def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
 def _strings(prefix: str, items: list) -> Columns:
     array = StrArray.build(items)
     return {f"{prefix}.blob": array.blob, f"{prefix}.off": array.offsets}
+
+
+def _put_ordered(out: ColumnSink, prefix: str, items: list[bytes] | Blobs, order: list[int]) -> None:
+    """The columns of a StrArray of `items` taken in `order`; spilled items are copied out piece by piece."""
+    if not isinstance(items, Blobs):
+        out.update(_strings(prefix, [items[i] for i in order]))
+        return
+    index = np.asarray(order, dtype=np.int64)
+    offsets = np.zeros(len(index) + 1, dtype=np.int64)
+    np.cumsum(items.lengths(index), out=offsets[1:])
+    put_chunks(out, f"{prefix}.blob", items.gather(index), np.dtype(np.uint8))
+    out.update({f"{prefix}.off": offsets})
 
 
 def build(records: Records, out: ColumnSink) -> dict[str, Any]:
@@ -165,7 +190,7 @@ def build(records: Records, out: ColumnSink) -> dict[str, Any]:
     out.update({**_strings("n.ids", ids), "n.label": label_code,
                 "n.amount": np.array([r.amounts[i] for i in order], dtype=np.float64)})
     r.amounts = []
-    out.update(_strings("n.props", [r.props[i] for i in order]))
+    _put_ordered(out, "n.props", r.props, order)
     r.props = []
     del order
     out.update({"n.names.blob": name_array.blob, "n.names.off": name_array.offsets, "n.first": first,
@@ -190,7 +215,7 @@ def build(records: Records, out: ColumnSink) -> dict[str, Any]:
     })
     del type_code, evidence_code
     r.years = r.edge_amounts = []
-    out.update(_strings("e.props", [r.edge_props[i] for i in edge_order.tolist()]))
+    _put_ordered(out, "e.props", r.edge_props, edge_order.tolist())
     r.edge_props = []
     del edge_order
     out.update(_adjacency(src, dst, n_nodes))

@@ -89,7 +89,7 @@ class GraphBatch:
         self._existing_edges: dict[str, dict[EdgeKey, Edge]] = {}
         self._aliased: set[tuple[str, str]] = set()  # (node id, alias) already folded into a draft
         self.check = Checker(self.schema)
-        self.fresh = Records()
+        self.fresh = Records.spilled()  # a million new contracts' properties wait on disk, not in memory
         self._fresh_labels: dict[str, str] = {}  # node id -> label of the fresh nodes
         self._ends_checked: set[tuple[str, str, str]] = set()  # (rel type, node id, end) of fresh edges
         self._unfreshed: set[str] = set()  # fresh nodes taken back into the drafts

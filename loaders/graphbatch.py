@@ -13,7 +13,7 @@ complete merged record):
   accumulate; dates and amounts take the newer value.
 
 A bulk loader hands most of its records over as *fresh* ones instead
-(`add_fresh_node` / `add_fresh_edge`): records new to the store, which are
+(`add_fresh_node` / `add_fresh_edges`): records new to the store, which are
 validated at once and kept encoded as the embedded file stores them
 (graph.snapshot.Records), with no draft to merge. A million contracts then
 cost neither drafts nor Node/Edge objects. A node drafted again after it was
@@ -220,17 +220,21 @@ class GraphBatch:
         self._fresh_labels[node.id] = label
         return True
 
-    def add_fresh_edge(self, source: str, rel_type: str, target: str, props: dict[str, Any], *,
-                       origin: str = "load") -> None:
-        """Validate and keep a relationship that touches a fresh node (so neither the store nor this batch
-        holds it). The caller adds each such relationship once; it is not looked at by `edges_touching`."""
-        where = f"{source} {rel_type} {target}"
-        edge = self.check.edge(source, rel_type, target, _filled(props), path=origin, row=where)
-        self._check_ends(source, rel_type, target, where, origin)
-        for source_id in edge.properties["sources"]:
-            if self.label_of(source_id) != "Source":
-                raise LoadError(f"source {source_id!r} is not a known Source node", path=origin, row=where)
-        self.fresh.add_edge(edge, encode_props(edge.properties))
+    def add_fresh_edges(self, keys: list[EdgeKey], props: dict[str, Any], *, origin: str = "load") -> None:
+        """Validate and keep relationships with the same properties, each touching a fresh node (so neither the
+        store nor this batch holds them). The caller adds each such relationship once; they are not looked at by
+        `edges_touching`."""
+        rows = [f"{source} {rel_type} {target}" for source, rel_type, target in keys]
+        edges = self.check.edges(keys, _filled(props), path=origin, rows=rows)
+        for key, where in zip(keys, rows):
+            self._check_ends(*key, where, origin)
+        encoded = encode_props(edges[0].properties) if edges else b""
+        for edge, where in zip(edges, rows):
+            for source_id in edge.properties["sources"]:
+                if self.label_of(source_id) != "Source":
+                    raise LoadError(f"source {source_id!r} is not a known Source node", path=origin, row=where)
+            self.fresh.add_edge(edge, encoded if edge.properties is edges[0].properties else
+                                encode_props(edge.properties))
 
     def _check_ends(self, source: str, rel_type: str, target: str, where: str, origin: str) -> None:
         """The schema allows this relationship between the labels of its ends (each pair checked once)."""

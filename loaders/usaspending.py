@@ -21,7 +21,6 @@ property for them; see docs/LOADING.md) and fill awards the summaries lack.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -416,16 +415,21 @@ class UsaspendingLoad:
             fresh = qualifier is None and batch.add_fresh_node(contract_id, "Contract", props, origin=ORIGIN)
             if not fresh:
                 batch.put_node(contract_id, "Contract", props)
-            add_edge = partial(batch.add_fresh_edge, origin=ORIGIN) if fresh else batch.add_edge
             edge = {**evidence, "sources": src, "fiscal_year": award.fiscal_year}
+            keys = []
             if awarder:
-                add_edge(awarder, "AWARDED", contract_id, edge)
+                keys.append((awarder, "AWARDED", contract_id))
             if recipient:
-                add_edge(contract_id, "AWARDED_TO", recipient, edge)
+                keys.append((contract_id, "AWARDED_TO", recipient))
             if "FUNDED" in batch.schema.rel_types:
                 funder = self._funder(award, file_src)
                 if funder and funder != awarder:
-                    add_edge(funder, "FUNDED", contract_id, edge)
+                    keys.append((funder, "FUNDED", contract_id))
+            if fresh:
+                batch.add_fresh_edges(keys, edge, origin=ORIGIN)
+            else:
+                for key in keys:
+                    batch.add_edge(*key, edge)
             for product, term in matcher.find(award.description or "", recipient):
                 batch.add_edge(contract_id, "FOR_PRODUCT", product, {
                     **evidence, "sources": src, "quote": (award.description or "")[:400], "quote_lang": "en"})

@@ -74,7 +74,10 @@ def _draw(batch, fresh: bool):
         return False
 
     node = batch.add_fresh_node if fresh else drafted
-    edge = batch.add_fresh_edge if fresh else batch.add_edge
+    def fresh_edge(source, rel_type, target, props):
+        batch.add_fresh_edges([(source, rel_type, target)], props)
+
+    edge = fresh_edge if fresh else batch.add_edge
     assert node("source:p-1", "Source", {**SOURCE, "name": "PIID P.1", "url": "https://x.test/1"}) is fresh
     batch.add_node("source:p-1", "Source", {**SOURCE, "name": "PIID P-1", "url": "https://x.test/2"})
     assert node("contract:c", "Contract", {"name": "C", "aliases": ["K1", "c"], "sources": ["source:p-1"],
@@ -106,7 +109,18 @@ def test_fresh_records_are_validated_as_drafts_are(tmp_path):
         batch.add_fresh_node("source:bad", "Source", {**SOURCE, "name": "B", "url": "javascript:alert(1)"})
     assert batch.add_fresh_node("contract:c", "Contract", {"name": "C", "sources": ["source:f"]})
     with pytest.raises(Exception, match="unknown node id 'agency:nowhere'"):
-        batch.add_fresh_edge("agency:nowhere", "AWARDED", "contract:c", {**EDGE, "sources": ["source:f"]})
+        batch.add_fresh_edges([("agency:nowhere", "AWARDED", "contract:c")], {**EDGE, "sources": ["source:f"]})
     with pytest.raises(Exception, match="AWARDED cannot join a Contract"):
-        batch.add_fresh_edge("contract:c", "AWARDED", "contract:c", {**EDGE, "sources": ["source:f"]})
+        batch.add_fresh_edges([("contract:c", "AWARDED", "contract:c")], {**EDGE, "sources": ["source:f"]})
+    with pytest.raises(Exception, match="source 'source:nowhere' is not a known Source node"):
+        batch.add_fresh_edges([("agency:a", "AWARDED", "contract:c"), ("agency:a", "FUNDED", "contract:c")],
+                              {**EDGE, "sources": ["source:nowhere"]})
+    with pytest.raises(Exception, match="evidence"):
+        batch.add_fresh_edges([("agency:a", "AWARDED", "contract:c")], {"evidence": "hearsay", "sources": ["source:f"]})
+    batch.add_fresh_edges([("agency:a", "AWARDED", "contract:c"), ("agency:a", "FUNDED", "contract:c")],
+                          {**EDGE, "sources": [" source:f "], "fiscal_year": "2020"})
+    built = batch.build()
+    assert [(e.type, e.properties) for e in built.fresh.edges()] == [
+        ("FUNDED", {"evidence": "public_record", "sources": ["source:f"], "fiscal_year": 2020}),
+        ("AWARDED", {"evidence": "public_record", "sources": ["source:f"], "fiscal_year": 2020})]
     assert not batch.add_fresh_node("agency:a", "Agency", {"name": "A"})  # in the store: the caller drafts it

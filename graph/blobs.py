@@ -3,8 +3,9 @@
 A load of a million contracts holds ~1.5 GB of encoded properties until the
 embedded file is built. Appended here they cost 16 bytes each in memory; the
 file is gone when closed or when the process ends, however it ends (it has
-no name). Reads go through the page cache with pread, so they do not count
-as the process's memory.
+no name). Copying them out maps the file and drops each batch's pages from
+the process once copied (they stay in the page cache), so they never count
+as the process's memory all at once.
 """
 from __future__ import annotations
 

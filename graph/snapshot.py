@@ -117,13 +117,13 @@ class Records:
     def nodes(self) -> Iterator[Node]:
         """The nodes as Node objects, emptying the node lists as it goes."""
         while self.ids:
-            self.names.pop(), self.amounts.pop()
+            del self.names[-1], self.amounts[-1]
             yield Node(self.ids.pop(), self.labels.pop(), orjson.loads(self.props.pop()))
 
     def edges(self) -> Iterator[Edge]:
         """The relationships as Edge objects, emptying the relationship lists as it goes."""
         while self.sources:
-            self.evidence.pop(), self.years.pop(), self.edge_amounts.pop()
+            del self.evidence[-1], self.years[-1], self.edge_amounts[-1]
             yield Edge(self.sources.pop(), self.types.pop(), self.targets.pop(), orjson.loads(self.edge_props.pop()))
 
 

@@ -13,6 +13,7 @@ import mmap
 import os
 import tempfile
 from array import array
+from pathlib import Path
 from typing import Iterator
 
 import numpy as np
@@ -24,8 +25,9 @@ _GATHER = 1 << 14  # records copied out per batch; their pages are then dropped 
 class Blobs:
     """An append-only list of byte strings in a temporary file: append, index, pop, swap_pop, gather."""
 
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="hilos-blobs-")
+    def __init__(self, folder: Path | None = None) -> None:
+        """`folder`: where the file goes (default: the system's temporary folder, which may be in memory)."""
+        self._file = tempfile.TemporaryFile(prefix="hilos-blobs-", dir=folder)
         self._fd = self._file.fileno()
         self._written = 0  # bytes in the file; the rest is in _buffer
         self._buffer = bytearray()

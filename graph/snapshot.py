@@ -9,6 +9,7 @@ neighbours without sorting. Properties stay JSON bytes until asked for.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path as FilePath
 from typing import Any, Iterator
 
 import numpy as np
@@ -62,9 +63,9 @@ class Records:
     edge_props: list[bytes] | Blobs = field(default_factory=list)
 
     @classmethod
-    def spilled(cls) -> Records:
-        """Records whose encoded properties wait in a temporary file, not in memory (graph.blobs)."""
-        return cls(props=Blobs(), edge_props=Blobs())
+    def spilled(cls, folder: FilePath | None = None) -> Records:
+        """Records whose encoded properties wait in a temporary file in `folder`, not in memory (graph.blobs)."""
+        return cls(props=Blobs(folder), edge_props=Blobs(folder))
 
     def add_node(self, node: Node, props: bytes) -> None:
         self.ids.append(node.id)

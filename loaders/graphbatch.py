@@ -23,6 +23,7 @@ there, so the result is the same as if it had been drafted.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable
 
 from graph.errors import LoadError
@@ -89,7 +90,11 @@ class GraphBatch:
         self._existing_edges: dict[str, dict[EdgeKey, Edge]] = {}
         self._aliased: set[tuple[str, str]] = set()  # (node id, alias) already folded into a draft
         self.check = Checker(self.schema)
-        self.fresh = Records.spilled()  # a million new contracts' properties wait on disk, not in memory
+        # A million new contracts' properties wait on disk, not in memory: beside the embedded store's file when
+        # there is one (as its own write spills), since the system's temporary folder may be in memory.
+        graph_file = getattr(store, "path", None)
+        folder = graph_file.parent if isinstance(graph_file, Path) and graph_file.parent.is_dir() else None
+        self.fresh = Records.spilled(folder)
         self._fresh_labels: dict[str, str] = {}  # node id -> label of the fresh nodes
         self._ends_checked: set[tuple[str, str, str]] = set()  # (rel type, node id, end) of fresh edges
         self._unfreshed: set[str] = set()  # fresh nodes taken back into the drafts

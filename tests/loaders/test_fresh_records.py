@@ -1,4 +1,6 @@
 """Fresh records (new contracts handed to the store encoded) make exactly the graph that drafts make."""
+import os
+
 import pytest
 
 from benchmarks import usaspending_csv
@@ -124,3 +126,11 @@ def test_fresh_records_are_validated_as_drafts_are(tmp_path):
         ("FUNDED", {"evidence": "public_record", "sources": ["source:f"], "fiscal_year": 2020}),
         ("AWARDED", {"evidence": "public_record", "sources": ["source:f"], "fiscal_year": 2020})]
     assert not batch.add_fresh_node("agency:a", "Agency", {"name": "A"})  # in the store: the caller drafts it
+
+
+def test_fresh_properties_wait_beside_the_graph_file(tmp_path):
+    folder = tmp_path / "graphs"
+    folder.mkdir()
+    batch = GraphBatch(EmbeddedStore(folder / "g.json"))
+    spill = os.readlink(f"/proc/self/fd/{batch.fresh.props._file.fileno()}")  # an unnamed file: "(deleted)"
+    assert spill.startswith(str(folder))

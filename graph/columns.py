@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import IO, Any, Iterator, Protocol, Sequence
+from typing import IO, Any, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -121,6 +121,19 @@ class ColumnWriter:
             _write_array(self._handle, array)
             self._offset += -(-array.nbytes // _ALIGN) * _ALIGN
 
+    def update_chunks(self, name: str, chunks: Iterable[np.ndarray], dtype: np.dtype) -> None:
+        """One 1-d column written piece by piece, so it is never in memory whole."""
+        start, count = self._offset, 0
+        for chunk in chunks:
+            self._handle.write(memoryview(np.ascontiguousarray(chunk, dtype=dtype)).cast("B"))
+            count += len(chunk)
+        nbytes = count * np.dtype(dtype).itemsize
+        pad = -nbytes % _ALIGN
+        if pad:
+            self._handle.write(b"\0" * pad)
+        self._layout[name] = [start, np.dtype(dtype).str, [count]]
+        self._offset += nbytes + pad
+
     def commit(self, header: dict[str, Any]) -> None:
         """Write `path`: `header` (with where each column starts) on one line, then the columns."""
         head = json.dumps({**header, "columns": self._layout}, ensure_ascii=False, separators=(",", ":"))
@@ -129,6 +142,15 @@ class ColumnWriter:
         with atomic_write(self.path) as handle:
             handle.write(head.encode("utf-8") + b"\n")
             shutil.copyfileobj(self._handle, handle, _COPY_CHUNK)
+
+
+def put_chunks(out: ColumnSink, name: str, chunks: Iterable[np.ndarray], dtype: np.dtype) -> None:
+    """Put a 1-d column given in pieces in `out`: written piece by piece to a ColumnWriter, joined for a dict."""
+    if isinstance(out, ColumnWriter):
+        out.update_chunks(name, chunks, dtype)
+        return
+    parts = list(chunks)
+    out.update({name: np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)})
 
 
 def _write_array(handle: IO[bytes], array: np.ndarray) -> None:

@@ -9,12 +9,14 @@ neighbours without sorting. Properties stay JSON bytes until asked for.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path as FilePath
+from typing import Any, Iterator
 
 import numpy as np
 import orjson
 
-from graph.columns import Columns, ColumnSink, StrArray
+from graph.blobs import Blobs
+from graph.columns import Columns, ColumnSink, StrArray, put_chunks
 from graph.model import Edge, Node
 from graph.search_index import SearchIndex
 
@@ -32,22 +34,38 @@ def year_of(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else OTHER_YEAR
 
 
+def encode_props(props: Any) -> bytes:
+    """A record's properties as the file stores them (JSON)."""
+    # orjson 3.13 hands back its 4 KB working buffer as the bytes object; a copy of the exact size keeps a
+    # million records at ~200 MB instead of ~4 GB until the file is built.
+    return bytes(memoryview(orjson.dumps(dict(props))))
+
+
 @dataclass
 class Records:
-    """Everything a snapshot is built from, as parallel lists (nodes in any order, ids unique)."""
+    """Everything a snapshot is built from, as parallel lists (nodes in any order, ids unique).
+
+    A loader also hands its new records to a store this way (see GraphStore.write's `fresh`): encoded
+    as the file keeps them, a million records take a fraction of the memory of Node and Edge objects.
+    """
 
     ids: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     names: list[list[str]] = field(default_factory=list)
     amounts: list[float] = field(default_factory=list)
-    props: list[bytes] = field(default_factory=list)
+    props: list[bytes] | Blobs = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     edge_amounts: list[float] = field(default_factory=list)
-    edge_props: list[bytes] = field(default_factory=list)
+    edge_props: list[bytes] | Blobs = field(default_factory=list)
+
+    @classmethod
+    def spilled(cls, folder: FilePath | None = None) -> Records:
+        """Records whose encoded properties wait in a temporary file in `folder`, not in memory (graph.blobs)."""
+        return cls(props=Blobs(folder), edge_props=Blobs(folder))
 
     def add_node(self, node: Node, props: bytes) -> None:
         self.ids.append(node.id)
@@ -65,6 +83,59 @@ class Records:
         self.edge_amounts.append(amount_of(edge.properties.get("amount_usd")))
         self.edge_props.append(props)
 
+    @property
+    def size(self) -> int:
+        """How many records (nodes and relationships)."""
+        return len(self.ids) + len(self.sources)
+
+    def take_node(self, node_id: str) -> Node | None:
+        """Remove the node `node_id` and return it (a scan: for the rare record that turns out not to be new)."""
+        try:
+            i = self.ids.index(node_id)
+        except ValueError:
+            return None
+        node = Node(node_id, self.labels[i], orjson.loads(self.props[i]))
+        for column in (self.ids, self.labels, self.names, self.amounts, self.props):
+            _swap_pop(column, i)
+        return node
+
+    def take_edges(self, keys: set[tuple[str, str, str]]) -> list[Edge]:
+        """Remove the relationships with these keys and return them (a scan, as for take_node)."""
+        taken: list[Edge] = []
+        columns = (self.sources, self.types, self.targets, self.evidence, self.years, self.edge_amounts,
+                   self.edge_props)
+        e = 0
+        while e < len(self.sources):
+            key = (self.sources[e], self.types[e], self.targets[e])
+            if key not in keys:
+                e += 1
+                continue
+            taken.append(Edge(*key, orjson.loads(self.edge_props[e])))
+            for column in columns:
+                _swap_pop(column, e)
+        return taken
+
+    def nodes(self) -> Iterator[Node]:
+        """The nodes as Node objects, emptying the node lists as it goes."""
+        while self.ids:
+            del self.names[-1], self.amounts[-1]
+            yield Node(self.ids.pop(), self.labels.pop(), orjson.loads(self.props.pop()))
+
+    def edges(self) -> Iterator[Edge]:
+        """The relationships as Edge objects, emptying the relationship lists as it goes."""
+        while self.sources:
+            del self.evidence[-1], self.years[-1], self.edge_amounts[-1]
+            yield Edge(self.sources.pop(), self.types.pop(), self.targets.pop(), orjson.loads(self.edge_props.pop()))
+
+
+def _swap_pop(column: list | Blobs, i: int) -> None:
+    """Remove item i, moving the last item into its place (the order of records does not matter)."""
+    if isinstance(column, Blobs):
+        column.swap_pop(i)
+        return
+    column[i] = column[-1]
+    column.pop()
+
 
 def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
     table = sorted(set(values))
@@ -75,6 +146,18 @@ def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
 def _strings(prefix: str, items: list) -> Columns:
     array = StrArray.build(items)
     return {f"{prefix}.blob": array.blob, f"{prefix}.off": array.offsets}
+
+
+def _put_ordered(out: ColumnSink, prefix: str, items: list[bytes] | Blobs, order: list[int]) -> None:
+    """The columns of a StrArray of `items` taken in `order`; spilled items are copied out piece by piece."""
+    if not isinstance(items, Blobs):
+        out.update(_strings(prefix, [items[i] for i in order]))
+        return
+    index = np.asarray(order, dtype=np.int64)
+    offsets = np.zeros(len(index) + 1, dtype=np.int64)
+    np.cumsum(items.lengths(index), out=offsets[1:])
+    put_chunks(out, f"{prefix}.blob", items.gather(index), np.dtype(np.uint8))
+    out.update({f"{prefix}.off": offsets})
 
 
 def build(records: Records, out: ColumnSink) -> dict[str, Any]:
@@ -108,7 +191,7 @@ def build(records: Records, out: ColumnSink) -> dict[str, Any]:
     out.update({**_strings("n.ids", ids), "n.label": label_code,
                 "n.amount": np.array([r.amounts[i] for i in order], dtype=np.float64)})
     r.amounts = []
-    out.update(_strings("n.props", [r.props[i] for i in order]))
+    _put_ordered(out, "n.props", r.props, order)
     r.props = []
     del order
     out.update({"n.names.blob": name_array.blob, "n.names.off": name_array.offsets, "n.first": first,
@@ -133,7 +216,7 @@ def build(records: Records, out: ColumnSink) -> dict[str, Any]:
     })
     del type_code, evidence_code
     r.years = r.edge_amounts = []
-    out.update(_strings("e.props", [r.edge_props[i] for i in edge_order.tolist()]))
+    _put_ordered(out, "e.props", r.edge_props, edge_order.tolist())
     r.edge_props = []
     del edge_order
     out.update(_adjacency(src, dst, n_nodes))

@@ -5,11 +5,14 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
-from typing import Iterable, Iterator, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Iterable, Iterator, Protocol, TypeVar, runtime_checkable
 
 from graph.errors import TimedOut
 from graph.model import Edge, Node, Path, Subgraph
 from graph.search import SearchHit
+
+if TYPE_CHECKING:
+    from graph.snapshot import Records
 
 DEFAULT_MAX_LENGTH = 6
 DEFAULT_NEIGHBOUR_LIMIT = 200
@@ -84,8 +87,13 @@ class Stats:
 class GraphStore(Protocol):
     """A graph of Hilos entities. Every method gives the same answer on every backend."""
 
-    def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteResult:
-        """Merge nodes and edges by id (idempotent), all or nothing."""
+    def write(self, nodes: Iterable[Node], edges: Iterable[Edge], fresh: Records | None = None) -> WriteResult:
+        """Merge nodes and edges by id (idempotent), all or nothing.
+
+        `fresh` (emptied by the write) holds more records, already validated and encoded, that the caller
+        knows the store does not hold and that appear nowhere else in the write: a loader's bulk of new
+        contracts, written without becoming Node and Edge objects where the store can take them as they are.
+        """
 
     def get(self, node_id: str) -> Node | None:
         """The node with this id, or None."""

@@ -28,6 +28,7 @@ from graph.neo4j_search import TYPO_CANDIDATES, fulltext_query, typo_query
 from graph.neo4j_write import Held, Statement, apply, batches, edge_of, node_of, plan_write
 from graph.search import WORDS, SearchHit, clip, rank
 from graph.settings import Neo4jSettings
+from graph.snapshot import Records
 from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER, Budget, PathFilter, Stats,
                          WriteResult)
 from graph.text import fold
@@ -215,9 +216,12 @@ class Neo4jStore:
         return records[0]["rows"]
 
     # -- writing -----------------------------------------------------------
-    def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteResult:
+    def write(self, nodes: Iterable[Node], edges: Iterable[Edge], fresh: Records | None = None) -> WriteResult:
         """Plan with the embedded store's merge rules, then apply in chunked transactions (see graph.neo4j_write)."""
         nodes, edges = list(nodes), list(edges)
+        if fresh is not None:
+            nodes += fresh.nodes()
+            edges += fresh.edges()
         unknown = ({node.label for node in nodes} - set(cypher.SCHEMA_LABELS)) | (
             {edge.type for edge in edges} - set(cypher.REL_TYPES))
         if unknown:

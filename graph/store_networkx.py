@@ -27,7 +27,7 @@ from graph.merge import changes, merge_edge, merge_node, write_result
 from graph.model import Edge, EdgeKey, Node, Path, Subgraph
 from graph.search import SearchHit, clip, rank
 from graph.search_index import label_mask
-from graph.snapshot import Records, Snapshot, build
+from graph.snapshot import Records, Snapshot, build, encode_props
 from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER, PathFilter, Stats,
                          WriteResult)
 from graph.text import fold
@@ -37,12 +37,6 @@ FILE_FORMAT = "hilos-graph"
 FILE_VERSION = 1  # the JSON form: exports, and graph files written before the column format
 COLUMNS_VERSION = 2  # the column file this store writes
 _BULK = 1000  # writes with more records than this look ids up in one dict instead of one search each
-
-
-def _encode(props: Any) -> bytes:
-    # orjson 3.13 hands back its 4 KB working buffer as the bytes object; a copy of the exact size keeps a
-    # million records at ~200 MB instead of ~4 GB until the file is built.
-    return bytes(memoryview(orjson.dumps(dict(props))))
 
 
 class EmbeddedStore:
@@ -81,22 +75,25 @@ class EmbeddedStore:
         try:
             for raw in data["nodes"]:
                 node = Node.from_dict(raw)
-                records.add_node(node, _encode(node.properties))
+                records.add_node(node, encode_props(node.properties))
             for raw in data["edges"]:
                 edge = Edge.from_dict(raw)
-                records.add_edge(edge, _encode(edge.properties))
+                records.add_edge(edge, encode_props(edge.properties))
             return Snapshot.in_memory(records)
         except (KeyError, TypeError, orjson.JSONEncodeError) as exc:
             raise StoreError(f"the graph file {self.path} is damaged ({exc})") from exc
 
     # -- writing -----------------------------------------------------------
-    def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteResult:
+    def write(self, nodes: Iterable[Node], edges: Iterable[Edge], fresh: Records | None = None) -> WriteResult:
         nodes, edges = list(nodes), list(edges)
+        fresh = fresh or Records()
         snap = self._snap
         number = self._numberer(len(nodes) + len(edges))
         known = {n.id for n in nodes}
-        dangling = next((e for e in edges if (e.source not in known and number(e.source) < 0)
-                         or (e.target not in known and number(e.target) < 0)), None)
+        unknown = {end for e in edges for end in (e.source, e.target) if end not in known and number(end) < 0}
+        if unknown:
+            unknown.difference_update(fresh.ids)
+        dangling = next((e for e in edges if e.source in unknown or e.target in unknown), None)
         if dangling:
             raise StoreError(f"relationship {dangling.key} points to an unknown node")
         node_changes = changes(nodes, lambda node: node.id,
@@ -106,9 +103,12 @@ class EmbeddedStore:
                                lambda key: snap.edge(find_edge(key)) if find_edge(key) >= 0 else None, merge_edge)
         merged_nodes, merged_edges = node_changes.records, edge_changes.records
         del nodes, edges, known  # a big write's records live on only in the merged dicts, which _save empties
-        if merged_nodes or merged_edges:
-            self._save(snap, merged_nodes, merged_edges, number, find_edge)
-        return write_result(node_changes, edge_changes)
+        result = write_result(node_changes, edge_changes)
+        result.nodes_created += len(fresh.ids)
+        result.edges_created += len(fresh.sources)
+        if merged_nodes or merged_edges or fresh.size:
+            self._save(snap, merged_nodes, merged_edges, number, find_edge, fresh)
+        return result
 
     def _numberer(self, size: int):
         """A function from node id to node number (-1 if absent): one dict for big writes, a search for small."""
@@ -128,19 +128,20 @@ class EmbeddedStore:
                  enumerate(zip(snap.src.tolist(), snap.type_code.tolist(), snap.dst.tolist()))}
         return lambda key: table.get(key, -1)
 
-    def _save(self, snap: Snapshot, nodes: dict[str, Node], edges: dict[EdgeKey, Edge], number, find_edge) -> None:
-        """Build the next file from the old one plus the merged records, swap it in, then reopen it."""
-        records = Records()
+    def _save(self, snap: Snapshot, nodes: dict[str, Node], edges: dict[EdgeKey, Edge], number, find_edge,
+              records: Records) -> None:
+        """Build the next file from `records` (new ones, encoded), the old file and the merged records; swap it in,
+        then reopen it."""
         skip_nodes = {i for i in map(number, nodes) if i >= 0}
         skip_edges = {e for e in map(find_edge, edges) if e >= 0}
         snap.copy_into(records, skip_nodes, skip_edges)
         # Popped, not iterated: each record is freed once encoded (the file orders them itself).
         while nodes:
             node = nodes.popitem()[1]
-            records.add_node(node, _encode(node.properties))
+            records.add_node(node, encode_props(node.properties))
         while edges:
             edge = edges.popitem()[1]
-            records.add_edge(edge, _encode(edge.properties))
+            records.add_edge(edge, encode_props(edge.properties))
         with ColumnWriter(self.path) as out:  # each column is on disk, not in memory, once made
             header = build(records, out)
             out.commit({"format": FILE_FORMAT, "version": COLUMNS_VERSION, **header})

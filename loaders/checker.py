@@ -10,9 +10,9 @@ its exact message.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
-from graph.model import Edge, Node, make_edge, make_node
+from graph.model import Edge, EdgeKey, Node, make_edge, make_node
 from graph.schema import Property, Schema
 from graph.types import CLEANERS, clean_string
 
@@ -100,11 +100,21 @@ class Checker:
     def edge(self, source: str, rel_type: str, target: str, props: Mapping[str, Any], *, path: str,
              row: str) -> Edge:
         """The record make_edge({source, type, target, **props}) gives, or its LoadError."""
+        return self.edges([(source, rel_type, target)], props, path=path, rows=[row])[0]
+
+    def edges(self, keys: Sequence[EdgeKey], props: Mapping[str, Any], *, path: str,
+              rows: Sequence[str]) -> list[Edge]:
+        """`edge` for relationships with the same properties (a contract's edges): they are cleaned once, and the
+        records share the cleaned properties."""
         schema = self.schema
-        cleaned = None
-        if rel_type in schema.rel_types and ":" in source and ":" in target:
-            cleaned = self._clean(self._plan(schema.rel_properties, "", tuple(props)), props)
-        if cleaned is not None and cleaned.get("evidence") in schema.evidence and cleaned.get("sources"):
-            return Edge(source, rel_type, target, cleaned)
-        return make_edge({"source": source, "type": rel_type, "target": target, **props}, path=path, row=row,
-                         schema=schema)
+        cleaned = self._clean(self._plan(schema.rel_properties, "", tuple(props)), props)
+        if cleaned is not None and not (cleaned.get("evidence") in schema.evidence and cleaned.get("sources")):
+            cleaned = None
+        found: list[Edge] = []
+        for (source, rel_type, target), row in zip(keys, rows):
+            if cleaned is not None and rel_type in schema.rel_types and ":" in source and ":" in target:
+                found.append(Edge(source, rel_type, target, cleaned))
+            else:
+                found.append(make_edge({"source": source, "type": rel_type, "target": target, **props}, path=path,
+                                       row=row, schema=schema))
+        return found

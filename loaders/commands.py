@@ -70,11 +70,11 @@ def default_rejects_path(files: list[Path]) -> Path:
 def _write(store: GraphStore, built: Built, report: LoadReport) -> WriteResult:
     """The one write; a Ctrl-C during it is held until the write is complete (it is all-or-nothing anyway)."""
     if threading.current_thread() is not threading.main_thread():
-        return store.write(handed_over(built.nodes), handed_over(built.edges))
+        return store.write(handed_over(built.nodes), handed_over(built.edges), built.fresh)
     pressed: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, _frame: pressed.append(signum))
     try:
-        result = store.write(handed_over(built.nodes), handed_over(built.edges))
+        result = store.write(handed_over(built.nodes), handed_over(built.edges), built.fresh)
     finally:
         signal.signal(signal.SIGINT, previous)
     if pressed:

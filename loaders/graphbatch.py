@@ -11,15 +11,25 @@ complete merged record):
   source becomes an alias; aliases and sources accumulate;
 - an existing relationship keeps its evidence, quotes and summaries; sources
   accumulate; dates and amounts take the newer value.
+
+A bulk loader hands most of its records over as *fresh* ones instead
+(`add_fresh_node` / `add_fresh_edges`): records new to the store, which are
+validated at once and kept encoded as the embedded file stores them
+(graph.snapshot.Records), with no draft to merge. A million contracts then
+cost neither drafts nor Node/Edge objects. A node drafted again after it was
+fresh (two rows naming one source) is taken back into the drafts and merged
+there, so the result is the same as if it had been drafted.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable
 
 from graph.errors import LoadError
 from graph.model import Edge, Node
 from graph.schema import Schema, get_schema
+from graph.snapshot import Records, encode_props
 from graph.store import GraphStore, WriteResult
 from loaders.checker import Checker
 
@@ -50,11 +60,17 @@ def _link(index: dict[str, list[EdgeKey]], key: EdgeKey) -> None:
         index.setdefault(target, []).append(key)
 
 
+def _filled(props: dict[str, Any]) -> dict[str, Any]:
+    """The properties that have a value (a draft leaves out None, "" and [])."""
+    return {k: v for k, v in props.items() if v not in (None, "", [])}
+
+
 @dataclass
 class Built:
     nodes: list[Node]
     edges: list[Edge]
     plan: WriteResult
+    fresh: Records  # validated new records, encoded (see GraphStore.write)
 
 
 class GraphBatch:
@@ -73,6 +89,15 @@ class GraphBatch:
         self._store_empty: bool | None = None  # learnt at the first look-up; the store is not written meanwhile
         self._existing_edges: dict[str, dict[EdgeKey, Edge]] = {}
         self._aliased: set[tuple[str, str]] = set()  # (node id, alias) already folded into a draft
+        self.check = Checker(self.schema)
+        # A million new contracts' properties wait on disk, not in memory: beside the embedded store's file when
+        # there is one (as its own write spills), since the system's temporary folder may be in memory.
+        graph_file = getattr(store, "path", None)
+        folder = graph_file.parent if isinstance(graph_file, Path) and graph_file.parent.is_dir() else None
+        self.fresh = Records.spilled(folder)
+        self._fresh_labels: dict[str, str] = {}  # node id -> label of the fresh nodes
+        self._ends_checked: set[tuple[str, str, str]] = set()  # (rel type, node id, end) of fresh edges
+        self._unfreshed: set[str] = set()  # fresh nodes taken back into the drafts
 
     # -- look-ups ------------------------------------------------------------
     def existing(self, node_id: str) -> Node | None:
@@ -86,11 +111,13 @@ class GraphBatch:
         return self._existing[node_id]
 
     def has(self, node_id: str) -> bool:
-        return node_id in self.nodes or self.existing(node_id) is not None
+        return node_id in self.nodes or node_id in self._fresh_labels or self.existing(node_id) is not None
 
     def label_of(self, node_id: str) -> str | None:
         if node_id in self.labels:
             return self.labels[node_id]
+        if node_id in self._fresh_labels:
+            return self._fresh_labels[node_id]
         node = self.existing(node_id)
         return node.label if node else None
 
@@ -139,7 +166,8 @@ class GraphBatch:
     # -- drafting ------------------------------------------------------------
     def add_node(self, node_id: str, label: str, props: dict[str, Any]) -> None:
         """Merge a draft: the first name stays (later names become aliases), lists accumulate, values update."""
-        props = {k: v for k, v in props.items() if v not in (None, "", [])}
+        props = _filled(props)
+        self._unfresh(node_id)
         draft = self.nodes.get(node_id)
         if draft is None:
             self.nodes[node_id] = dict(props)
@@ -155,8 +183,9 @@ class GraphBatch:
 
     def put_node(self, node_id: str, label: str, props: dict[str, Any]) -> None:
         """Replace a draft's values (a newer row for the same record), keeping accumulated aliases/sources."""
+        self._unfresh(node_id)
         old = self.nodes.get(node_id, {})
-        fresh = {k: v for k, v in props.items() if v not in (None, "", [])}
+        fresh = _filled(props)
         for key in UNION:
             if old.get(key) or fresh.get(key):
                 fresh[key] = _union(old.get(key), fresh.get(key))
@@ -171,7 +200,7 @@ class GraphBatch:
 
     def add_edge(self, source: str, rel_type: str, target: str, props: dict[str, Any]) -> None:
         key = (source, rel_type, target)
-        props = {k: v for k, v in props.items() if v not in (None, "", [])}
+        props = _filled(props)
         draft = self.edges.get(key)
         if draft is None:
             self.edges[key] = props
@@ -181,6 +210,68 @@ class GraphBatch:
             return
         for name, value in props.items():
             draft[name] = _union(draft.get(name), value) if name == "sources" else value
+
+    # -- fresh records -------------------------------------------------------
+    def add_fresh_node(self, node_id: str, label: str, props: dict[str, Any], *, origin: str = "load") -> bool:
+        """Validate and keep a node that neither the store nor this batch holds yet; False (nothing done) if
+        either does, and the caller drafts it. Its record is the one a draft would have become."""
+        if node_id in self.nodes or node_id in self._fresh_labels or self.existing(node_id) is not None:
+            return False
+        props = _filled(props)
+        if props.get("aliases"):
+            props["aliases"] = _union([], props["aliases"], skip=[props.get("name", "")])
+        node = self.check.node(node_id, label, props, path=origin, row=node_id)
+        self.fresh.add_node(node, encode_props(node.properties))
+        self._fresh_labels[node.id] = label
+        return True
+
+    def add_fresh_edges(self, keys: list[EdgeKey], props: dict[str, Any], *, origin: str = "load") -> None:
+        """Validate and keep relationships with the same properties, each touching a fresh node (so neither the
+        store nor this batch holds them). The caller adds each such relationship once; they are not looked at by
+        `edges_touching`."""
+        rows = [f"{source} {rel_type} {target}" for source, rel_type, target in keys]
+        edges = self.check.edges(keys, _filled(props), path=origin, rows=rows)
+        for key, where in zip(keys, rows):
+            self._check_ends(*key, where, origin)
+        encoded = encode_props(edges[0].properties) if edges else b""
+        for edge, where in zip(edges, rows):
+            for source_id in edge.properties["sources"]:
+                if self.label_of(source_id) != "Source":
+                    raise LoadError(f"source {source_id!r} is not a known Source node", path=origin, row=where)
+            self.fresh.add_edge(edge, encoded if edge.properties is edges[0].properties else
+                                encode_props(edge.properties))
+
+    def _check_ends(self, source: str, rel_type: str, target: str, where: str, origin: str) -> None:
+        """The schema allows this relationship between the labels of its ends (each pair checked once)."""
+        rel = self.schema.rel_types[rel_type]
+        for end, node_id, allowed in (("source", source, rel.sources), ("target", target, rel.targets)):
+            if (rel_type, node_id, end) in self._ends_checked:
+                continue
+            label = self.label_of(node_id)
+            if label is None:
+                raise LoadError(f"unknown node id {node_id!r}", path=origin, row=where)
+            if label not in allowed:
+                raise LoadError(f"{rel_type} cannot join a {label} ({node_id})", path=origin, row=where)
+            if node_id not in self._fresh_labels:  # fresh ends are many and each is met once or twice
+                self._ends_checked.add((rel_type, node_id, end))
+
+    def _unfresh(self, node_id: str) -> None:
+        """Take a fresh node back into the drafts (it is being drafted again), as a draft of its record."""
+        if self._fresh_labels.pop(node_id, None) is None:
+            return
+        node = self.fresh.take_node(node_id)
+        self.nodes[node_id] = dict(node.properties)
+        self.labels[node_id] = node.label
+        self._unfreshed.add(node_id)
+
+    def _unfresh_drafted_edges(self) -> None:
+        """A relationship kept fresh and then drafted too (its fresh end was drafted again): merge the two
+        drafts, the fresh one first, as two drafts of one relationship merge."""
+        twice = {key for key in self.edges if key[0] in self._unfreshed or key[2] in self._unfreshed}
+        for edge in self.fresh.take_edges(twice) if twice else ():
+            later = self.edges.pop(edge.key)
+            self.add_edge(edge.source, edge.type, edge.target, dict(edge.properties))
+            self.add_edge(edge.source, edge.type, edge.target, later)
 
     # -- building ------------------------------------------------------------
     def _merge_node(self, node_id: str, label: str, draft: dict[str, Any]) -> dict[str, Any]:
@@ -234,8 +325,9 @@ class GraphBatch:
         With `consume` each draft is dropped once its record is made, so a big load never holds both
         (the batch is then spent: its drafts are gone).
         """
-        plan = WriteResult()
-        check = Checker(self.schema)
+        self._unfresh_drafted_edges()
+        plan = WriteResult(nodes_created=len(self.fresh.ids), edges_created=len(self.fresh.sources))
+        check = self.check
         nodes: list[Node] = []
         for node_id in list(self.nodes):
             draft = self.nodes.pop(node_id) if consume else self.nodes[node_id]
@@ -273,4 +365,7 @@ class GraphBatch:
             else:
                 plan.unchanged += 1
             edges.append(edge)
-        return Built(nodes, edges, plan)
+        fresh = self.fresh
+        if consume:
+            self.fresh, self._fresh_labels = Records(), {}
+        return Built(nodes, edges, plan, fresh)

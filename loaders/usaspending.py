@@ -33,6 +33,7 @@ from loaders.resolve import ProductMatcher, Resolver, clean_uei, company_key
 from loaders.sources_io import Table, open_tables
 
 AWARDS, TRANSACTIONS = "awards", "transactions"
+ORIGIN = "usaspending"  # what errors in the records built name as their origin (the command)
 
 #: The columns the issue names; a Prime Award Summaries file without them is refused.
 REQUIRED = {
@@ -386,9 +387,11 @@ class UsaspendingLoad:
             contract_id, qualifier = self._contract_id(award, claims)
             source_id = f"source:piid-{slugify(award.piid)}" + (f"-{slugify(qualifier)}" if qualifier else "")
             permalink = award.permalink or (f"{SITE}{award.key}/" if not award.key.startswith("PIID:") else None)
-            batch.add_node(source_id, "Source", {
+            source_props = {
                 "name": f"PIID {award.piid}", "kind": "public_record", "identifier": award.piid, "language": "en",
-                "title": f"USAspending award {award.piid}", "url": permalink})
+                "title": f"USAspending award {award.piid}", "url": permalink}
+            if not batch.add_fresh_node(source_id, "Source", source_props, origin=ORIGIN):
+                batch.add_node(source_id, "Source", source_props)
             src = [source_id]
             amount = award.obligated
             if amount is None and award.fy_obligations:
@@ -408,16 +411,25 @@ class UsaspendingLoad:
                 fy_count += 1
                 if fy_kept:
                     props["obligations_by_fy"] = self._merge_fy(contract_id, award.fy_obligations)
-            batch.put_node(contract_id, "Contract", props)
+            # A new contract under its own PIID is met once in this load: it and its edges are fresh records.
+            fresh = qualifier is None and batch.add_fresh_node(contract_id, "Contract", props, origin=ORIGIN)
+            if not fresh:
+                batch.put_node(contract_id, "Contract", props)
             edge = {**evidence, "sources": src, "fiscal_year": award.fiscal_year}
+            keys = []
             if awarder:
-                batch.add_edge(awarder, "AWARDED", contract_id, edge)
+                keys.append((awarder, "AWARDED", contract_id))
             if recipient:
-                batch.add_edge(contract_id, "AWARDED_TO", recipient, edge)
+                keys.append((contract_id, "AWARDED_TO", recipient))
             if "FUNDED" in batch.schema.rel_types:
                 funder = self._funder(award, file_src)
                 if funder and funder != awarder:
-                    batch.add_edge(funder, "FUNDED", contract_id, edge)
+                    keys.append((funder, "FUNDED", contract_id))
+            if fresh:
+                batch.add_fresh_edges(keys, edge, origin=ORIGIN)
+            else:
+                for key in keys:
+                    batch.add_edge(*key, edge)
             for product, term in matcher.find(award.description or "", recipient):
                 batch.add_edge(contract_id, "FOR_PRODUCT", product, {
                     **evidence, "sources": src, "quote": (award.description or "")[:400], "quote_lang": "en"})

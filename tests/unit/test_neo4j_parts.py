@@ -1,15 +1,17 @@
 """The Neo4j store's pure parts: typo queries for the full-text index, and how a write is planned and cut up."""
 from __future__ import annotations
 
+import gc
 import itertools
 
+import pytest
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from graph import cypher
 from graph.model import Edge, Node
 from graph.neo4j_search import max_edits, typo_query
-from graph.neo4j_write import Held, Plan, chunks, plan_write
+from graph.neo4j_write import Held, Plan, chunks, collector_paused, plan_write
 
 
 def test_typo_query_gives_each_word_the_edits_its_length_allows():
@@ -101,3 +103,19 @@ def test_held_reads_the_count_of_each_type_in_schema_order():
 
 def test_an_empty_plan_has_no_steps():
     assert Plan().steps(batch_size=5) == []
+
+
+def test_the_cycle_collector_is_paused_while_rows_are_built_and_restored_however_it_ends():
+    assert gc.isenabled()
+    with pytest.raises(KeyboardInterrupt):
+        with collector_paused():
+            assert not gc.isenabled()
+            raise KeyboardInterrupt
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()

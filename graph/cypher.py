@@ -2,12 +2,11 @@
 
 Values always travel as `$parameters`. Labels and relationship types come only
 from the declared schema (graph.schema), backtick-quoted; the only other text
-put into a statement is this module's own constants (index names, the
-full-text analyzer, the index wait). Paths are not
-searched in Cypher: graph.neo4j_paths drives the embedded store's search with
-`path_steps` reads, so both stores give the same paths. `python -m graph.cypher
---dump-json` prints every statement with example parameters for
-scripts/lint_cypher.mjs.
+put into a statement is this module's own constants (index names, the full-text
+analyzer, the index wait). Paths are not searched in Cypher: graph.neo4j_paths
+drives the embedded store's search with `path_steps` reads, so both stores give
+the same paths. `python -m graph.cypher --dump-json` prints every statement
+with example parameters for scripts/lint_cypher.mjs.
 
 Storage model: every node carries the common label `Entity` plus its schema
 label, the properties of graph.model.Node (lists stay lists) and `search_keys`,

@@ -50,9 +50,8 @@ def test_loads_make_the_same_graph_with_or_without_fresh_records(graph, tmp_path
     assert _loads(graph, generated) == with_fresh
 
 
+@pytest.mark.parametrize("graph", ["embedded"], indirect=True)  # a file to compare: the embedded store's
 def test_the_embedded_file_is_the_same_byte_for_byte(graph, tmp_path, monkeypatch):
-    if graph.backend != "embedded":
-        pytest.skip("a file comparison")
     generated = usaspending_csv.write(tmp_path / "Contracts_PrimeAwardSummaries_gen.csv", 300)
     seeded = graph.db.read_bytes()
     assert graph.invoke(usaspending, generated, AWARDS).exit_code == 0

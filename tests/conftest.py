@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,26 @@ from tests.fixtures import tiny_edges, tiny_nodes
 # CI exports NEO4J_URI for the Neo4j tests; every other test uses the embedded
 # store, so the variable is taken out of their environment and kept here.
 NEO4J_TEST_URI = os.environ.get("NEO4J_URI", "")
+
+
+# How each test marked `neo4j` ended, so the run says how many really ran against the server.
+_NEO4J_OUTCOMES: dict[str, str] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if "neo4j" not in report.keywords or _NEO4J_OUTCOMES.get(report.nodeid) == "failed":
+        return
+    if report.when == "call" or report.outcome != "passed":  # a skip or an error in setup/teardown counts too
+        _NEO4J_OUTCOMES[report.nodeid] = report.outcome
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 (pytest's TerminalReporter)
+    if not _NEO4J_OUTCOMES:
+        return
+    counts = Counter(_NEO4J_OUTCOMES.values())
+    server = NEO4J_TEST_URI or "no server (NEO4J_URI is unset)"
+    terminalreporter.write_line(f"Neo4j tests against {server}: {counts['passed']} passed, "
+                                f"{counts['failed']} failed, {counts['skipped']} skipped")
 
 
 @pytest.fixture(autouse=True)

@@ -215,7 +215,7 @@ class GraphBatch:
     def add_fresh_node(self, node_id: str, label: str, props: dict[str, Any], *, origin: str = "load") -> bool:
         """Validate and keep a node that neither the store nor this batch holds yet; False (nothing done) if
         either does, and the caller drafts it. Its record is the one a draft would have become."""
-        if node_id in self.nodes or node_id in self._fresh_labels or self.existing(node_id) is not None:
+        if self.has(node_id):
             return False
         props = _filled(props)
         if props.get("aliases"):
@@ -233,11 +233,15 @@ class GraphBatch:
         edges = self.check.edges(keys, _filled(props), path=origin, rows=rows)
         for key, where in zip(keys, rows):
             self._check_ends(*key, where, origin)
-        encoded = encode_props(edges[0].properties) if edges else b""
-        for edge, where in zip(edges, rows):
-            for source_id in edge.properties["sources"]:
-                if self.label_of(source_id) != "Source":
-                    raise LoadError(f"source {source_id!r} is not a known Source node", path=origin, row=where)
+        if not edges:
+            return
+        # The edges were cleaned from the same properties, so they cite the same sources: checked once, and an
+        # unknown one is reported on the first edge, as a check of each edge in turn would.
+        for source_id in edges[0].properties["sources"]:
+            if self.label_of(source_id) != "Source":
+                raise LoadError(f"source {source_id!r} is not a known Source node", path=origin, row=rows[0])
+        encoded = encode_props(edges[0].properties)
+        for edge in edges:
             self.fresh.add_edge(edge, encoded if edge.properties is edges[0].properties else
                                 encode_props(edge.properties))
 

@@ -18,6 +18,7 @@ import orjson
 from graph.blobs import Blobs
 from graph.columns import Columns, ColumnSink, StrArray, put_chunks
 from graph.model import Edge, Node
+from graph.record_parts import EdgePart, NodePart
 from graph.search_index import SearchIndex
 
 NO_YEAR, OTHER_YEAR = np.iinfo(np.int64).min, np.iinfo(np.int64).min + 1  # None, and a year that is not an int
@@ -61,6 +62,8 @@ class Records:
     years: list[int] = field(default_factory=list)
     edge_amounts: list[float] = field(default_factory=list)
     edge_props: list[bytes] | Blobs = field(default_factory=list)
+    node_parts: list[NodePart] = field(default_factory=list)  # more nodes and relationships, as columns
+    edge_parts: list[EdgePart] = field(default_factory=list)
 
     @classmethod
     def spilled(cls, folder: FilePath | None = None) -> Records:
@@ -86,7 +89,42 @@ class Records:
     @property
     def size(self) -> int:
         """How many records (nodes and relationships)."""
-        return len(self.ids) + len(self.sources)
+        return self.node_count + self.edge_count
+
+    @property
+    def node_count(self) -> int:
+        return len(self.ids) + sum(len(part) for part in self.node_parts)
+
+    @property
+    def edge_count(self) -> int:
+        return len(self.sources) + sum(len(part) for part in self.edge_parts)
+
+    def node_ids(self) -> Iterator[str]:
+        """The ids of every node, in the lists and in the parts."""
+        yield from self.ids
+        for part in self.node_parts:
+            yield from part.ids.to_pylist()
+
+    def expand_parts(self) -> None:
+        """Move the parts' records into the lists, as add_node / add_edge would have put them."""
+        while self.node_parts:
+            part = self.node_parts.pop()
+            self.ids += part.ids.to_pylist()
+            self.labels += [part.label] * len(part)
+            self.names += part.names.to_pylist()
+            self.amounts += part.amounts.tolist()
+            for props in part.props.to_pylist():
+                self.props.append(props)
+        while self.edge_parts:
+            part = self.edge_parts.pop()
+            self.sources += part.sources.to_pylist()
+            self.types += [part.type] * len(part)
+            self.targets += part.targets.to_pylist()
+            self.evidence += part.evidence.to_pylist()
+            self.years += part.years.tolist()
+            self.edge_amounts += part.amounts.tolist()
+            for props in part.props.to_pylist():
+                self.edge_props.append(props)
 
     def take_node(self, node_id: str) -> Node | None:
         """Remove the node `node_id` and return it (a scan: for the rare record that turns out not to be new)."""
@@ -116,13 +154,17 @@ class Records:
         return taken
 
     def nodes(self) -> Iterator[Node]:
-        """The nodes as Node objects, emptying the node lists as it goes."""
+        """The nodes as Node objects, emptying the node lists and parts as it goes."""
+        while self.node_parts:
+            yield from self.node_parts.pop().nodes()
         while self.ids:
             del self.names[-1], self.amounts[-1]
             yield Node(self.ids.pop(), self.labels.pop(), orjson.loads(self.props.pop()))
 
     def edges(self) -> Iterator[Edge]:
-        """The relationships as Edge objects, emptying the relationship lists as it goes."""
+        """The relationships as Edge objects, emptying the relationship lists and parts as it goes."""
+        while self.edge_parts:
+            yield from self.edge_parts.pop().edges()
         while self.sources:
             del self.evidence[-1], self.years[-1], self.edge_amounts[-1]
             yield Edge(self.sources.pop(), self.types.pop(), self.targets.pop(), orjson.loads(self.edge_props.pop()))
@@ -168,6 +210,7 @@ def build(records: Records, out: ColumnSink) -> dict[str, Any]:
     index, built last, has the memory the rest has given back.
     """
     r = records
+    r.expand_parts()
     order = sorted(range(len(r.ids)), key=r.ids.__getitem__)
     ids = [r.ids[i] for i in order]
     r.ids = []

@@ -92,7 +92,7 @@ class EmbeddedStore:
         known = {n.id for n in nodes}
         unknown = {end for e in edges for end in (e.source, e.target) if end not in known and number(end) < 0}
         if unknown:
-            unknown.difference_update(fresh.ids)
+            unknown.difference_update(fresh.node_ids())
         dangling = next((e for e in edges if e.source in unknown or e.target in unknown), None)
         if dangling:
             raise StoreError(f"relationship {dangling.key} points to an unknown node")
@@ -104,8 +104,8 @@ class EmbeddedStore:
         merged_nodes, merged_edges = node_changes.records, edge_changes.records
         del nodes, edges, known  # a big write's records live on only in the merged dicts, which _save empties
         result = write_result(node_changes, edge_changes)
-        result.nodes_created += len(fresh.ids)
-        result.edges_created += len(fresh.sources)
+        result.nodes_created += fresh.node_count
+        result.edges_created += fresh.edge_count
         if merged_nodes or merged_edges or fresh.size:
             self._save(snap, merged_nodes, merged_edges, number, find_edge, fresh)
         return result

@@ -330,7 +330,7 @@ class GraphBatch:
         (the batch is then spent: its drafts are gone).
         """
         self._unfresh_drafted_edges()
-        plan = WriteResult(nodes_created=len(self.fresh.ids), edges_created=len(self.fresh.sources))
+        plan = WriteResult(nodes_created=self.fresh.node_count, edges_created=self.fresh.edge_count)
         check = self.check
         nodes: list[Node] = []
         for node_id in list(self.nodes):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 import numpy as np
+import pyarrow as pa
 
 _BUFFER = 1 << 20  # bytes gathered before one write to the file
 _GATHER = 1 << 14  # records copied out per batch; their pages are then dropped from the process's memory
@@ -89,3 +90,10 @@ class Blobs:
                     view[into:until] = mapped[start:start + until - into]
                 mapped.madvise(mmap.MADV_DONTNEED)  # the pages stay in the page cache, not in this process
                 yield chunk
+
+    def to_arrow(self) -> pa.Array:
+        """Every item, in order, as a pyarrow large_binary array (in memory)."""
+        offsets = np.zeros(len(self) + 1, dtype=np.int64)
+        np.cumsum(np.array(self._lengths, dtype=np.int64), out=offsets[1:])
+        data = np.concatenate([np.zeros(0, dtype=np.uint8), *self.gather(np.arange(len(self)))])
+        return pa.Array.from_buffers(pa.large_binary(), len(self), [None, pa.py_buffer(offsets), pa.py_buffer(data)])

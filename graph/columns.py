@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
+import pyarrow as pa
 
 from graph.atomic import atomic_write
 
@@ -41,6 +42,20 @@ class StrArray(Sequence[str]):
         offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
         return cls(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets)
+
+    @classmethod
+    def from_arrow(cls, values: pa.Array) -> StrArray:
+        """The strings of a pyarrow string or binary array, from its buffers (no Python objects)."""
+        values = values.cast(pa.large_binary())
+        _, offsets, data = values.buffers()
+        bounds = np.frombuffer(offsets, dtype=np.int64)[values.offset:values.offset + len(values) + 1]
+        blob = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+        return cls(blob[bounds[0]:bounds[-1]], bounds - bounds[0])
+
+    def to_arrow(self) -> pa.Array:
+        """The strings as a pyarrow large_string array over the same memory (no copy)."""
+        return pa.Array.from_buffers(pa.large_string(), len(self), [None, pa.py_buffer(np.ascontiguousarray(
+            self.offsets, dtype=np.int64)), pa.py_buffer(self.blob)])
 
     def __len__(self) -> int:
         return len(self.offsets) - 1

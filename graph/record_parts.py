@@ -16,6 +16,7 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
+from graph.columns import StrArray
 from graph.model import Edge, Node
 
 
@@ -55,3 +56,54 @@ class EdgePart:
     def edges(self) -> Iterator[Edge]:
         for source, target, props in zip(self.sources.to_pylist(), self.targets.to_pylist(), self.props.to_pylist()):
             yield Edge(source, self.type, target, orjson.loads(props))
+
+
+_GATHER = 1 << 16  # records gathered per piece of a property column
+
+
+def flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One array, with 64-bit offsets (large_string, large_binary, large_list<large_string>), so parts join."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    kind = values.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return values.cast(pa.large_string())
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        return values.cast(pa.large_binary())
+    return values.cast(pa.large_list(pa.large_string()))
+
+
+def join(arrays: list[pa.Array], empty: pa.DataType) -> pa.Array:
+    """The arrays (each made `flat`) one after another."""
+    return pa.concat_arrays([flat(array) for array in arrays]) if arrays else pa.array([], empty)
+
+
+class Gather:
+    """The property bytes of several parts, read in any order a piece at a time (never joined whole)."""
+
+    def __init__(self, arrays: list[pa.Array]) -> None:
+        self.arrays = [flat(array) for array in arrays]
+        self.starts = np.cumsum([0] + [len(array) for array in self.arrays])
+
+    def lengths(self, order: np.ndarray) -> np.ndarray:
+        """The byte length of each record in `order` (numbered across the parts, one after another)."""
+        if not self.arrays:
+            return np.zeros(0, dtype=np.int64)
+        every = np.concatenate([np.diff(StrArray.from_arrow(array).offsets) for array in self.arrays])
+        return every[order]
+
+    def pieces(self, order: np.ndarray) -> Iterator[np.ndarray]:
+        """The bytes of the records in `order`, concatenated, as consecutive uint8 pieces."""
+        for at in range(0, len(order), _GATHER):
+            wanted = order[at:at + _GATHER]
+            part = np.searchsorted(self.starts, wanted, side="right") - 1
+            if (part == part[0]).all():
+                taken = self.arrays[part[0]].take(pa.array(wanted - self.starts[part[0]]))
+            else:  # from several parts: each part's share, joined, then put in place
+                where = [np.flatnonzero(part == p) for p in np.unique(part).tolist()]
+                joined = pa.concat_arrays([self.arrays[part[w[0]]].take(pa.array(wanted[w] - self.starts[part[w[0]]]))
+                                           for w in where])
+                place = np.empty(len(wanted), dtype=np.int64)
+                place[np.concatenate(where)] = np.arange(len(wanted))
+                taken = joined.take(pa.array(place))
+            yield StrArray.from_arrow(taken).blob

@@ -32,7 +32,6 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -41,11 +40,13 @@ import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from graph.columns import Columns, ColumnSink, StrArray
+from graph.record_parts import flat
 from graph.search import EXACT, FUZZY_CUTOFF, PREFIX, WORDS
 from graph.text import fold
 
 _FOLD_TABLE = bytes((c + 32 if 65 <= c <= 90 else c) if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) else 32
                     for c in range(256))
+_FOLD_BYTES = np.frombuffer(_FOLD_TABLE, dtype=np.uint8)
 _CHARS = b"0123456789abcdefghijklmnopqrstuvwxyz "  # all that `fold` leaves
 _CODE = np.zeros(256, dtype=np.int64)
 _CAP = 255  # counts per character are kept in a uint8
@@ -62,7 +63,6 @@ _WHOLE, _RUN, _LONG = 0, 1, 2  # where typo scores come from: whole names, run t
 _FACTOR = {_WHOLE: 0.75, _RUN: 0.7, _LONG: 0.7}  # as graph.search._fuzzy weighs them
 _SEED = 32  # keys either side of the query in sorted order, scored before any scan
 _BAND = 50_000  # keys of neighbouring lengths whose bounds are read together
-_FOLD_CHUNK = 65536  # names folded into one piece of the folded-name array
 
 
 def fold_bytes(name: str) -> bytes:
@@ -95,7 +95,7 @@ class Table:
         number = np.empty(len(order), dtype=np.int64)
         number[order] = np.arange(len(order))
         key = number[encoded.indices.to_numpy(zero_copy_only=False)]
-        keys = _str_array(encoded.dictionary.take(pa.array(order)))
+        keys = StrArray.from_arrow(encoded.dictionary.take(pa.array(order)))
         postings = np.lexsort((start, entry, key))
         key, entry, start = key[postings], entry[postings], start[postings]
         first = np.concatenate([[True], (key[1:] != key[:-1]) | (entry[1:] != entry[:-1])]) if len(key) else []
@@ -268,15 +268,6 @@ class Table:
         return postings >> 4, postings & 15, np.repeat(ratio, sizes)
 
 
-def _str_array(values: pa.Array) -> StrArray:
-    """The strings of a pyarrow binary array as a StrArray, from its buffers (no Python objects)."""
-    values = values.cast(pa.large_binary())
-    _, offsets, data = values.buffers()
-    bounds = np.frombuffer(offsets, dtype=np.int64)[values.offset:values.offset + len(values) + 1]
-    blob = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
-    return StrArray(blob[bounds[0]:bounds[-1]], bounds - bounds[0])
-
-
 def _char_counts(strings: StrArray, order: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
     """(37 x keys) counts of 0-9, a-z and space in each key of strings[order], capped at 255.
 
@@ -321,13 +312,19 @@ def _spans(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndar
     return values[_ranges(starts, sizes)] if int(sizes.sum()) else values[:0]
 
 
-def _folded(names: StrArray) -> pa.Array:
-    """`fold_bytes` of every name as one binary array, made _FOLD_CHUNK names at a time."""
-    texts = iter(names)
-    chunks = [pa.array([], type=pa.binary())]
-    while chunk := [fold_bytes(name) for name in islice(texts, _FOLD_CHUNK)]:
-        chunks.append(pa.array(chunk, type=pa.binary()))
-    return pa.concat_arrays(chunks)
+def fold_all(names: pa.Array) -> pa.Array:
+    """`fold_bytes` of every name as one binary array: pyarrow folds the ASCII names, `fold` the others."""
+    names = flat(names)
+    text = StrArray.from_arrow(names)
+    swapped = pa.Array.from_buffers(pa.large_string(), len(names), [None, pa.py_buffer(text.offsets),
+                                                                    pa.py_buffer(_FOLD_BYTES[text.blob])])
+    folded = pc.binary_join(pc.ascii_split_whitespace(pc.ascii_trim(swapped, " ")), pa.scalar(" ", pa.large_string()))
+    plain = pc.string_is_ascii(names)
+    others = np.flatnonzero(~np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool))
+    if len(others):
+        accented = [fold(name) for name in names.take(pa.array(others)).to_pylist()]
+        folded = pc.replace_with_mask(folded, pc.invert(plain), pa.array(accented, pa.large_string()))
+    return folded.cast(pa.large_binary())
 
 
 def _name_rank(primary: pa.Array) -> np.ndarray:
@@ -359,7 +356,8 @@ class Words:
         if size == 1:
             return Table.build(self.words, self.entry, self.start)
         at = np.flatnonzero(self.start <= self.count[self.entry] - size)
-        joined = pc.binary_join_element_wise(*(self.words.take(pa.array(at + i)) for i in range(size)), b" ")
+        joined = pc.binary_join_element_wise(*(self.words.take(pa.array(at + i)) for i in range(size)),
+                                            pa.scalar(b" ", self.words.type))
         return Table.build(joined, self.entry[at], self.start[at])
 
 
@@ -374,14 +372,14 @@ class SearchIndex:
         self.runs = {size: Table.from_columns(cols, f"s.run{size}") for size in PERSISTED_RUNS}
 
     @staticmethod
-    def build(names: StrArray, entry_node: np.ndarray, first_entry: np.ndarray, out: ColumnSink) -> None:
+    def build(names: pa.Array, entry_node: np.ndarray, first_entry: np.ndarray, out: ColumnSink) -> None:
         """Put the index's columns for name entries `names` (entry i belongs to node entry_node[i]) in `out`.
 
         Each table goes to `out` as soon as it is made and is then dropped, and the folded names are one
         binary array (never a list of a million bytes objects), so writing to a ColumnWriter holds one
         table's working memory at a time.
         """
-        folded = _folded(names)
+        folded = fold_all(names)
         out.update({"s.rank": _name_rank(folded.take(pa.array(first_entry)))})
         every, nowhere = np.arange(len(folded), dtype=np.int64), np.zeros(len(folded), dtype=np.int64)
         out.update(Table.build(folded, every, nowhere).columns("s.whole"))
@@ -618,4 +616,4 @@ def label_mask(labels: Iterable[str] | None, table: Sequence[str]) -> np.ndarray
     return np.array([name in wanted for name in table] + [False], dtype=bool)
 
 
-__all__ = ["SearchIndex", "Table", "fold_bytes", "label_mask", "EXACT", "PREFIX", "WORDS"]
+__all__ = ["SearchIndex", "Table", "fold_all", "fold_bytes", "label_mask", "EXACT", "PREFIX", "WORDS"]

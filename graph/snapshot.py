@@ -14,11 +14,13 @@ from typing import Any, Iterator
 
 import numpy as np
 import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.blobs import Blobs
 from graph.columns import Columns, ColumnSink, StrArray, put_chunks
 from graph.model import Edge, Node
-from graph.record_parts import EdgePart, NodePart
+from graph.record_parts import EdgePart, Gather, NodePart, flat, join
 from graph.search_index import SearchIndex
 
 NO_YEAR, OTHER_YEAR = np.iinfo(np.int64).min, np.iinfo(np.int64).min + 1  # None, and a year that is not an int
@@ -105,26 +107,31 @@ class Records:
         for part in self.node_parts:
             yield from part.ids.to_pylist()
 
-    def expand_parts(self) -> None:
-        """Move the parts' records into the lists, as add_node / add_edge would have put them."""
-        while self.node_parts:
-            part = self.node_parts.pop()
-            self.ids += part.ids.to_pylist()
-            self.labels += [part.label] * len(part)
-            self.names += part.names.to_pylist()
-            self.amounts += part.amounts.tolist()
-            for props in part.props.to_pylist():
-                self.props.append(props)
-        while self.edge_parts:
-            part = self.edge_parts.pop()
-            self.sources += part.sources.to_pylist()
-            self.types += [part.type] * len(part)
-            self.targets += part.targets.to_pylist()
-            self.evidence += part.evidence.to_pylist()
-            self.years += part.years.tolist()
-            self.edge_amounts += part.amounts.tolist()
-            for props in part.props.to_pylist():
-                self.edge_props.append(props)
+    def lists_into_parts(self) -> None:
+        """Move the records in the lists into parts (one per label and per type), emptying the lists."""
+        if self.ids:
+            labels, code = np.unique(np.array(self.labels, dtype=object), return_inverse=True)
+            ids, names = pa.array(self.ids, pa.large_string()), pa.array(self.names, pa.large_list(pa.large_string()))
+            amounts, props = np.array(self.amounts, dtype=np.float64), _binary(self.props)
+            self.ids, self.labels, self.names, self.amounts = [], [], [], []
+            self.props = []
+            for at, label in enumerate(labels.tolist()):
+                rows = np.flatnonzero(code == at)
+                taken = pa.array(rows)
+                self.node_parts.append(NodePart(label, ids.take(taken), names.take(taken), amounts[rows],
+                                                props.take(taken)))
+        if self.sources:
+            types, code = np.unique(np.array(self.types, dtype=object), return_inverse=True)
+            sources, targets = pa.array(self.sources, pa.large_string()), pa.array(self.targets, pa.large_string())
+            evidence, props = pa.array(self.evidence, pa.large_string()), _binary(self.edge_props)
+            years, amounts = np.array(self.years, dtype=np.int64), np.array(self.edge_amounts, dtype=np.float64)
+            self.sources, self.types, self.targets, self.evidence, self.years, self.edge_amounts = [], [], [], [], [], []
+            self.edge_props = []
+            for at, rel_type in enumerate(types.tolist()):
+                rows = np.flatnonzero(code == at)
+                taken = pa.array(rows)
+                self.edge_parts.append(EdgePart(rel_type, sources.take(taken), targets.take(taken),
+                                                evidence.take(taken), years[rows], amounts[rows], props.take(taken)))
 
     def take_node(self, node_id: str) -> Node | None:
         """Remove the node `node_id` and return it (a scan: for the rare record that turns out not to be new)."""
@@ -179,104 +186,141 @@ def _swap_pop(column: list | Blobs, i: int) -> None:
     column.pop()
 
 
-def _codes(values: list[str]) -> tuple[list[str], np.ndarray]:
-    table = sorted(set(values))
-    code = {name: i for i, name in enumerate(table)}
-    return table, np.fromiter((code[v] for v in values), dtype=np.uint16, count=len(values))
+def _binary(items: list[bytes] | Blobs) -> pa.Array:
+    return items.to_arrow() if isinstance(items, Blobs) else pa.array(items, pa.large_binary())
 
 
-def _strings(prefix: str, items: list) -> Columns:
-    array = StrArray.build(items)
+def _strings(prefix: str, values: pa.Array) -> Columns:
+    array = StrArray.from_arrow(values)
     return {f"{prefix}.blob": array.blob, f"{prefix}.off": array.offsets}
 
 
-def _put_ordered(out: ColumnSink, prefix: str, items: list[bytes] | Blobs, order: list[int]) -> None:
-    """The columns of a StrArray of `items` taken in `order`; spilled items are copied out piece by piece."""
-    if not isinstance(items, Blobs):
-        out.update(_strings(prefix, [items[i] for i in order]))
-        return
-    index = np.asarray(order, dtype=np.int64)
-    offsets = np.zeros(len(index) + 1, dtype=np.int64)
-    np.cumsum(items.lengths(index), out=offsets[1:])
-    put_chunks(out, f"{prefix}.blob", items.gather(index), np.dtype(np.uint8))
+def _put_gathered(out: ColumnSink, prefix: str, props: Gather, order: np.ndarray) -> None:
+    """The columns of a StrArray of the `props` records in `order`, written a piece at a time."""
+    offsets = np.zeros(len(order) + 1, dtype=np.int64)
+    np.cumsum(props.lengths(order), out=offsets[1:])
+    put_chunks(out, f"{prefix}.blob", props.pieces(order), np.dtype(np.uint8))
     out.update({f"{prefix}.off": offsets})
+
+
+def _sort_key(values: pa.Array) -> pa.Array:
+    """`str.casefold` of each value, as sorting compares them (pyarrow for ASCII, Python for the rest)."""
+    ascii_ = pc.string_is_ascii(values)
+    lowered = pc.ascii_lower(values)
+    others = np.flatnonzero(~np.asarray(ascii_.to_numpy(zero_copy_only=False), dtype=bool))
+    if not len(others):
+        return lowered
+    folded = [value.casefold() for value in values.take(pa.array(others)).to_pylist()]
+    return pc.replace_with_mask(lowered, pc.invert(ascii_), pa.array(folded, pa.large_string()))
+
+
+def _numbers(ends: list[pa.Array], ids: pa.Array) -> np.ndarray:
+    """The node number (place in the sorted `ids`) of every id in `ends`, one after another."""
+    if not ends:
+        return np.zeros(0, dtype=np.int32)
+    found = pc.index_in(pa.chunked_array([flat(end) for end in ends], pa.large_string()), value_set=ids)
+    if found.null_count:
+        missing = pc.filter(pa.chunked_array([flat(end) for end in ends], pa.large_string()), pc.is_null(found))
+        raise ValueError(f"a relationship points to the unknown node {missing[0].as_py()!r}")
+    return found.to_numpy().astype(np.int32)
+
+
+def _code_table(values: list[pa.Array]) -> tuple[list[str], np.ndarray]:
+    """(sorted distinct values, each value's place in them) for string columns given in parts."""
+    encoded = [pc.dictionary_encode(flat(value)) for value in values]
+    table = sorted({text for part in encoded for text in part.dictionary.to_pylist()})
+    where = {text: i for i, text in enumerate(table)}
+    codes = [np.array([where[text] for text in part.dictionary.to_pylist()], dtype=np.uint16)[
+        part.indices.to_numpy(zero_copy_only=False)] for part in encoded]
+    return table, np.concatenate(codes) if codes else np.zeros(0, dtype=np.uint16)
+
+
+def _edge_order(src: np.ndarray, type_code: np.ndarray, dst: np.ndarray, n_types: int, n_nodes: int) -> np.ndarray:
+    """Relationship numbers in (source, type, target) order."""
+    if (n_nodes + 1) ** 2 * (n_types + 1) < 1 << 62:  # one int64 key holds all three
+        key = (src.astype(np.int64) * n_types + type_code) * n_nodes + dst
+        return np.argsort(key, kind="stable")
+    return np.lexsort((dst, type_code, src))
 
 
 def build(records: Records, out: ColumnSink) -> dict[str, Any]:
     """Put the columns of a file holding `records` in `out`; return the file's header fields.
 
-    `records` is emptied as its columns are made, and each column goes to `out` once made and is dropped
-    here, so a big write to a ColumnWriter holds each value once and only until it is written: the search
-    index, built last, has the memory the rest has given back.
+    Everything is worked on as columns: the records in lists become parts first, the parts are joined
+    (but for the property bytes, which are gathered in file order a piece at a time), and `records` is
+    emptied. Each column goes to `out` once made and is dropped here, so a big write to a ColumnWriter
+    holds each value only until it is written: the search index, built last, has the memory the rest
+    has given back.
     """
     r = records
-    r.expand_parts()
-    order = sorted(range(len(r.ids)), key=r.ids.__getitem__)
-    ids = [r.ids[i] for i in order]
-    r.ids = []
-    labels, label_code = _codes([r.labels[i] for i in order])
-    r.labels = []
-    names = [r.names[i] for i in order]
-    r.names = []
-    counts = np.fromiter((len(n) for n in names), dtype=np.int64, count=len(names))
-    first = np.zeros(len(names) + 1, dtype=np.int64)
-    np.cumsum(counts, out=first[1:])
-    entry_node = np.repeat(np.arange(len(names), dtype=np.int32), counts)
-    name_array = StrArray.build([name for group in names for name in group])
-    # Numbers are in id order and the sort is stable, so ties on the name stay in id order (no key tuples).
-    folded = [group[0].casefold() for group in names]
-    del names
-    by_name = sorted(range(len(ids)), key=folded.__getitem__)
-    del folded
-    name_order = np.empty(len(ids), dtype=np.int32)
-    name_order[np.asarray(by_name, dtype=np.int64)] = np.arange(len(ids), dtype=np.int32)
-    del by_name
-    out.update({**_strings("n.ids", ids), "n.label": label_code,
-                "n.amount": np.array([r.amounts[i] for i in order], dtype=np.float64)})
-    r.amounts = []
-    _put_ordered(out, "n.props", r.props, order)
-    r.props = []
-    del order
-    out.update({"n.names.blob": name_array.blob, "n.names.off": name_array.offsets, "n.first": first,
-                "n.entry_node": entry_node, "n.order": name_order})
-    del name_order
-    types, type_code = _codes(r.types)
-    evidence, evidence_code = _codes(r.evidence)
-    r.types = r.evidence = []
-    number = {node_id: i for i, node_id in enumerate(ids)}
+    r.lists_into_parts()
+    node_parts, edge_parts = [part for part in r.node_parts if len(part)], [part for part in r.edge_parts if len(part)]
+    r.node_parts, r.edge_parts = [], []
+    labels = sorted({part.label for part in node_parts})
+    label_code = np.concatenate([np.full(len(part), labels.index(part.label), dtype=np.uint16)
+                                 for part in node_parts]) if node_parts else np.zeros(0, dtype=np.uint16)
+    ids = join([part.ids for part in node_parts], pa.large_string())
+    order = pc.sort_indices(ids).to_numpy().astype(np.int64)
+    ids = ids.take(pa.array(order))
     n_nodes = len(ids)
+    out.update({**_strings("n.ids", ids), "n.label": label_code[order],
+                "n.amount": np.concatenate([np.asarray(part.amounts, dtype=np.float64) for part in node_parts])[order]
+                if node_parts else np.zeros(0, dtype=np.float64)})
+    del label_code
+    names = join([part.names for part in node_parts], pa.large_list(pa.large_string())).take(pa.array(order))
+    _put_gathered(out, "n.props", Gather([part.props for part in node_parts]), order)
+    del order, node_parts
+    counts = np.asarray(pc.list_value_length(names).to_numpy(zero_copy_only=False), dtype=np.int64)
+    first = np.zeros(n_nodes + 1, dtype=np.int64)
+    np.cumsum(counts, out=first[1:])
+    entry_node = np.repeat(np.arange(n_nodes, dtype=np.int32), counts)
+    del counts
+    # pyarrow's sort is stable and nodes are numbered in id order, so ties on the name stay in id order.
+    by_name = pc.sort_indices(_sort_key(pc.list_element(names, 0)) if n_nodes else ids).to_numpy()
+    name_order = np.empty(n_nodes, dtype=np.int32)
+    name_order[by_name] = np.arange(n_nodes, dtype=np.int32)
+    del by_name
+    name_values = names.flatten()
+    del names
+    out.update({**_strings("n.names", name_values), "n.first": first, "n.entry_node": entry_node,
+                "n.order": name_order})
+    del name_order
+    types = sorted({part.type for part in edge_parts})
+    type_code = np.concatenate([np.full(len(part), types.index(part.type), dtype=np.uint16)
+                                for part in edge_parts]) if edge_parts else np.zeros(0, dtype=np.uint16)
+    evidence, evidence_code = _code_table([part.evidence for part in edge_parts])
+    src = _numbers([part.sources for part in edge_parts], ids)
+    dst = _numbers([part.targets for part in edge_parts], ids)
     del ids
-    src = np.fromiter((number[s] for s in r.sources), dtype=np.int32, count=len(r.sources))
-    dst = np.fromiter((number[t] for t in r.targets), dtype=np.int32, count=len(r.targets))
-    del number
-    r.sources = r.targets = []
-    edge_order = np.lexsort((dst, type_code, src))
+    edge_order = _edge_order(src, type_code, dst, len(types), n_nodes)
     src, dst = src[edge_order], dst[edge_order]
-    out.update({
-        "e.src": src, "e.dst": dst, "e.type": type_code[edge_order], "e.evidence": evidence_code[edge_order],
-        "e.year": np.array(r.years, dtype=np.int64)[edge_order] if r.years else np.zeros(0, np.int64),
-        "e.amount": np.array(r.edge_amounts, dtype=np.float64)[edge_order],
-    })
+
+    def joined(column: str, dtype: type) -> np.ndarray:
+        values = [np.asarray(getattr(part, column), dtype=dtype) for part in edge_parts]
+        return np.concatenate(values)[edge_order] if values else np.zeros(0, dtype=dtype)
+
+    out.update({"e.src": src, "e.dst": dst, "e.type": type_code[edge_order], "e.evidence": evidence_code[edge_order],
+                "e.year": joined("years", np.int64), "e.amount": joined("amounts", np.float64)})
     del type_code, evidence_code
-    r.years = r.edge_amounts = []
-    _put_ordered(out, "e.props", r.edge_props, edge_order.tolist())
-    r.edge_props = []
-    del edge_order
+    _put_gathered(out, "e.props", Gather([part.props for part in edge_parts]), edge_order)
+    del edge_order, edge_parts
     out.update(_adjacency(src, dst, n_nodes))
     n_edges = len(src)
     del src, dst
-    SearchIndex.build(name_array, entry_node, first[:-1], out)
+    SearchIndex.build(name_values, entry_node, first[:-1], out)
     return {"nodes": n_nodes, "edges": n_edges, "labels": labels, "types": types, "evidence": evidence}
 
 
 def _adjacency(src: np.ndarray, dst: np.ndarray, n: int) -> Columns:
     """CSR of incident relationships per node, by neighbour then relationship number (a self-loop once)."""
-    edge = np.arange(len(src), dtype=np.int32)
-    loop = src == dst
-    owner = np.concatenate([src, dst[~loop]])
-    nbr = np.concatenate([dst, src[~loop]])
-    edges = np.concatenate([edge, edge[~loop]])
-    order = np.lexsort((edges, nbr, owner))
+    # Each relationship's two entries side by side, so a stable sort on (owner, neighbour) keeps ties in
+    # relationship number order.
+    twice = np.ones(2 * len(src), dtype=bool)
+    twice[1::2] = src != dst
+    owner = np.stack([src, dst], axis=1).ravel()[twice]
+    nbr = np.stack([dst, src], axis=1).ravel()[twice]
+    edges = np.repeat(np.arange(len(src), dtype=np.int32), 2)[twice]
+    order = np.argsort(owner.astype(np.int64) * max(n, 1) + nbr, kind="stable")
     off = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner, minlength=n), out=off[1:])
     return {"a.off": off, "a.nbr": nbr[order].astype(np.int32), "a.edge": edges[order].astype(np.int32)}

@@ -156,7 +156,21 @@ class ColumnWriter:
         self._handle.seek(0)
         with atomic_write(self.path) as handle:
             handle.write(head.encode("utf-8") + b"\n")
-            shutil.copyfileobj(self._handle, handle, _COPY_CHUNK)
+            handle.flush()
+            _copy_rest(self._handle, handle)
+
+
+def _copy_rest(source: IO[bytes], target: IO[bytes]) -> None:
+    """Copy `source` from its position to its end onto `target`: in the kernel where it can (no round trip
+    through this process), else through a buffer."""
+    source_start, target_start = source.tell(), target.tell()
+    try:
+        while os.copy_file_range(source.fileno(), target.fileno(), _COPY_CHUNK * 64):
+            pass
+    except OSError:  # a file system or kernel without copy_file_range between these files: copy by hand
+        source.seek(source_start)
+        target.seek(target_start)
+        shutil.copyfileobj(source, target, _COPY_CHUNK)
 
 
 def put_chunks(out: ColumnSink, name: str, chunks: Iterable[np.ndarray], dtype: np.dtype) -> None:

@@ -90,14 +90,18 @@ class Table:
         """The table of `strings` (one per posting: name entry, word where it starts), keys sorted."""
         filled = np.asarray(pc.binary_length(strings).to_numpy(zero_copy_only=False)) > 0
         strings, entry, start = strings.filter(pa.array(filled)), entry[filled], start[filled]
-        encoded = pc.dictionary_encode(strings)
-        order = pc.array_sort_indices(encoded.dictionary).to_numpy()
-        number = np.empty(len(order), dtype=np.int64)
-        number[order] = np.arange(len(order))
-        key = number[encoded.indices.to_numpy(zero_copy_only=False)]
-        keys = StrArray.from_arrow(encoded.dictionary.take(pa.array(order)))
-        postings = np.lexsort((start, entry, key))
-        key, entry, start = key[postings], entry[postings], start[postings]
+        postings = pc.sort_indices(strings).to_numpy()  # stable: a key's postings stay in their given order
+        ordered = strings.take(pa.array(postings))
+        new = np.ones(len(ordered), dtype=bool)
+        if len(ordered) > 1:
+            new[1:] = ~np.asarray(pc.equal(ordered[1:], ordered[:-1]).to_numpy(zero_copy_only=False), dtype=bool)
+        keys = StrArray.from_arrow(ordered.filter(pa.array(new)))
+        del ordered
+        key = np.cumsum(new) - 1
+        entry, start = entry[postings], start[postings]
+        if not _in_order(key, entry, start):
+            again = np.lexsort((start, entry, key))
+            key, entry, start = key[again], entry[again], start[again]
         first = np.concatenate([[True], (key[1:] != key[:-1]) | (entry[1:] != entry[:-1])]) if len(key) else []
         key, entry, start = key[first], entry[first], start[first]  # a repeated key counts where it first starts
         off = np.zeros(len(keys) + 1, dtype=np.int64)
@@ -268,20 +272,31 @@ class Table:
         return postings >> 4, postings & 15, np.repeat(ratio, sizes)
 
 
+def _in_order(key: np.ndarray, entry: np.ndarray, start: np.ndarray) -> bool:
+    """Are the postings sorted by (key, entry, start)?"""
+    if len(key) < 2:
+        return True
+    same_key = key[1:] == key[:-1]
+    later = (entry[1:] > entry[:-1]) | ((entry[1:] == entry[:-1]) & (start[1:] >= start[:-1]))
+    return bool(np.all(~same_key | later))
+
+
 def _char_counts(strings: StrArray, order: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
     """(37 x keys) counts of 0-9, a-z and space in each key of strings[order], capped at 255.
 
-    A chunk of keys at a time: only that chunk's characters are ever widened to int64.
+    The keys are put in `order` first (pyarrow), so each chunk's characters lie side by side; only one
+    chunk's characters are ever widened to int64.
     """
+    ordered = StrArray.from_arrow(strings.to_arrow().take(pa.array(order)))
     out = np.zeros((len(_CHARS), len(order)), dtype=np.uint8)
     for first in range(0, len(order), chunk):
-        picked = order[first:first + chunk]
-        starts = strings.offsets[picked]
-        lengths = strings.offsets[picked + 1] - starts
-        owner = np.repeat(np.arange(len(picked)) * len(_CHARS), lengths)
-        counts = np.bincount(owner + _CODE[strings.blob[_ranges(starts, lengths)]],
-                             minlength=len(picked) * len(_CHARS))
-        out[:, first:first + len(picked)] = np.minimum(counts.reshape(len(picked), len(_CHARS)), _CAP).T
+        last = min(first + chunk, len(order))
+        bounds = ordered.offsets[first:last + 1]
+        place = np.repeat(np.arange(last - first), np.diff(bounds))
+        place += (_CODE * (last - first))[ordered.blob[bounds[0]:bounds[-1]]]
+        counts = np.bincount(place, minlength=(last - first) * len(_CHARS))
+        np.minimum(counts, _CAP, out=counts)
+        out[:, first:last] = counts.reshape(len(_CHARS), last - first)
     return out
 
 

@@ -52,9 +52,9 @@ class StrArray(Sequence[str]):
         blob = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
         return cls(blob[bounds[0]:bounds[-1]], bounds - bounds[0])
 
-    def to_arrow(self) -> pa.Array:
-        """The strings as a pyarrow large_string array over the same memory (no copy)."""
-        return pa.Array.from_buffers(pa.large_string(), len(self), [None, pa.py_buffer(np.ascontiguousarray(
+    def to_arrow(self, kind: pa.DataType = pa.large_string()) -> pa.Array:
+        """The strings as a pyarrow large_string (or large_binary) array over the same memory (no copy)."""
+        return pa.Array.from_buffers(kind, len(self), [None, pa.py_buffer(np.ascontiguousarray(
             self.offsets, dtype=np.int64)), pa.py_buffer(self.blob)])
 
     def __len__(self) -> int:

@@ -235,11 +235,20 @@ def _code_table(values: list[pa.Array]) -> tuple[list[str], np.ndarray]:
     return table, np.concatenate(codes) if codes else np.zeros(0, dtype=np.uint16)
 
 
+def _fits_one_key(n_nodes: int, n_types: int) -> bool:
+    """Can one int64 hold a relationship's (source, type, target)?"""
+    return (n_nodes + 1) ** 2 * (n_types + 1) < 1 << 62
+
+
+def _edge_key(src: np.ndarray, type_code: np.ndarray, dst: np.ndarray, n_types: int, n_nodes: int) -> np.ndarray:
+    """(source, type, target) as one int64, in the same order."""
+    return (src.astype(np.int64) * n_types + type_code) * n_nodes + dst
+
+
 def _edge_order(src: np.ndarray, type_code: np.ndarray, dst: np.ndarray, n_types: int, n_nodes: int) -> np.ndarray:
     """Relationship numbers in (source, type, target) order."""
-    if (n_nodes + 1) ** 2 * (n_types + 1) < 1 << 62:  # one int64 key holds all three
-        key = (src.astype(np.int64) * n_types + type_code) * n_nodes + dst
-        return np.argsort(key, kind="stable")
+    if _fits_one_key(n_nodes, n_types):
+        return np.argsort(_edge_key(src, type_code, dst, n_types, n_nodes), kind="stable")
     return np.lexsort((dst, type_code, src))
 
 
@@ -406,34 +415,57 @@ class Snapshot:
             self._search = SearchIndex(self.cols, self.cols["n.entry_node"], self.label_code)
         return self._search
 
-    def copy_into(self, records: Records, skip_nodes: set[int], skip_edges: set[int]) -> None:
-        """Append every node and relationship not skipped to `records`, reusing stored bytes and columns."""
-        ids = list(self.ids)
-        labels = [self.labels[c] for c in self.label_code.tolist()]
-        names = list(self.names)
-        bounds = self.first.tolist()
-        node_props = self._node_props.raw_list()
-        amounts = self.amount.tolist()
-        for i in range(self.n_nodes):
-            if i in skip_nodes:
-                continue
-            records.ids.append(ids[i])
-            records.labels.append(labels[i])
-            records.names.append(names[bounds[i]:bounds[i + 1]])
-            records.amounts.append(amounts[i])
-            records.props.append(node_props[i])
-        edge_props = self._edge_props.raw_list()
-        types = [self.types[c] for c in self.type_code.tolist()]
-        evidence = [self.evidence[c] for c in self.evidence_code.tolist()]
-        src, dst, years, edge_amounts = self.src.tolist(), self.dst.tolist(), self.year.tolist(), \
-            self.edge_amount.tolist()
-        for e in range(self.n_edges):
-            if e in skip_edges:
-                continue
-            records.sources.append(ids[src[e]])
-            records.types.append(types[e])
-            records.targets.append(ids[dst[e]])
-            records.evidence.append(evidence[e])
-            records.years.append(years[e])
-            records.edge_amounts.append(edge_amounts[e])
-            records.edge_props.append(edge_props[e])
+    def numbers(self, node_ids: list[str]) -> np.ndarray:
+        """The number of each of `node_ids` (-1 where absent), looked up all at once."""
+        found = pc.index_in(pa.array(node_ids, pa.large_string()), value_set=self.ids.to_arrow())
+        return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+    def find_edges(self, source: np.ndarray, type_name: list[str], target: np.ndarray) -> np.ndarray:
+        """`find_edge` of many (source number, type, target number) at once: relationship numbers, -1 where absent."""
+        code = np.array([self.types.index(name) if name in self.types else -1 for name in type_name], dtype=np.int64)
+        if not _fits_one_key(self.n_nodes, len(self.types)):
+            return np.array([self.find_edge(int(s), name, int(t)) for s, name, t in
+                             zip(source.tolist(), type_name, target.tolist())], dtype=np.int64)
+        stored = _edge_key(self.src, self.type_code, self.dst, len(self.types), self.n_nodes)
+        wanted = _edge_key(source, code, target, len(self.types), self.n_nodes)
+        at = np.minimum(np.searchsorted(stored, wanted), max(len(stored) - 1, 0))
+        hit = (source >= 0) & (target >= 0) & (code >= 0)
+        if len(stored):
+            hit &= stored[at] == wanted
+        else:
+            hit[:] = False
+        return np.where(hit, at, -1)
+
+    def copy_into(self, records: Records, skip_nodes: np.ndarray, skip_edges: np.ndarray) -> None:
+        """Append every node and relationship not skipped (by number) to `records`, as parts made from the
+        stored columns: one per label and per relationship type, no Python object per record."""
+        ids = self.ids.to_arrow()
+        keep = np.ones(self.n_nodes, dtype=bool)
+        keep[skip_nodes] = False
+        names = pa.LargeListArray.from_arrays(pa.array(self.first, pa.int64()), self.names.to_arrow())
+        node_props = self._node_props.to_arrow(pa.large_binary())
+        for code, label in enumerate(self.labels):
+            rows = np.flatnonzero(keep & (self.label_code == code))
+            pick = _picker(rows)
+            if len(rows):
+                records.node_parts.append(NodePart(label, pick(ids), pick(names), self.amount[rows], pick(node_props)))
+        keep = np.ones(self.n_edges, dtype=bool)
+        keep[skip_edges] = False
+        edge_props = self._edge_props.to_arrow(pa.large_binary())
+        evidence = pa.array(self.evidence, pa.large_string())
+        for code, rel_type in enumerate(self.types):
+            rows = np.flatnonzero(keep & (self.type_code == code))
+            pick = _picker(rows)
+            if len(rows):
+                records.edge_parts.append(EdgePart(
+                    rel_type, ids.take(pa.array(self.src[rows])), ids.take(pa.array(self.dst[rows])),
+                    evidence.take(pa.array(self.evidence_code[rows])), self.year[rows], self.edge_amount[rows],
+                    pick(edge_props)))
+
+
+def _picker(rows: np.ndarray):
+    """A function giving the `rows` of an array: a slice (no copy) when they are one run, else a copy."""
+    if len(rows) and rows[-1] - rows[0] + 1 == len(rows):
+        return lambda values: values.slice(int(rows[0]), len(rows))
+    taken = pa.array(rows)
+    return lambda values: values.take(taken)

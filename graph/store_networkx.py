@@ -88,7 +88,7 @@ class EmbeddedStore:
         nodes, edges = list(nodes), list(edges)
         fresh = fresh or Records()
         snap = self._snap
-        number = self._numberer(len(nodes) + len(edges))
+        number = self._numberer(nodes, edges)
         known = {n.id for n in nodes}
         unknown = {end for e in edges for end in (e.source, e.target) if end not in known and number(end) < 0}
         if unknown:
@@ -98,7 +98,7 @@ class EmbeddedStore:
             raise StoreError(f"relationship {dangling.key} points to an unknown node")
         node_changes = changes(nodes, lambda node: node.id,
                                lambda node_id: snap.node(number(node_id)) if number(node_id) >= 0 else None, merge_node)
-        find_edge = self._edge_finder(number, len(edges))
+        find_edge = self._edge_finder(number, edges)
         edge_changes = changes(edges, lambda edge: edge.key,
                                lambda key: snap.edge(find_edge(key)) if find_edge(key) >= 0 else None, merge_edge)
         merged_nodes, merged_edges = node_changes.records, edge_changes.records
@@ -110,30 +110,34 @@ class EmbeddedStore:
             self._save(snap, merged_nodes, merged_edges, number, find_edge, fresh)
         return result
 
-    def _numberer(self, size: int):
-        """A function from node id to node number (-1 if absent): one dict for big writes, a search for small."""
-        if size <= _BULK or not self._snap.n_nodes:
+    def _numberer(self, nodes: list[Node], edges: list[Edge]):
+        """A function from node id to node number (-1 if absent): a search each for small writes; for big
+        ones, the ids the write names are looked up all at once (never a table of the whole graph)."""
+        if len(nodes) + len(edges) <= _BULK or not self._snap.n_nodes:
             return self._snap.number
-        table = {node_id: i for i, node_id in enumerate(self._snap.ids)}
+        ids = list({n.id for n in nodes} | {end for e in edges for end in (e.source, e.target)})
+        table = dict(zip(ids, self._snap.numbers(ids).tolist()))
         return lambda node_id: table.get(node_id, -1)
 
-    def _edge_finder(self, number, size: int):
+    def _edge_finder(self, number, edges: list[Edge]):
+        """A function from relationship key to relationship number (-1 if absent), as `_numberer` for nodes."""
         snap = self._snap
         if not snap.n_edges:
             return lambda key: -1
-        if size <= _BULK:
+        if len(edges) <= _BULK:
             return lambda key: snap.find_edge(number(key[0]), key[1], number(key[2]))
-        ids = list(snap.ids)
-        table = {(ids[s], snap.types[t], ids[d]): e for e, (s, t, d) in
-                 enumerate(zip(snap.src.tolist(), snap.type_code.tolist(), snap.dst.tolist()))}
+        keys = list({e.key for e in edges})
+        found = snap.find_edges(np.array([number(key[0]) for key in keys], dtype=np.int64), [key[1] for key in keys],
+                                np.array([number(key[2]) for key in keys], dtype=np.int64))
+        table = dict(zip(keys, found.tolist()))
         return lambda key: table.get(key, -1)
 
     def _save(self, snap: Snapshot, nodes: dict[str, Node], edges: dict[EdgeKey, Edge], number, find_edge,
               records: Records) -> None:
         """Build the next file from `records` (new ones, encoded), the old file and the merged records; swap it in,
         then reopen it."""
-        skip_nodes = {i for i in map(number, nodes) if i >= 0}
-        skip_edges = {e for e in map(find_edge, edges) if e >= 0}
+        skip_nodes = np.array([i for i in map(number, nodes) if i >= 0], dtype=np.int64)
+        skip_edges = np.array([e for e in map(find_edge, edges) if e >= 0], dtype=np.int64)
         snap.copy_into(records, skip_nodes, skip_edges)
         # Popped, not iterated: each record is freed once encoded (the file orders them itself).
         while nodes:

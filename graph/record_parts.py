@@ -61,28 +61,24 @@ class EdgePart:
 _GATHER = 1 << 16  # records gathered per piece of a property column
 
 
-def flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """One array, with 64-bit offsets (large_string, large_binary, large_list<large_string>), so parts join."""
+def flat(values: pa.Array | pa.ChunkedArray, kind: pa.DataType) -> pa.Array:
+    """One array of `kind`: large_string, large_binary or large_list<large_string> (64-bit offsets, so that
+    parts join whatever their size, and given as string or binary, plain or dictionary, alike)."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    kind = values.type
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return values.cast(pa.large_string())
-    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
-        return values.cast(pa.large_binary())
-    return values.cast(pa.large_list(pa.large_string()))
+    return values if values.type == kind else values.cast(kind)
 
 
-def join(arrays: list[pa.Array], empty: pa.DataType) -> pa.Array:
-    """The arrays (each made `flat`) one after another."""
-    return pa.concat_arrays([flat(array) for array in arrays]) if arrays else pa.array([], empty)
+def join(arrays: list[pa.Array], kind: pa.DataType) -> pa.Array:
+    """The arrays, each made `flat`, one after another."""
+    return pa.concat_arrays([flat(array, kind) for array in arrays]) if arrays else pa.array([], kind)
 
 
 class Gather:
     """The property bytes of several parts, read in any order a piece at a time (never joined whole)."""
 
     def __init__(self, arrays: list[pa.Array]) -> None:
-        self.arrays = [flat(array) for array in arrays]
+        self.arrays = [flat(array, pa.large_binary()) for array in arrays]
         self.starts = np.cumsum([0] + [len(array) for array in self.arrays])
 
     def lengths(self, order: np.ndarray) -> np.ndarray:

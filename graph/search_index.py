@@ -329,7 +329,7 @@ def _spans(values: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndar
 
 def fold_all(names: pa.Array) -> pa.Array:
     """`fold_bytes` of every name as one binary array: pyarrow folds the ASCII names, `fold` the others."""
-    names = flat(names)
+    names = flat(names, pa.large_string())
     text = StrArray.from_arrow(names)
     swapped = pa.Array.from_buffers(pa.large_string(), len(names), [None, pa.py_buffer(text.offsets),
                                                                     pa.py_buffer(_FOLD_BYTES[text.blob])])

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from graph.blobs import Blobs
 from graph.columns import Columns, ColumnSink, StrArray, put_chunks
+from graph.errors import StoreError
 from graph.model import Edge, Node
 from graph.record_parts import EdgePart, Gather, NodePart, flat, join
 from graph.search_index import SearchIndex
@@ -125,7 +126,8 @@ class Records:
             sources, targets = pa.array(self.sources, pa.large_string()), pa.array(self.targets, pa.large_string())
             evidence, props = pa.array(self.evidence, pa.large_string()), _binary(self.edge_props)
             years, amounts = np.array(self.years, dtype=np.int64), np.array(self.edge_amounts, dtype=np.float64)
-            self.sources, self.types, self.targets, self.evidence, self.years, self.edge_amounts = [], [], [], [], [], []
+            self.sources, self.types, self.targets, self.evidence = [], [], [], []
+            self.years, self.edge_amounts = [], []
             self.edge_props = []
             for at, rel_type in enumerate(types.tolist()):
                 rows = np.flatnonzero(code == at)
@@ -218,16 +220,17 @@ def _numbers(ends: list[pa.Array], ids: pa.Array) -> np.ndarray:
     """The node number (place in the sorted `ids`) of every id in `ends`, one after another."""
     if not ends:
         return np.zeros(0, dtype=np.int32)
-    found = pc.index_in(pa.chunked_array([flat(end) for end in ends], pa.large_string()), value_set=ids)
+    every = pa.chunked_array([flat(end, pa.large_string()) for end in ends], pa.large_string())
+    found = pc.index_in(every, value_set=ids)
     if found.null_count:
-        missing = pc.filter(pa.chunked_array([flat(end) for end in ends], pa.large_string()), pc.is_null(found))
-        raise ValueError(f"a relationship points to the unknown node {missing[0].as_py()!r}")
+        missing = pc.filter(every, pc.is_null(found))
+        raise StoreError(f"a relationship points to the unknown node {missing[0].as_py()!r}")
     return found.to_numpy().astype(np.int32)
 
 
 def _code_table(values: list[pa.Array]) -> tuple[list[str], np.ndarray]:
     """(sorted distinct values, each value's place in them) for string columns given in parts."""
-    encoded = [pc.dictionary_encode(flat(value)) for value in values]
+    encoded = [pc.dictionary_encode(flat(value, pa.large_string())) for value in values]
     table = sorted({text for part in encoded for text in part.dictionary.to_pylist()})
     where = {text: i for i, text in enumerate(table)}
     codes = [np.array([where[text] for text in part.dictionary.to_pylist()], dtype=np.uint16)[

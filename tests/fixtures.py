@@ -1,7 +1,12 @@
 """A tiny, hand-made graph shared by unit tests: importable, so every test sees one truth."""
 from __future__ import annotations
 
+import numpy as np
+import pyarrow as pa
+
 from graph.model import Edge, Node
+from graph.record_parts import EdgePart, NodePart
+from graph.snapshot import Records, amount_of, encode_props, year_of
 
 ARTICLE = "source:article"
 RECORD = "source:record"
@@ -43,3 +48,23 @@ def tiny_edges() -> list[Edge]:
               fiscal_year=2014),
         _edge("company:acme-usg", "SUBSIDIARY_OF", "company:acme", evidence="public_record", src=RECORD),
     ]
+
+
+def as_parts(nodes: list[Node], edges: list[Edge]) -> Records:
+    """The records as fresh parts (as a bulk loader hands them over), one per label and per relationship type."""
+    records = Records()
+    for label in sorted({n.label for n in nodes}):
+        group = [n for n in nodes if n.label == label]
+        records.node_parts.append(NodePart(
+            label, pa.array([n.id for n in group]), pa.array([[n.name, *n.aliases] for n in group]),
+            np.array([amount_of(n.properties.get("amount_usd")) for n in group]),
+            pa.array([encode_props(n.properties) for n in group], pa.binary())))
+    for rel_type in sorted({e.type for e in edges}):
+        group = [e for e in edges if e.type == rel_type]
+        records.edge_parts.append(EdgePart(
+            rel_type, pa.array([e.source for e in group]), pa.array([e.target for e in group]),
+            pa.array([e.properties.get("evidence", "") for e in group]),
+            np.array([year_of(e.properties.get("fiscal_year")) for e in group], dtype=np.int64),
+            np.array([amount_of(e.properties.get("amount_usd")) for e in group]),
+            pa.array([encode_props(e.properties) for e in group], pa.binary())))
+    return records

@@ -28,7 +28,7 @@ from graph.store_networkx import EmbeddedStore
 from loaders.copy import copy_between, copy_graph
 from loaders.seed import load_seed
 from tests.conftest import NEO4J_TEST_URI
-from tests.fixtures import ARTICLE, RECORD, tiny_edges, tiny_nodes
+from tests.fixtures import ARTICLE, RECORD, as_parts, tiny_edges, tiny_nodes
 
 NEO4J_SKIP = "NEO4J_URI is unset: start ../shared/neo4j (see .ci/run)"
 # Taken at import, before tests/conftest.py removes NEO4J_* from each test's environment.
@@ -509,35 +509,9 @@ def test_copy_between_backends_by_name(neo4j_store, tiny_store, db_path, monkeyp
         copy_between("neo4j", "neo4j")
 
 
-def _as_parts(nodes: list[Node], edges: list[Edge]):
-    """The records as fresh parts, one per label and per relationship type."""
-    import numpy as np
-    import pyarrow as pa
-
-    from graph.record_parts import EdgePart, NodePart
-    from graph.snapshot import Records, amount_of, encode_props, year_of
-
-    records = Records()
-    for label in sorted({n.label for n in nodes}):
-        group = [n for n in nodes if n.label == label]
-        records.node_parts.append(NodePart(
-            label, pa.array([n.id for n in group]), pa.array([[n.name, *n.aliases] for n in group]),
-            np.array([amount_of(n.properties.get("amount_usd")) for n in group]),
-            pa.array([encode_props(n.properties) for n in group], pa.binary())))
-    for rel_type in sorted({e.type for e in edges}):
-        group = [e for e in edges if e.type == rel_type]
-        records.edge_parts.append(EdgePart(
-            rel_type, pa.array([e.source for e in group]), pa.array([e.target for e in group]),
-            pa.array([e.properties.get("evidence", "") for e in group]),
-            np.array([year_of(e.properties.get("fiscal_year")) for e in group], dtype=np.int64),
-            np.array([amount_of(e.properties.get("amount_usd")) for e in group]),
-            pa.array([encode_props(e.properties) for e in group], pa.binary())))
-    return records
-
-
 def test_fresh_records_given_as_columns_make_the_same_graph(empty_store, tmp_path):
     reference = EmbeddedStore(tmp_path / "reference.hilos")
     reference.write(tiny_nodes(), tiny_edges())
-    result = empty_store.write([], [], _as_parts(tiny_nodes(), tiny_edges()))
+    result = empty_store.write([], [], as_parts(tiny_nodes(), tiny_edges()))
     assert result == WriteResult(nodes_created=10, edges_created=9)
     assert snapshot(empty_store) == snapshot(reference)

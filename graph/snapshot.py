@@ -102,11 +102,14 @@ class Records:
     def edge_count(self) -> int:
         return len(self.sources) + sum(len(part) for part in self.edge_parts)
 
-    def node_ids(self) -> Iterator[str]:
-        """The ids of every node, in the lists and in the parts."""
-        yield from self.ids
+    def held(self, node_ids: set[str]) -> set[str]:
+        """Those of `node_ids` that are nodes here (in the lists or in the parts, looked up all at once)."""
+        found = node_ids.intersection(self.ids)
+        wanted = pa.array(list(node_ids), pa.large_string())
         for part in self.node_parts:
-            yield from part.ids.to_pylist()
+            ids = flat(part.ids, pa.large_string())
+            found.update(ids.filter(pc.is_in(ids, value_set=wanted)).to_pylist())
+        return found
 
     def lists_into_parts(self) -> None:
         """Move the records in the lists into parts (one per label and per type), emptying the lists."""

@@ -92,7 +92,7 @@ class EmbeddedStore:
         known = {n.id for n in nodes}
         unknown = {end for e in edges for end in (e.source, e.target) if end not in known and number(end) < 0}
         if unknown:
-            unknown.difference_update(fresh.node_ids())
+            unknown.difference_update(fresh.held(unknown))
         dangling = next((e for e in edges if e.source in unknown or e.target in unknown), None)
         if dangling:
             raise StoreError(f"relationship {dangling.key} points to an unknown node")

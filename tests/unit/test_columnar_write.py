@@ -123,3 +123,12 @@ def test_parts_may_give_their_texts_as_binary_dictionary_or_chunked_columns(tmp_
         part.evidence = part.evidence.dictionary_encode()
         part.props = pa.chunked_array([part.props[:3], part.props[3:]])
     assert _written(tmp_path, "parts.hilos", ([], [], parts)) == plain
+
+
+def test_relationships_may_point_to_nodes_given_in_parts_of_the_same_write(tmp_path):
+    nodes, edges = _graph(60)
+    plain = _written(tmp_path, "plain.hilos", (nodes, edges, None))
+    fresh = as_parts(nodes[:40], [])
+    fresh.add_node(nodes[40], encode_props(nodes[40].properties))
+    assert fresh.held({nodes[0].id, nodes[40].id, "company:nowhere"}) == {nodes[0].id, nodes[40].id}
+    assert _written(tmp_path, "parts.hilos", (nodes[41:], edges, fresh)) == plain

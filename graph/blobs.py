@@ -68,10 +68,6 @@ class Blobs:
         self._starts.pop()
         self._lengths.pop()
 
-    def lengths(self, order: np.ndarray) -> np.ndarray:
-        """The lengths of the items in `order`."""
-        return np.array(self._lengths, dtype=np.int64)[order]
-
     def gather(self, order: np.ndarray) -> Iterator[np.ndarray]:
         """The items in `order`, concatenated, as consecutive uint8 chunks."""
         self._flush()

@@ -36,14 +36,6 @@ class StrArray(Sequence[str]):
         self._bytes = memoryview(blob).cast("B") if blob.size else memoryview(b"")
 
     @classmethod
-    def build(cls, items: Sequence[str | bytes]) -> StrArray:
-        encoded = [item.encode("utf-8") if isinstance(item, str) else item for item in items]
-        lengths = np.fromiter((len(item) for item in encoded), dtype=np.int64, count=len(encoded))
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        return cls(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets)
-
-    @classmethod
     def from_arrow(cls, values: pa.Array) -> StrArray:
         """The strings of a pyarrow string or binary array, from its buffers (no Python objects)."""
         values = values.cast(pa.large_binary())
@@ -79,11 +71,6 @@ class StrArray(Sequence[str]):
         bounds = self.offsets.tolist()
         for start, end in zip(bounds, bounds[1:]):
             yield text[start:end].decode("utf-8")
-
-    def raw_list(self) -> list[bytes]:
-        text = bytes(self._bytes)
-        bounds = self.offsets.tolist()
-        return [text[start:end] for start, end in zip(bounds, bounds[1:])]
 
     def find(self, value: str) -> int:
         """Index of `value` in a sorted StrArray (UTF-8 byte order is code point order), or -1."""

@@ -47,10 +47,12 @@ def encode_props(props: Any) -> bytes:
 
 @dataclass
 class Records:
-    """Everything a snapshot is built from, as parallel lists (nodes in any order, ids unique).
+    """Everything a snapshot is built from: parallel lists, and parts (graph.record_parts) for records given
+    as columns (nodes in any order, ids unique).
 
     A loader also hands its new records to a store this way (see GraphStore.write's `fresh`): encoded
-    as the file keeps them, a million records take a fraction of the memory of Node and Edge objects.
+    as the file keeps them, a million records take a fraction of the memory of Node and Edge objects, and
+    as parts no Python object at all. `build` turns the lists into one more part and works on columns.
     """
 
     ids: list[str] = field(default_factory=list)

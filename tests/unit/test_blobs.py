@@ -15,7 +15,6 @@ def test_items_read_back_from_the_buffer_and_the_file(monkeypatch):
     assert [store[i] for i in range(50)] == items
     order = np.array([49, 3, 0, 17, 17, 1], dtype=np.int64)
     assert b"".join(bytes(chunk) for chunk in store.gather(order)) == b"".join(items[i] for i in order)
-    assert store.lengths(order).tolist() == [len(items[i]) for i in order]
 
 
 def test_gather_comes_in_pieces_in_the_order_asked(monkeypatch):

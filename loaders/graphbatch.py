@@ -26,8 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from graph.errors import LoadError
 from graph.model import Edge, Node
+from graph.record_parts import EdgePart, NodePart
 from graph.schema import Schema, get_schema
 from graph.snapshot import Records, encode_props
 from graph.store import GraphStore, WriteResult
@@ -111,7 +116,8 @@ class GraphBatch:
         return self._existing[node_id]
 
     def has(self, node_id: str) -> bool:
-        return node_id in self.nodes or node_id in self._fresh_labels or self.existing(node_id) is not None
+        return node_id in self.nodes or node_id in self._fresh_labels or self.existing(node_id) is not None \
+            or self._part_label(node_id) is not None
 
     def label_of(self, node_id: str) -> str | None:
         if node_id in self.labels:
@@ -119,7 +125,16 @@ class GraphBatch:
         if node_id in self._fresh_labels:
             return self._fresh_labels[node_id]
         node = self.existing(node_id)
-        return node.label if node else None
+        return node.label if node else self._part_label(node_id)
+
+    def _part_label(self, node_id: str) -> str | None:
+        """The label of a node given in a part (a scan of the parts of labels with this id prefix: a loader that
+        gives parts does not ask about their nodes, so this is for the rare question, not a lookup table)."""
+        prefix = node_id.partition(":")[0]
+        for part in self.fresh.node_parts:
+            if self.schema.labels[part.label].id_prefix == prefix and pc.index(part.ids, node_id).as_py() >= 0:
+                return part.label
+        return None
 
     def names_of(self, node_id: str) -> list[str]:
         """Name and aliases, from the draft and the store."""
@@ -244,6 +259,33 @@ class GraphBatch:
         for edge in edges:
             self.fresh.add_edge(edge, encoded if edge.properties is edges[0].properties else
                                 encode_props(edge.properties))
+
+    def add_parts(self, nodes: list[NodePart], edges: list[EdgePart], *, origin: str = "load") -> None:
+        """Keep new records given as columns. The caller vouches for what `add_fresh_node` checks of each
+        record (valid properties, as the schema check makes them, and ids new to the store and the batch) and
+        that the sources each relationship cites are Source nodes; here each relationship's ends are checked
+        to exist with labels the schema allows (the ends in `nodes` by their part, the others one by one)."""
+        given = pa.concat_arrays([part.ids for part in nodes]) if nodes else pa.array([], pa.string())
+        part_of = np.repeat(np.arange(len(nodes)), [len(part) for part in nodes])
+        for part in edges:
+            rel = self.schema.rel_types[part.type]
+            for column, allowed in ((part.sources, rel.sources), (part.targets, rel.targets)):
+                distinct = pc.unique(column)
+                at = pc.index_in(distinct, value_set=given)
+                found = at.is_valid().to_numpy(zero_copy_only=False)
+                labels = {nodes[i].label for i in np.unique(part_of[at.filter(at.is_valid()).to_numpy()])}
+                where = f"{part.type} ({len(part)} relationships)"
+                for node_id in distinct.filter(pa.array(~found)).to_pylist():
+                    label = self.label_of(node_id)
+                    if label is None:
+                        raise LoadError(f"unknown node id {node_id!r}", path=origin, row=where)
+                    labels.add(label)
+                    if label not in allowed:
+                        raise LoadError(f"{part.type} cannot join a {label} ({node_id})", path=origin, row=where)
+                for label in labels - set(allowed):
+                    raise LoadError(f"{part.type} cannot join a {label}", path=origin, row=where)
+        self.fresh.node_parts += nodes
+        self.fresh.edge_parts += edges
 
     def _check_ends(self, source: str, rel_type: str, target: str, where: str, origin: str) -> None:
         """The schema allows this relationship between the labels of its ends (each pair checked once)."""

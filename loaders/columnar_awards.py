@@ -65,6 +65,7 @@ class ColumnarAwards:
         """Mark the rows taken out; yield (seq, table name, file source, row values) in row order."""
         rows = []
         for held, at in taken:
+            at = at[held.alive[at]]  # a row named twice leaves once
             held.alive[at] = False
             name, source = self.files[held.file]
             for values in held.table.take(pa.array(at)).to_pylist():

@@ -26,6 +26,7 @@ from typing import Any, Callable, ClassVar, Iterable
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.errors import LoadError
 from graph.text import fold, slugify

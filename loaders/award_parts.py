@@ -22,7 +22,11 @@ _NULL = pa.scalar(None, pa.string())
 
 def _text(array: pa.Array) -> pa.Array:
     """A JSON string of each value (null stays null)."""
-    escaped = pc.replace_substring(pc.replace_substring(array, "\\", "\\\\"), '"', '\\"')
+    escaped = array
+    if pc.any(pc.match_substring(array, "\\")).as_py():
+        escaped = pc.replace_substring(escaped, "\\", "\\\\")
+    if pc.any(pc.match_substring(array, '"')).as_py():
+        escaped = pc.replace_substring(escaped, '"', '\\"')
     return pc.binary_join_element_wise('"', escaped, '"', "")
 
 

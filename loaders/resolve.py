@@ -170,6 +170,9 @@ class Resolver:
                 if label == "Product" and node.properties.get("fedramp_id"):
                     self.by_fedramp.setdefault(str(node.properties["fedramp_id"]), node.id)
         self._company_cache: dict[tuple, str | None] = {}
+        # (name, UEI) -> node found by its UEI: asked again (with another parent UEI), the answer is the same and
+        # the merge and aliases are already recorded (by_uei never changes an entry it has answered with).
+        self._by_known_uei: dict[tuple[str, str], str] = {}
         self._agency_cache: dict[tuple, str] = {}
         self._family: dict[str, set[str]] = {}
 
@@ -230,7 +233,9 @@ class Resolver:
         cache_key = (name, uei, parent_uei)
         if cache_key in self._company_cache:
             return self._company_cache[cache_key]
-        node_id = self._resolve_company(name, uei, parent_uei, sources or [])
+        node_id = self._by_known_uei.get((name, uei)) if uei else None
+        if node_id is None:
+            node_id = self._resolve_company(name, uei, parent_uei, sources or [])
         self._company_cache[cache_key] = node_id
         return node_id
 
@@ -255,6 +260,7 @@ class Resolver:
             if name and name != self.shown_name(node_id):
                 self.report.merge("Company", record, node_id, "same UEI (name variant kept as alias)")
             self.register(node_id, "Company", {**props, "uei": None})
+            self._by_known_uei[(name, uei)] = node_id
             return node_id
 
         candidates = sorted(n for n in self.by_key["Company"].get(key, set())

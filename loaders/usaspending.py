@@ -226,7 +226,7 @@ class UsaspendingLoad:
         held: list[pa.Table] = []
         pending: list[tuple[int, Award]] = []  # (row seq, award) read by the row logic, not yet added
         mark, tags = len(report.rejects), []  # the rejects of this file, and the row seq at which each came
-        for block in arrow_csv.blocks(table, columns):
+        for block in arrow_csv.blocks(table, columns, block_bytes=award_columns.BLOCK_BYTES, use_threads=True):
             clean, slow = award_columns.convert(block)
             first_seq = self._seq + 1
             if len(slow):

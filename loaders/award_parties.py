@@ -15,8 +15,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph.record_parts import EdgePart, NodePart
+from graph.record_parts import NodePart
 from loaders import award_parts
+from loaders.graphbatch import PartEdges
 from loaders.columnar_awards import Held
 
 AWARDER, RECIPIENT, FUNDER, ROW_LOGIC = 0, 1, 2, 3
@@ -38,7 +39,7 @@ class Parties:
     def __init__(self, held: list[tuple[Held, pa.Table]], *, funded: bool) -> None:
         tables = [table.append_column("file", pa.array(np.full(table.num_rows, h.file, dtype=np.int32)))
                   for h, table in held]
-        self.rows = pa.concat_tables(tables) if tables else None
+        self.rows = pa.concat_tables(tables).unify_dictionaries() if tables else None
         self.kinds = [AWARDER, RECIPIENT, FUNDER] if funded else [AWARDER, RECIPIENT]
         self.codes: dict[int, np.ndarray] = {}
         self.first: dict[int, list[tuple]] = {}
@@ -56,7 +57,7 @@ class Parties:
             _, first_at = np.unique(codes, return_index=True)
             self.codes[kind], self._first_at[kind] = codes, first_at
             picked = self.rows.select(["file", *FIELDS[kind]]).take(pa.array(first_at))
-            self.first[kind] = list(zip(*(picked.column(c).to_pylist() for c in picked.column_names)))
+            self.first[kind] = list(zip(*(_decoded(picked.column(c)).to_pylist() for c in picked.column_names)))
             self.answers[kind] = [None] * len(first_at)
 
     def events(self, row_logic_orders: list[int]) -> Iterator[tuple[int, int]]:
@@ -88,13 +89,11 @@ class Parties:
         answers = pa.array(self.answers[kind], pa.string())
         return pc.take(answers, pa.array(self.codes[kind][start:stop]))
 
-    def parts(self) -> Iterator[tuple[list[NodePart], list[EdgePart]]]:
+    def parts(self) -> Iterator[tuple[list[NodePart], list[PartEdges]]]:
         """The held rows' records, a slice of rows at a time."""
         if self.rows is None:
             return
         for start in range(0, self.rows.num_rows, PART_ROWS):
             stop = min(start + PART_ROWS, self.rows.num_rows)
-            rows = self.rows.slice(start, stop - start)
-            decoded = pa.table({name: _decoded(rows.column(name)) for name in rows.column_names})
-            yield award_parts.parts(decoded, self._ids(AWARDER, start, stop), self._ids(RECIPIENT, start, stop),
+            yield award_parts.parts(self.rows.slice(start, stop - start), self._ids(AWARDER, start, stop), self._ids(RECIPIENT, start, stop),
                                     self._ids(FUNDER, start, stop))

@@ -14,20 +14,20 @@ import pyarrow.compute as pc
 
 from graph.record_parts import EdgePart, NodePart
 from graph.snapshot import NO_YEAR
+from loaders.graphbatch import PartEdges
 from loaders.award_columns import NO_KEY, SITE, slugs
 
 EVIDENCE = "public_record"
 _NULL = pa.scalar(None, pa.string())
 
 
-def _text(array: pa.Array) -> pa.Array:
-    """A JSON string of each value (null stays null)."""
-    escaped = array
+def _escaped(array: pa.Array) -> pa.Array:
+    """Each text as it goes between the quotes of a JSON string (printable ASCII: backslash and quote)."""
     if pc.any(pc.match_substring(array, "\\")).as_py():
-        escaped = pc.replace_substring(escaped, "\\", "\\\\")
+        array = pc.replace_substring(array, "\\", "\\\\")
     if pc.any(pc.match_substring(array, '"')).as_py():
-        escaped = pc.replace_substring(escaped, '"', '\\"')
-    return pc.binary_join_element_wise('"', escaped, '"', "")
+        array = pc.replace_substring(array, '"', '\\"')
+    return array
 
 
 def _float(array: pa.Array) -> pa.Array:
@@ -37,11 +37,22 @@ def _float(array: pa.Array) -> pa.Array:
     return pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
 
 
-def _object(fields: list[tuple[str, pa.Array]]) -> pa.Array:
-    """JSON objects of the non-null fields, in the given order, as binary."""
-    parts = [pc.binary_join_element_wise(f'"{name}":', value, "") for name, value in fields]
-    body = pc.binary_join_element_wise(*parts, ",", null_handling="skip")
-    return pc.cast(pc.binary_join_element_wise("{", body, "}", ""), pa.binary())
+def _optional(name: str, array: pa.Array, *, text: bool = True) -> pa.Array:
+    """',"name":<value>' for each row with a value, '' for the others; a dictionary column is written once
+    per distinct value."""
+    if pa.types.is_dictionary(array.type):
+        written = _optional(name, array.dictionary, text=text)
+        return pc.fill_null(pc.take(written, array.indices), "")
+    if text:
+        written = pc.binary_join_element_wise(f',"{name}":"', _escaped(array), '"', "")
+    else:
+        written = pc.binary_join_element_wise(f',"{name}":', array, "")
+    return pc.fill_null(written, "")
+
+
+def _joined(*pieces: pa.Array | str) -> pa.Array:
+    """The pieces (texts and columns without nulls) written one after another, as binary."""
+    return pc.cast(pc.binary_join_element_wise(*pieces, ""), pa.binary())
 
 
 def _repeat(text: str, n: int) -> pa.Array:
@@ -67,7 +78,7 @@ def _amounts(array: pa.Array) -> np.ndarray:
 
 
 def parts(rows: pa.Table, awarder: pa.Array, recipient: pa.Array, funder: pa.Array | None,
-          ) -> tuple[list[NodePart], list[EdgePart]]:
+          ) -> tuple[list[NodePart], list[PartEdges]]:
     """The nodes and relationships of these award rows (award_columns.convert's columns, decoded), given the
     resolved awarding agency, recipient company and funding agency of each row (null: none)."""
     col = {name: rows.column(name).combine_chunks() for name in rows.column_names}
@@ -75,44 +86,43 @@ def parts(rows: pa.Table, awarder: pa.Array, recipient: pa.Array, funder: pa.Arr
     piid, key = col["piid"], col["key"]
     keyed = pc.invert(pc.starts_with(key, NO_KEY))
     url = pc.coalesce(col["permalink"], pc.if_else(keyed, pc.binary_join_element_wise(SITE, key, "/", ""), _NULL))
-    source_ids = pc.binary_join_element_wise("source:piid-", slugs(piid), "")
+    slug = slugs(piid)  # [0-9a-z-] only: nothing to escape
+    source_ids = pc.binary_join_element_wise("source:piid-", slug, "")
     contract_ids = pc.binary_join_element_wise("contract:", piid, "")
     years = col["fiscal_year"]
-    year_json = pc.cast(years, pa.string())
-    sources_json = pc.binary_join_element_wise("[", _text(source_ids), "]", "")
-    piid_json, url_json = _text(piid), _text(url)
-    has_alias = keyed.to_numpy(zero_copy_only=False)
-
-    contract_props = _object([
-        ("name", piid_json),
-        ("aliases", pc.if_else(keyed, pc.binary_join_element_wise("[", _text(key), "]", ""), _NULL)),
-        ("description_en", _text(col["description"])), ("sources", sources_json), ("piid", piid_json),
-        ("parent_piid", _text(col["parent_piid"])), ("award_type", _text(col["award_type"])),
-        ("start", _text(col["start"])), ("end", _text(col["end"])), ("fiscal_year", year_json),
-        ("amount_usd", _float(col["obligated"])), ("potential_usd", _float(col["potential"])),
-        ("award_key", _text(key)), ("naics_code", _text(col["naics"])), ("psc_code", _text(col["psc"])),
-        ("last_modified", _text(col["last_modified_prop"])), ("url", url_json)])
+    piid_text, key_text, url_field = _escaped(piid), _escaped(key), _optional("url", url)
+    year_field = _optional("fiscal_year", pc.cast(years, pa.string()), text=False)
+    aliases = pc.fill_null(pc.if_else(keyed, pc.binary_join_element_wise(',"aliases":["', key_text, '"]', ""),
+                                      _NULL), "")
+    # Properties in the schema's order, as the schema check writes them.
+    contract_props = _joined(
+        '{"name":"', piid_text, '"', aliases, _optional("description_en", col["description"]),
+        ',"sources":["source:piid-', slug, '"],"piid":"', piid_text, '"', _optional("parent_piid", col["parent_piid"]),
+        _optional("award_type", col["award_type"]), _optional("start", col["start"]), _optional("end", col["end"]),
+        year_field, _optional("amount_usd", _float(col["obligated"]), text=False),
+        _optional("potential_usd", _float(col["potential"]), text=False), ',"award_key":"', key_text, '"',
+        _optional("naics_code", col["naics"]), _optional("psc_code", col["psc"]),
+        _optional("last_modified", col["last_modified_prop"]), url_field, "}")
     source_names = pc.binary_join_element_wise("PIID ", piid, "")
-    source_props = _object([
-        ("name", _text(source_names)), ("kind", _repeat(f'"{EVIDENCE}"', n)),
-        ("title", _text(pc.binary_join_element_wise("USAspending award ", piid, ""))),
-        ("language", _repeat('"en"', n)), ("identifier", piid_json), ("url", url_json)])
+    source_props = _joined(
+        '{"name":"PIID ', piid_text, f'","kind":"{EVIDENCE}","title":"USAspending award ', piid_text,
+        '","language":"en","identifier":"', piid_text, '"', url_field, "}")
     nodes = [
-        NodePart("Contract", contract_ids, _names(piid, key, has_alias), _amounts(col["obligated"]),
-                 contract_props),
+        NodePart("Contract", contract_ids, _names(piid, key, keyed.to_numpy(zero_copy_only=False)),
+                 _amounts(col["obligated"]), contract_props),
         NodePart("Source", source_ids, _names(source_names, source_names, np.zeros(n, dtype=bool)),
                  np.zeros(n), source_props),
     ]
-    edge_props = _object([("sources", sources_json), ("evidence", _repeat(f'"{EVIDENCE}"', n)),
-                          ("fiscal_year", year_json)])
+    edge_props = _joined('{"sources":["source:piid-', slug, f'"],"evidence":"{EVIDENCE}"', year_field, "}")
     edge_years = pc.fill_null(years, NO_YEAR).to_numpy(zero_copy_only=False).astype(np.int64)
     edges = []
     funded = None if funder is None else pc.and_(
         pc.is_valid(funder), pc.fill_null(pc.not_equal(funder, awarder), True))
-    for rel_type, ends, mask in (
-            ("AWARDED", (awarder, contract_ids), pc.is_valid(awarder)),
-            ("AWARDED_TO", (contract_ids, recipient), pc.is_valid(recipient)),
-            ("FUNDED", (funder, contract_ids), funded)):
+    contracts = nodes[0]
+    for rel_type, ends, drawn, mask in (
+            ("AWARDED", (awarder, contract_ids), (None, contracts), pc.is_valid(awarder)),
+            ("AWARDED_TO", (contract_ids, recipient), (contracts, None), pc.is_valid(recipient)),
+            ("FUNDED", (funder, contract_ids), (None, contracts), funded)):
         if mask is None:
             continue
         keep = mask.to_numpy(zero_copy_only=False)
@@ -120,7 +130,7 @@ def parts(rows: pa.Table, awarder: pa.Array, recipient: pa.Array, funder: pa.Arr
             continue
         picked = pa.array(np.flatnonzero(keep))
         count = len(picked)
-        edges.append(EdgePart(rel_type, pc.take(ends[0], picked), pc.take(ends[1], picked),
-                              _repeat(EVIDENCE, count), edge_years[keep], np.zeros(count),
-                              pc.take(edge_props, picked)))
+        edges.append((EdgePart(rel_type, pc.take(ends[0], picked), pc.take(ends[1], picked),
+                               _repeat(EVIDENCE, count), edge_years[keep], np.zeros(count),
+                               pc.take(edge_props, picked)), *drawn))
     return nodes, edges

@@ -43,6 +43,7 @@ class ColumnarAwards:
 
     def add(self, table: pa.Table, name: str, file_source: str) -> None:
         self.files.append((name, file_source))
+        table = table.unify_dictionaries()  # one dictionary per column, so a column reads as one array
         self.held.append(Held(table, len(self.files) - 1, np.ones(table.num_rows, dtype=bool)))
 
     def sharing(self, ids: dict[str, pa.Array]) -> list[tuple[Held, np.ndarray]]:

@@ -39,6 +39,8 @@ from graph.store import GraphStore, WriteResult
 from loaders.checker import Checker
 
 EdgeKey = tuple[str, str, str]
+# Relationships given as columns, with the node part each end is drawn from (None: nodes the batch knows).
+PartEdges = tuple[EdgePart, "NodePart | None", "NodePart | None"]
 UNION = ("aliases", "sources")
 NODE_KEEP = ("name", "description_es", "description_en")
 SOURCE_KEEP_ALL = "Source"  # an existing Source node is only completed, never rewritten
@@ -260,46 +262,42 @@ class GraphBatch:
             self.fresh.add_edge(edge, encoded if edge.properties is edges[0].properties else
                                 encode_props(edge.properties))
 
-    def add_parts(self, nodes: list[NodePart], edges: list[EdgePart], *, origin: str = "load") -> None:
+    def add_parts(self, nodes: list[NodePart], edges: list[PartEdges], *, origin: str = "load") -> None:
         """Keep new records given as columns. The caller vouches for what `add_fresh_node` checks of each
-        record (valid properties, as the schema check makes them, and ids new to the store and the batch) and
-        that the sources each relationship cites are Source nodes; here each relationship's ends are checked
-        to exist with labels the schema allows (the ends in `nodes` by their part, the others one by one)."""
-        given = pa.concat_arrays([part.ids for part in nodes]) if nodes else pa.array([], pa.string())
-        part_of = np.repeat(np.arange(len(nodes)), [len(part) for part in nodes])
-        for part in edges:
+        record (valid properties, as the schema check makes them, and ids new to the store and the batch), that
+        the sources each relationship cites are Source nodes, and that an end drawn from a node part (given
+        with the relationships) is one of its nodes. Here the schema is asked once per part whether the
+        relationship may join such nodes, and every other end is checked to exist with a label it allows."""
+        for part, *drawn in edges:
             rel = self.schema.rel_types[part.type]
-            for column, allowed in ((part.sources, rel.sources), (part.targets, rel.targets)):
-                distinct = pc.unique(column)
-                at = pc.index_in(distinct, value_set=given)
-                found = at.is_valid().to_numpy(zero_copy_only=False)
-                labels = {nodes[i].label for i in np.unique(part_of[at.filter(at.is_valid()).to_numpy()])}
-                where = f"{part.type} ({len(part)} relationships)"
-                for node_id in distinct.filter(pa.array(~found)).to_pylist():
-                    label = self.label_of(node_id)
-                    if label is None:
-                        raise LoadError(f"unknown node id {node_id!r}", path=origin, row=where)
-                    labels.add(label)
-                    if label not in allowed:
-                        raise LoadError(f"{part.type} cannot join a {label} ({node_id})", path=origin, row=where)
-                for label in labels - set(allowed):
-                    raise LoadError(f"{part.type} cannot join a {label}", path=origin, row=where)
+            where = f"{part.type} ({len(part)} relationships)"
+            for end, column, allowed, nodes_part in (("source", part.sources, rel.sources, drawn[0]),
+                                                      ("target", part.targets, rel.targets, drawn[1])):
+                if nodes_part is not None:
+                    if nodes_part.label not in allowed:
+                        raise LoadError(f"{part.type} cannot join a {nodes_part.label}", path=origin, row=where)
+                    continue
+                for node_id in pc.unique(column).to_pylist():
+                    self._check_end(part.type, end, node_id, where, origin)
         self.fresh.node_parts += nodes
-        self.fresh.edge_parts += edges
+        self.fresh.edge_parts += [part for part, *_ in edges]
 
     def _check_ends(self, source: str, rel_type: str, target: str, where: str, origin: str) -> None:
         """The schema allows this relationship between the labels of its ends (each pair checked once)."""
+        self._check_end(rel_type, "source", source, where, origin)
+        self._check_end(rel_type, "target", target, where, origin)
+
+    def _check_end(self, rel_type: str, end: str, node_id: str, where: str, origin: str) -> None:
+        if (rel_type, node_id, end) in self._ends_checked:
+            return
         rel = self.schema.rel_types[rel_type]
-        for end, node_id, allowed in (("source", source, rel.sources), ("target", target, rel.targets)):
-            if (rel_type, node_id, end) in self._ends_checked:
-                continue
-            label = self.label_of(node_id)
-            if label is None:
-                raise LoadError(f"unknown node id {node_id!r}", path=origin, row=where)
-            if label not in allowed:
-                raise LoadError(f"{rel_type} cannot join a {label} ({node_id})", path=origin, row=where)
-            if node_id not in self._fresh_labels:  # fresh ends are many and each is met once or twice
-                self._ends_checked.add((rel_type, node_id, end))
+        label = self.label_of(node_id)
+        if label is None:
+            raise LoadError(f"unknown node id {node_id!r}", path=origin, row=where)
+        if label not in (rel.sources if end == "source" else rel.targets):
+            raise LoadError(f"{rel_type} cannot join a {label} ({node_id})", path=origin, row=where)
+        if node_id not in self._fresh_labels:  # fresh ends are many and each is met once or twice
+            self._ends_checked.add((rel_type, node_id, end))
 
     def _unfresh(self, node_id: str) -> None:
         """Take a fresh node back into the drafts (it is being drafted again), as a draft of its record."""

@@ -37,6 +37,7 @@ from graph.schema import Schema, get_schema
 from graph.snapshot import Records, encode_props
 from graph.store import GraphStore, WriteResult
 from loaders.checker import Checker
+from loaders.spill import spilled
 
 EdgeKey = tuple[str, str, str]
 # Relationships given as columns, with the node part each end is drawn from (None: nodes the batch knows).
@@ -101,6 +102,7 @@ class GraphBatch:
         # there is one (as its own write spills), since the system's temporary folder may be in memory.
         graph_file = getattr(store, "path", None)
         folder = graph_file.parent if isinstance(graph_file, Path) and graph_file.parent.is_dir() else None
+        self._spill_folder = folder
         self.fresh = Records.spilled(folder)
         self._fresh_labels: dict[str, str] = {}  # node id -> label of the fresh nodes
         self._ends_checked: set[tuple[str, str, str]] = set()  # (rel type, node id, end) of fresh edges
@@ -279,8 +281,14 @@ class GraphBatch:
                     continue
                 for node_id in pc.unique(column).to_pylist():
                     self._check_end(part.type, end, node_id, where, origin)
-        self.fresh.node_parts += nodes
-        self.fresh.edge_parts += [part for part, *_ in edges]
+        # Their columns wait on disk, as fresh records' properties do (loaders.spill).
+        for part in nodes:
+            part.ids, part.names, part.props = spilled([part.ids, part.names, part.props], self._spill_folder)
+            self.fresh.node_parts.append(part)
+        for part, *_ in edges:
+            part.sources, part.targets, part.evidence, part.props = spilled(
+                [part.sources, part.targets, part.evidence, part.props], self._spill_folder)
+            self.fresh.edge_parts.append(part)
 
     def _check_ends(self, source: str, rel_type: str, target: str, where: str, origin: str) -> None:
         """The schema allows this relationship between the labels of its ends (each pair checked once)."""

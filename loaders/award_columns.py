@@ -47,6 +47,9 @@ DATE = {"start": "period_of_performance_start_date", "end": "period_of_performan
         "base_date": "award_base_action_date", "latest_date": "award_latest_action_date"}
 YEAR = {"latest_fy": "award_latest_action_date_fiscal_year", "base_fy": "award_base_action_date_fiscal_year"}
 LAST_MODIFIED = "last_modified_date"
+# Converters of texts that repeat across blocks (dates, fiscal years), remembering their answers.
+_DATE = values.memoized(values.date)
+_FISCAL_YEAR = values.memoized(values.fiscal_year)
 # Columns that repeat down a file: kept dictionary-encoded.
 REPEATED = ("parent_piid", "award_type", "dept", "sub", "office", "office_code", "fdept", "fsub", "foffice",
             "foffice_code", "recipient", "parent_name", "naics", "psc", "description", "uei", "parent_uei",
@@ -113,14 +116,14 @@ def convert(block: Block) -> tuple[pa.Table, np.ndarray]:
             .to_numpy(zero_copy_only=False)
         out[field] = amounts
     for field, name in DATE.items():
-        dates, refused = _distinct(column(name), values.date, pa.string())
+        dates, refused = _distinct(column(name), _DATE, pa.string())
         ok &= ~refused.to_numpy(zero_copy_only=False)
         out[field] = dates
     for field, name in YEAR.items():
-        years, refused = _distinct(column(name), values.fiscal_year, pa.int64())
+        years, refused = _distinct(column(name), _FISCAL_YEAR, pa.int64())
         ok &= ~refused.to_numpy(zero_copy_only=False)
         out[field] = years
-    modified, refused = _distinct(column(LAST_MODIFIED), values.date, pa.string())
+    modified, refused = _distinct(column(LAST_MODIFIED), _DATE, pa.string())
     ok &= ~refused.to_numpy(zero_copy_only=False)
     out["last_modified"] = pc.if_else(pc.is_valid(modified), _stripped(column(LAST_MODIFIED)),
                                       pa.scalar(None, pa.string()))

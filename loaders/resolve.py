@@ -40,6 +40,7 @@ _SUFFIXES = [s.split() for s in (
 _SUFFIXES.sort(key=len, reverse=True)
 _AGENCY_PREFIXES = [p.split() for p in ("the", "u s", "us", "united states")]
 _UEI = re.compile(r"^[A-Z0-9]{12}$")
+_UNKNOWN = object()
 
 
 @lru_cache(maxsize=1 << 16)  # a load asks about the same recipient and parent names on many rows
@@ -225,6 +226,10 @@ class Resolver:
     def company(self, name: str | None, uei: str | None = None, *, parent_uei: str | None = None,
                 sources: list[str] | None = None) -> str | None:
         """The node id for a company record, creating a draft node when none matches."""
+        # Values already clean (as a loader's columns hold them) are their own cache key: no cleaning to repeat.
+        known = self._company_cache.get((name, uei, parent_uei), _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
         name = (name or "").strip()
         uei = clean_uei(uei)
         parent_uei = clean_uei(parent_uei)

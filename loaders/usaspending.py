@@ -291,7 +291,7 @@ class UsaspendingLoad:
         mine_rejects = report.rejects[mark:]
         report.rejects[mark:] = [mine_rejects[i] for i in order]
         if rows is not None and not shared.all():
-            kept = rows.filter(pa.array(~shared))
+            kept = rows.filter(pa.array(~shared)) if shared.any() else rows
             self.columnar.add(kept, name, file_source)
             report.rows_used += kept.num_rows
 

@@ -77,10 +77,6 @@ def _stripped(array: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(pc.binary_length(trimmed), 0), pa.scalar(None, pa.string()), trimmed)
 
 
-def _fiscal_year_of(text: str | None) -> int | None:
-    return values.fiscal_year_of(text)
-
-
 def convert(block: Block) -> tuple[pa.Table, np.ndarray]:
     """(clean rows converted, offsets of the rows left to the row logic); blank rows are in neither.
 
@@ -136,7 +132,7 @@ def convert(block: Block) -> tuple[pa.Table, np.ndarray]:
         else:  # the property is the date itself
             ok &= pc.fill_null(pc.equal(cleaned, out[field]), True).to_numpy(zero_copy_only=False)
         ok &= ~pc.and_kleene(pc.is_valid(out[field]), pc.is_null(cleaned)).to_numpy(zero_copy_only=False)
-    years_of = {f: _distinct(out[f], _fiscal_year_of, pa.int64())[0] for f in ("base_date", "start")}
+    years_of = {f: _distinct(out[f], values.fiscal_year_of, pa.int64())[0] for f in ("base_date", "start")}
     out["fiscal_year"] = pc.coalesce(out.pop("base_fy"), years_of["base_date"], years_of["start"], out["latest_fy"])
 
     piid, key = out["piid"], out["key"]

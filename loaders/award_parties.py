@@ -33,6 +33,21 @@ def _decoded(array: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.cast(array, pa.string()) if pa.types.is_dictionary(array.type) else array
 
 
+def _combined(files: np.ndarray, columns: list[pa.ChunkedArray]) -> np.ndarray:
+    """One number per row, the same for two rows exactly when their file and every column are the same."""
+    key = files.copy()
+    for column in columns:
+        array = column.combine_chunks()
+        if not pa.types.is_dictionary(array.type):
+            array = array.dictionary_encode()
+        codes = pc.fill_null(array.indices, -1).to_numpy().astype(np.int64) + 1  # 0: missing
+        width = len(array.dictionary) + 1
+        if int(key.max(initial=0)) >= (1 << 62) // width:  # renumber densely before the product overflows
+            key = np.unique(key, return_inverse=True)[1].astype(np.int64).reshape(-1)
+        key = key * width + codes
+    return key
+
+
 class Parties:
     """The held rows of every file, their distinct parties and the resolver's answers."""
 
@@ -47,14 +62,10 @@ class Parties:
         self._first_at: dict[int, np.ndarray] = {}
         if self.rows is None:
             return
-        file_text = pc.cast(self.rows.column("file"), pa.string())
+        files = self.rows.column("file").to_numpy().astype(np.int64)
         for kind in self.kinds:
-            columns = [_decoded(self.rows.column(name)) for name in FIELDS[kind]]
-            # Control characters never reach held rows, so they can separate and stand for a missing value.
-            joined = pc.binary_join_element_wise(file_text, *columns, "\x1f", null_handling="replace",
-                                                 null_replacement="\x1e")
-            codes = pc.dictionary_encode(joined.combine_chunks()).indices.to_numpy()
-            _, first_at = np.unique(codes, return_index=True)
+            key = _combined(files, [self.rows.column(name) for name in FIELDS[kind]])
+            _, first_at, codes = np.unique(key, return_index=True, return_inverse=True)
             self.codes[kind], self._first_at[kind] = codes, first_at
             picked = self.rows.select(["file", *FIELDS[kind]]).take(pa.array(first_at))
             self.first[kind] = list(zip(*(_decoded(picked.column(c)).to_pylist() for c in picked.column_names)))
@@ -95,5 +106,5 @@ class Parties:
             return
         for start in range(0, self.rows.num_rows, PART_ROWS):
             stop = min(start + PART_ROWS, self.rows.num_rows)
-            yield award_parts.parts(self.rows.slice(start, stop - start), self._ids(AWARDER, start, stop), self._ids(RECIPIENT, start, stop),
-                                    self._ids(FUNDER, start, stop))
+            yield award_parts.parts(self.rows.slice(start, stop - start), self._ids(AWARDER, start, stop),
+                                    self._ids(RECIPIENT, start, stop), self._ids(FUNDER, start, stop))

@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.errors import LoadError

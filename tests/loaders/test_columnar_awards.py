@@ -98,10 +98,6 @@ def _run(graph, loads, *, held: bool, monkeypatch):
     return seen, graph.snapshot(), sum(parts)
 
 
-def _fresh_store(graph, seed_bytes):
-    graph.db.write_bytes(seed_bytes)
-
-
 @pytest.mark.parametrize("graph", ["embedded"], indirect=True)
 @pytest.mark.parametrize("empty", [False, True], ids=["seeded", "empty"])
 def test_held_rows_make_what_the_row_logic_makes(graph, tmp_path, monkeypatch, empty):

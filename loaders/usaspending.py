@@ -33,6 +33,7 @@ from graph.text import fold, slugify
 from loaders import arrow_csv, award_columns, award_parties, values
 from loaders.columnar_awards import IDS, ColumnarAwards, Held
 from loaders.graphbatch import GraphBatch
+from loaders.prefetch import prefetched
 from loaders.report import LoadReport, Progress, rows_with_progress
 from loaders.resolve import ProductMatcher, Resolver, clean_uei, company_key
 from loaders.sources_io import Table, open_tables
@@ -226,7 +227,8 @@ class UsaspendingLoad:
         held: list[pa.Table] = []
         pending: list[tuple[int, Award]] = []  # (row seq, award) read by the row logic, not yet added
         mark, tags = len(report.rejects), []  # the rejects of this file, and the row seq at which each came
-        for block in arrow_csv.blocks(table, columns, block_bytes=award_columns.BLOCK_BYTES, use_threads=True):
+        blocks = arrow_csv.blocks(table, columns, block_bytes=award_columns.BLOCK_BYTES)
+        for block in prefetched(blocks):  # the next block is parsed while this one is converted
             clean, slow = award_columns.convert(block)
             first_seq = self._seq + 1
             if len(slow):

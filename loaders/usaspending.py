@@ -525,7 +525,7 @@ class UsaspendingLoad:
                 held.answer(kind, at, self._recipient(*parties, file_source))
             else:
                 held.answer(kind, at, self._funder(*parties, file_source))
-        for nodes, edges in held.parts():
+        for nodes, edges in prefetched(held.parts(), depth=1):  # the next rows' parts are made while these spill
             batch.add_parts(nodes, edges, origin=ORIGIN)
         self.columnar = ColumnarAwards()
         report = self.report

@@ -527,7 +527,8 @@ class UsaspendingLoad:
                 held.answer(kind, at, self._funder(*parties, file_source))
         for nodes, edges in prefetched(held.parts(), depth=1):  # the next rows' parts are made while these spill
             batch.add_parts(nodes, edges, origin=ORIGIN)
-        self.columnar = ColumnarAwards()
+        self.columnar, held = ColumnarAwards(), None
+        pa.default_memory_pool().release_unused()  # the parts wait on disk: give the columns' memory back
         report = self.report
         if self._fy_count and "obligations_by_fy" not in self._schema_contract:
             report.notice(f"obligations per fiscal year were computed for {self._fy_count} contract(s) but not "

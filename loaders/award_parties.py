@@ -26,7 +26,7 @@ FIELDS = {
     RECIPIENT: ("recipient", "uei", "parent_name", "parent_uei"),
     FUNDER: ("fdept", "fsub", "foffice", "foffice_code"),
 }
-PART_ROWS = 1 << 17  # rows per part: bounds the temporary columns of making the parts
+PART_ROWS = 1 << 16  # rows per part: bounds the temporary columns of making the parts
 
 
 def _decoded(array: pa.ChunkedArray) -> pa.ChunkedArray:

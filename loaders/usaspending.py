@@ -17,6 +17,13 @@ Hierarchy and parent links cite the file's own Source node.
 
 Transactions add obligations per fiscal year (kept when the schema has a
 property for them; see docs/LOADING.md) and fill awards the summaries lack.
+
+Summaries rows that are plainly clean and share their award with no other
+row or stored record never become Python objects: they are held in columns
+(loaders.award_columns, columnar_awards), their parties are resolved once per
+distinct value (award_parties) and their records handed over as columnar
+parts (award_parts). Every other row goes through the row logic below, and
+the result is the same either way (tests/loaders/test_columnar_awards.py).
 """
 from __future__ import annotations
 
@@ -248,6 +255,7 @@ class UsaspendingLoad:
             report.rows_read += block.rows - len(block.blank)
             progress.tick(block.rows - len(block.blank), block.position)
         self._settle(name, file_source, held, pending, mark, tags)
+        pa.default_memory_pool().release_unused()  # the blocks' memory: only the held rows stay
 
     def _settle(self, name: str, file_source: str, held: list[pa.Table], pending: list[tuple[int, Award]],
                 mark: int, tags: list[int]) -> None:

@@ -41,7 +41,7 @@ class Block:
     position: int  # bytes of the file read so far, for a progress bar
 
 
-def blocks(table: Table, columns: Sequence[str]) -> Iterator[Block]:
+def blocks(table: Table, columns: Sequence[str], *, block_bytes: int = BLOCK_BYTES) -> Iterator[Block]:
     """The table's rows in blocks, `columns` only (each must be in the header); LoadError as the row reader says."""
     assert table.reopen is not None, "only tables read from a stream of CSV bytes"
     stream, position = table.reopen()
@@ -52,7 +52,7 @@ def blocks(table: Table, columns: Sequence[str]) -> Iterator[Block]:
         try:
             reader = pacsv.open_csv(
                 io.BufferedReader(tail, 1 << 20),
-                read_options=pacsv.ReadOptions(column_names=table.header, skip_rows=1, block_size=BLOCK_BYTES,
+                read_options=pacsv.ReadOptions(column_names=table.header, skip_rows=1, block_size=block_bytes,
                                                use_threads=False),
                 parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
                 convert_options=pacsv.ConvertOptions(include_columns=list(columns),

@@ -42,6 +42,21 @@ def _remembering(clean: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return call
 
 
+def _frozen(props: Mapping[str, Any]) -> tuple | None:
+    """A hashable form of properties holding texts, whole numbers and lists of texts (None for others)."""
+    items = []
+    for name, value in props.items():
+        kind = type(value)
+        if kind is list:
+            if not all(type(item) is str for item in value):
+                return None
+            value = (list, *value)
+        elif kind is not str and kind is not int and value is not None:
+            return None
+        items.append((name, value))
+    return tuple(items)
+
+
 class Checker:
     """make_node / make_edge for a whole batch: same records, same errors, one schema walk per shape."""
 
@@ -50,6 +65,9 @@ class Checker:
         self._cleaners = {kind: _remembering(clean) if kind in _REMEMBERED else clean
                           for kind, clean in CLEANERS.items()}
         self._plans: dict[tuple[str, tuple[str, ...]], Plan | None] = {}
+        # Relationship properties repeat (a file's hierarchy and parent links cite the same source): each
+        # distinct set is cleaned once.
+        self._edge_props: dict[tuple, dict[str, Any] | None] = {}
 
     def _plan(self, spec: Mapping[str, Property], group: str, keys: tuple[str, ...],
               given: tuple[str, ...] = ()) -> Plan | None:
@@ -107,9 +125,18 @@ class Checker:
         """`edge` for relationships with the same properties (a contract's edges): they are cleaned once, and the
         records share the cleaned properties."""
         schema = self.schema
-        cleaned = self._clean(self._plan(schema.rel_properties, "", tuple(props)), props)
-        if cleaned is not None and not (cleaned.get("evidence") in schema.evidence and cleaned.get("sources")):
-            cleaned = None
+        key = _frozen(props)
+        if key is not None and key in self._edge_props:
+            cleaned = self._edge_props[key]
+            cleaned = None if cleaned is None else {k: list(v) if type(v) is list else v for k, v in cleaned.items()}
+        else:
+            cleaned = self._clean(self._plan(schema.rel_properties, "", tuple(props)), props)
+            if cleaned is not None and not (cleaned.get("evidence") in schema.evidence and cleaned.get("sources")):
+                cleaned = None
+            if key is not None:
+                if len(self._edge_props) >= _LIMIT:
+                    self._edge_props.clear()
+                self._edge_props[key] = cleaned
         found: list[Edge] = []
         for (source, rel_type, target), row in zip(keys, rows):
             if cleaned is not None and rel_type in schema.rel_types and ":" in source and ":" in target:

@@ -26,14 +26,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+import pyarrow.compute as pc
+
 from graph.errors import LoadError
 from graph.model import Edge, Node
+from graph.record_parts import EdgePart, NodePart
 from graph.schema import Schema, get_schema
 from graph.snapshot import Records, encode_props
 from graph.store import GraphStore, WriteResult
 from loaders.checker import Checker
+from loaders.spill import spilled
 
 EdgeKey = tuple[str, str, str]
+# Relationships given as columns, with the node part each end is drawn from (None: nodes the batch knows).
+PartEdges = tuple[EdgePart, "NodePart | None", "NodePart | None"]
 UNION = ("aliases", "sources")
 NODE_KEEP = ("name", "description_es", "description_en")
 SOURCE_KEEP_ALL = "Source"  # an existing Source node is only completed, never rewritten
@@ -94,6 +100,7 @@ class GraphBatch:
         # there is one (as its own write spills), since the system's temporary folder may be in memory.
         graph_file = getattr(store, "path", None)
         folder = graph_file.parent if isinstance(graph_file, Path) and graph_file.parent.is_dir() else None
+        self._spill_folder = folder
         self.fresh = Records.spilled(folder)
         self._fresh_labels: dict[str, str] = {}  # node id -> label of the fresh nodes
         self._ends_checked: set[tuple[str, str, str]] = set()  # (rel type, node id, end) of fresh edges
@@ -111,7 +118,8 @@ class GraphBatch:
         return self._existing[node_id]
 
     def has(self, node_id: str) -> bool:
-        return node_id in self.nodes or node_id in self._fresh_labels or self.existing(node_id) is not None
+        return node_id in self.nodes or node_id in self._fresh_labels or self.existing(node_id) is not None \
+            or self._part_label(node_id) is not None
 
     def label_of(self, node_id: str) -> str | None:
         if node_id in self.labels:
@@ -119,7 +127,16 @@ class GraphBatch:
         if node_id in self._fresh_labels:
             return self._fresh_labels[node_id]
         node = self.existing(node_id)
-        return node.label if node else None
+        return node.label if node else self._part_label(node_id)
+
+    def _part_label(self, node_id: str) -> str | None:
+        """The label of a node given in a part (a scan of the parts of labels with this id prefix: a loader that
+        gives parts does not ask about their nodes, so this is for the rare question, not a lookup table)."""
+        prefix = node_id.partition(":")[0]
+        for part in self.fresh.node_parts:
+            if self.schema.labels[part.label].id_prefix == prefix and pc.index(part.ids, node_id).as_py() >= 0:
+                return part.label
+        return None
 
     def names_of(self, node_id: str) -> list[str]:
         """Name and aliases, from the draft and the store."""
@@ -245,19 +262,48 @@ class GraphBatch:
             self.fresh.add_edge(edge, encoded if edge.properties is edges[0].properties else
                                 encode_props(edge.properties))
 
+    def add_parts(self, nodes: list[NodePart], edges: list[PartEdges], *, origin: str = "load") -> None:
+        """Keep new records given as columns. The caller vouches for what `add_fresh_node` checks of each
+        record (valid properties, as the schema check makes them, and ids new to the store and the batch), that
+        the sources each relationship cites are Source nodes, and that an end drawn from a node part (given
+        with the relationships) is one of its nodes. Here the schema is asked once per part whether the
+        relationship may join such nodes, and every other end is checked to exist with a label it allows."""
+        for part, *drawn in edges:
+            rel = self.schema.rel_types[part.type]
+            where = f"{part.type} ({len(part)} relationships)"
+            for end, column, allowed, nodes_part in (("source", part.sources, rel.sources, drawn[0]),
+                                                      ("target", part.targets, rel.targets, drawn[1])):
+                if nodes_part is not None:
+                    if nodes_part.label not in allowed:
+                        raise LoadError(f"{part.type} cannot join a {nodes_part.label}", path=origin, row=where)
+                    continue
+                for node_id in pc.unique(column).to_pylist():
+                    self._check_end(part.type, end, node_id, where, origin)
+        # Their columns wait on disk, as fresh records' properties do (loaders.spill).
+        for part in nodes:
+            part.ids, part.names, part.props = spilled([part.ids, part.names, part.props], self._spill_folder)
+            self.fresh.node_parts.append(part)
+        for part, *_ in edges:
+            part.sources, part.targets, part.evidence, part.props = spilled(
+                [part.sources, part.targets, part.evidence, part.props], self._spill_folder)
+            self.fresh.edge_parts.append(part)
+
     def _check_ends(self, source: str, rel_type: str, target: str, where: str, origin: str) -> None:
         """The schema allows this relationship between the labels of its ends (each pair checked once)."""
+        self._check_end(rel_type, "source", source, where, origin)
+        self._check_end(rel_type, "target", target, where, origin)
+
+    def _check_end(self, rel_type: str, end: str, node_id: str, where: str, origin: str) -> None:
+        if (rel_type, node_id, end) in self._ends_checked:
+            return
         rel = self.schema.rel_types[rel_type]
-        for end, node_id, allowed in (("source", source, rel.sources), ("target", target, rel.targets)):
-            if (rel_type, node_id, end) in self._ends_checked:
-                continue
-            label = self.label_of(node_id)
-            if label is None:
-                raise LoadError(f"unknown node id {node_id!r}", path=origin, row=where)
-            if label not in allowed:
-                raise LoadError(f"{rel_type} cannot join a {label} ({node_id})", path=origin, row=where)
-            if node_id not in self._fresh_labels:  # fresh ends are many and each is met once or twice
-                self._ends_checked.add((rel_type, node_id, end))
+        label = self.label_of(node_id)
+        if label is None:
+            raise LoadError(f"unknown node id {node_id!r}", path=origin, row=where)
+        if label not in (rel.sources if end == "source" else rel.targets):
+            raise LoadError(f"{rel_type} cannot join a {label} ({node_id})", path=origin, row=where)
+        if node_id not in self._fresh_labels:  # fresh ends are many and each is met once or twice
+            self._ends_checked.add((rel_type, node_id, end))
 
     def _unfresh(self, node_id: str) -> None:
         """Take a fresh node back into the drafts (it is being drafted again), as a draft of its record."""

@@ -40,6 +40,7 @@ _SUFFIXES = [s.split() for s in (
 _SUFFIXES.sort(key=len, reverse=True)
 _AGENCY_PREFIXES = [p.split() for p in ("the", "u s", "us", "united states")]
 _UEI = re.compile(r"^[A-Z0-9]{12}$")
+_UNKNOWN = object()
 
 
 @lru_cache(maxsize=1 << 16)  # a load asks about the same recipient and parent names on many rows
@@ -170,6 +171,9 @@ class Resolver:
                 if label == "Product" and node.properties.get("fedramp_id"):
                     self.by_fedramp.setdefault(str(node.properties["fedramp_id"]), node.id)
         self._company_cache: dict[tuple, str | None] = {}
+        # (name, UEI) -> node found by its UEI: asked again (with another parent UEI), the answer is the same and
+        # the merge and aliases are already recorded (by_uei never changes an entry it has answered with).
+        self._by_known_uei: dict[tuple[str, str], str] = {}
         self._agency_cache: dict[tuple, str] = {}
         self._family: dict[str, set[str]] = {}
 
@@ -222,6 +226,10 @@ class Resolver:
     def company(self, name: str | None, uei: str | None = None, *, parent_uei: str | None = None,
                 sources: list[str] | None = None) -> str | None:
         """The node id for a company record, creating a draft node when none matches."""
+        # Values already clean (as a loader's columns hold them) are their own cache key: no cleaning to repeat.
+        known = self._company_cache.get((name, uei, parent_uei), _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
         name = (name or "").strip()
         uei = clean_uei(uei)
         parent_uei = clean_uei(parent_uei)
@@ -230,7 +238,9 @@ class Resolver:
         cache_key = (name, uei, parent_uei)
         if cache_key in self._company_cache:
             return self._company_cache[cache_key]
-        node_id = self._resolve_company(name, uei, parent_uei, sources or [])
+        node_id = self._by_known_uei.get((name, uei)) if uei else None
+        if node_id is None:
+            node_id = self._resolve_company(name, uei, parent_uei, sources or [])
         self._company_cache[cache_key] = node_id
         return node_id
 
@@ -255,6 +265,7 @@ class Resolver:
             if name and name != self.shown_name(node_id):
                 self.report.merge("Company", record, node_id, "same UEI (name variant kept as alias)")
             self.register(node_id, "Company", {**props, "uei": None})
+            self._by_known_uei[(name, uei)] = node_id
             return node_id
 
         candidates = sorted(n for n in self.by_key["Company"].get(key, set())

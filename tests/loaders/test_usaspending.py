@@ -167,15 +167,15 @@ def test_dry_run_writes_nothing(graph):
 def test_ctrl_c_mid_load_leaves_the_store_as_it_was(graph, monkeypatch):
     before = graph.snapshot()
     calls = {"n": 0}
-    real = usaspending_module.UsaspendingLoad._award_row
+    real = usaspending_module.Resolver.company
 
-    def interrupted(self, *args, **kwargs):
+    def interrupted(self, *args, **kwargs):  # the third company met: rows are read, the batch is half built
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(usaspending_module.UsaspendingLoad, "_award_row", interrupted)
+    monkeypatch.setattr(usaspending_module.Resolver, "company", interrupted)
     result = graph.invoke(usaspending, AWARDS)
     assert result.exit_code == 130
     assert graph.snapshot() == before

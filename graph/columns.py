@@ -24,6 +24,7 @@ import pyarrow as pa
 from graph.atomic import atomic_write
 
 HEADER_LIMIT = 1 << 20  # the header line is small; a file without a newline this early is not ours
+HEADER_ROOM = 1 << 16  # bytes kept for the header line at the start of a file being written
 _ALIGN = 8
 _COPY_CHUNK = 1 << 22  # bytes copied at a time from the spill file into the graph file
 
@@ -94,11 +95,13 @@ class ColumnSink(Protocol):
 class ColumnWriter:
     """A column file written column by column, so a big write holds each column only until it is written.
 
-    Columns go to a spill file beside `path` as they are made (`writer.update(columns)`), and the caller
-    drops them; `commit(header)` then writes the header line and copies the spilled data behind it into
-    `path` (graph.atomic: a temporary file, fsynced, renamed over it). Column offsets count from the end of
-    the header line, so the spilled data is copied as it is. Leaving the block, committed or not, removes
-    the spill file; a crash or an error at any point leaves the previous file untouched.
+    Columns go to a temporary file beside `path` as they are made (`writer.update(columns)`), after room
+    kept for the header, and the caller drops them. `commit(header)` writes the header line into that room,
+    padded with spaces (JSON allows them), fsyncs the file and renames it over `path`: a graph of gigabytes
+    is written once, not written and then copied. A header too big for the room (never seen) is written
+    with the data copied behind it instead. Column offsets count from the end of the header line. Leaving
+    the block, committed or not, removes the temporary file; a crash or an error at any point leaves the
+    previous file untouched.
     """
 
     def __init__(self, path: Path) -> None:
@@ -106,6 +109,7 @@ class ColumnWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, self._spill = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".cols", dir=path.parent)
         self._handle: IO[bytes] = os.fdopen(fd, "w+b")
+        self._handle.seek(HEADER_ROOM)
         self._layout: dict[str, list[Any]] = {}
         self._offset = 0
 
@@ -139,10 +143,16 @@ class ColumnWriter:
     def commit(self, header: dict[str, Any]) -> None:
         """Write `path`: `header` (with where each column starts) on one line, then the columns."""
         head = json.dumps({**header, "columns": self._layout}, ensure_ascii=False, separators=(",", ":"))
+        line = head.encode("utf-8")
         self._handle.flush()
-        self._handle.seek(0)
+        if len(line) < HEADER_ROOM:
+            os.pwrite(self._handle.fileno(), line.ljust(HEADER_ROOM - 1) + b"\n", 0)
+            os.fsync(self._handle.fileno())
+            os.replace(self._spill, self.path)
+            return
+        self._handle.seek(HEADER_ROOM)
         with atomic_write(self.path) as handle:
-            handle.write(head.encode("utf-8") + b"\n")
+            handle.write(line + b"\n")
             handle.flush()
             _copy_rest(self._handle, handle)
 

@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from graph import columns
 from graph.errors import StoreError
 from graph.model import Edge, Node
 from graph.search_index import SearchIndex
@@ -50,6 +51,23 @@ def test_crash_while_saving_leaves_the_old_file(tiny_store, db_path, monkeypatch
     assert db_path.read_bytes() == before
     assert tiny_store.get("company:new") is None
     assert [p.name for p in db_path.parent.iterdir()] == [db_path.name]  # no temp or spill file left behind
+
+
+def _graph_of(store):
+    return list(store.nodes()), list(store.edges())
+
+
+def test_a_big_header_is_written_with_the_data_copied_behind_it(tiny_store, db_path, monkeypatch, tmp_path):
+    """The header line normally goes into room kept before the data; one too big for it still makes the same graph,
+    and the copy works without copy_file_range too."""
+    monkeypatch.setattr(columns, "HEADER_ROOM", 64)
+    monkeypatch.setattr(os, "copy_file_range", _fail)
+    big = EmbeddedStore(tmp_path / "big.hilos")
+    big.write(tiny_nodes(), tiny_edges())
+    assert not (tmp_path / "big.hilos").read_bytes().split(b"\n", 1)[0].endswith(b" ")
+    assert _graph_of(EmbeddedStore(tmp_path / "big.hilos")) == _graph_of(tiny_store)
+    assert db_path.read_bytes().split(b"\n", 1)[0].endswith(b" ")  # the usual file: header padded in its room
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_a_foreign_file_is_a_clear_error(tmp_path):

@@ -221,18 +221,24 @@ class Neo4jStore:
     def write(self, nodes: Iterable[Node], edges: Iterable[Edge], fresh: Records | None = None) -> WriteResult:
         """Plan with the embedded store's merge rules, then apply in chunked transactions (see graph.neo4j_write)."""
         nodes, edges = list(nodes), list(edges)
-        if fresh is not None:
-            nodes += fresh.nodes()
-            edges += fresh.edges()
-        unknown = ({node.label for node in nodes} - set(cypher.SCHEMA_LABELS)) | (
-            {edge.type for edge in edges} - set(cypher.REL_TYPES))
+        fresh = fresh or Records()
+        node_parts, edge_parts = fresh.node_parts[:], fresh.edge_parts[:]  # created as they are, not planned
+        fresh.node_parts.clear()
+        fresh.edge_parts.clear()
+        nodes += fresh.nodes()
+        edges += fresh.edges()
+        unknown = ({node.label for node in nodes} | {part.label for part in node_parts}) - set(cypher.SCHEMA_LABELS)
+        unknown |= ({edge.type for edge in edges} | {part.type for part in edge_parts}) - set(cypher.REL_TYPES)
         if unknown:
             raise StoreError(f"cannot write to Neo4j: {', '.join(sorted(unknown))} is not in the declared schema")
+        fresh_ids = frozenset(node_id for part in node_parts for node_id in part.ids.to_pylist())
         with translated(self.settings):
             try:
-                plan = plan_write(nodes, edges, self._read_batches, Held.of(self._rows(cypher.HELD_COUNTS)))
+                plan = plan_write(nodes, edges, self._read_batches, Held.of(self._rows(cypher.HELD_COUNTS)),
+                                  fresh_ids)
             except LookupError as exc:
                 raise StoreError(f"relationship {exc.args[0]} points to an unknown node") from None
+            plan.add_parts(node_parts, edge_parts)
             with self.driver.session(database=self.database,
                                      bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
                 apply(plan, lambda statements: session.execute_write(_run_all, statements),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
@@ -183,12 +183,19 @@ class Neo4jStore:
 
     # -- schema and housekeeping --------------------------------------------
     def bootstrap(self) -> None:
-        """Create the constraints and indexes if missing (idempotent) and wait until they are online."""
+        """Create the constraints and indexes if missing (idempotent) and wait until they are online.
+
+        A full-text index made with other options (an older Hilos) is dropped and made again.
+        """
         with translated(self.settings):
-            online = {record["name"] for record in self.driver.execute_query(
-                cypher.SHOW_INDEXES, database_=self.database, routing_=RoutingControl.READ).records
-                      if record["state"] == "ONLINE"}
-            if not cypher.schema_names() <= online:  # a cold start on a ready server skips ~30 round trips
+            indexes = self.driver.execute_query(cypher.SHOW_INDEXES, database_=self.database,
+                                                routing_=RoutingControl.READ).records
+            online = {record["name"] for record in indexes if record["state"] == "ONLINE"}
+            stale = any(record["name"] == cypher.FULLTEXT_INDEX
+                        and record["options"]["indexConfig"] != cypher.FULLTEXT_CONFIG for record in indexes)
+            if stale:
+                self.driver.execute_query(cypher.DROP_FULLTEXT, database_=self.database)
+            if stale or not cypher.schema_names() <= online:  # a cold start on a ready server skips ~30 round trips
                 for statement in cypher.schema_statements():
                     self.driver.execute_query(statement, database_=self.database)
                 self.driver.execute_query(cypher.AWAIT_INDEXES, database_=self.database)
@@ -201,6 +208,7 @@ class Neo4jStore:
                                      bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
                 for statement in cypher.CLEAR:  # auto-commit: each deletes in transactions of its own
                     session.run(statement).consume()
+                session.run(cypher.AWAIT_SEARCH).consume()
             if schema:
                 for statement in cypher.drop_schema_statements():
                     self.driver.execute_query(statement, database_=self.database)
@@ -241,8 +249,14 @@ class Neo4jStore:
             plan.add_parts(node_parts, edge_parts)
             with self.driver.session(database=self.database,
                                      bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
-                apply(plan, lambda statements: session.execute_write(_run_all, statements),
-                      self.batch_size, self.chunk_rows)
+                try:
+                    apply(plan, lambda statements: session.execute_write(_run_all, statements),
+                          self.batch_size, self.chunk_rows)
+                except BaseException:
+                    with suppress(Neo4jError, DriverError):  # search sees the undoing; the failure goes on
+                        session.run(cypher.AWAIT_SEARCH).consume()
+                    raise
+                session.run(cypher.AWAIT_SEARCH).consume()  # search sees the whole write when write() returns
         return plan.result
 
     def _read_batches(self, statement: str, name: str, values: list[Any]) -> list[Any]:

@@ -127,3 +127,18 @@ def test_a_failing_write_of_fresh_parts_is_undone_whole(neo4j_store, small_chunk
         small_chunks.write([], [], _as_parts(nodes, edges))
     monkeypatch.undo()
     assert snapshot(neo4j_store) == before and neo4j_store.search(nodes[0].name) == []
+
+
+def test_bootstrap_remakes_a_full_text_index_made_with_other_options(neo4j_store):
+    from graph import cypher
+
+    older = cypher.schema_statements()[-1].replace(", `fulltext.eventually_consistent`: true", "")
+    assert older != cypher.schema_statements()[-1]
+    neo4j_store.driver.execute_query(cypher.DROP_FULLTEXT, database_=neo4j_store.database)
+    neo4j_store.driver.execute_query(older, database_=neo4j_store.database)
+    neo4j_store.bootstrap()
+    indexes = neo4j_store.driver.execute_query(cypher.SHOW_INDEXES, database_=neo4j_store.database).records
+    (index,) = [record for record in indexes if record["name"] == cypher.FULLTEXT_INDEX]
+    assert index["options"]["indexConfig"] == cypher.FULLTEXT_CONFIG and index["state"] == "ONLINE"
+    neo4j_store.write(tiny_nodes(), tiny_edges())
+    assert [hit.node.id for hit in neo4j_store.search("acme data", limit=1)] == ["company:acme"]

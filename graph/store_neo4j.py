@@ -34,11 +34,12 @@ from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER,
 from graph.text import fold
 from graph.traverse import k_shortest
 
-DEFAULT_BATCH_SIZE = 5000  # rows per UNWIND statement
+DEFAULT_BATCH_SIZE = 1000  # rows per UNWIND statement
 # Rows per write transaction: a 100k-row load as one transaction outgrows the server's transaction memory,
-# and a big transaction's state is copied by every young collection while it lives (at 20,000 rows the
-# server spent about as much CPU in garbage collection as in the writes; at 5,000, a fifth as much).
-DEFAULT_CHUNK_ROWS = 5000
+# and a big transaction's state is copied by every young collection while it lives. For a 100k-row
+# USAspending load (523k records) the server's collector took 10-22 s of CPU at 5,000 rows, 2-5 s at 1,000
+# (its Bolt worker 16-19 s either way; 500 rows did no better).
+DEFAULT_CHUNK_ROWS = 1000
 # Up to this many nodes, typo search scores every name (exact, as the embedded store, and quick); above,
 # the full-text index's fuzzy candidates (graph.neo4j_search, with its known gap).
 SCAN_NODES = 20000

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import orjson
+import pyarrow as pa
 
 from graph import cypher
 from graph.errors import StoreError
@@ -75,13 +76,16 @@ def batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start:start + size]
 
 
+def column_batches(*columns: pa.Array, size: int) -> Iterator[list[list[Any]]]:
+    """The columns (of one length) as Python lists, `size` rows at a time."""
+    for start in range(0, len(columns[0]), size):
+        yield [column[start:start + size].to_pylist() for column in columns]
+
+
 def node_part_steps(part: NodePart, batch_size: int) -> Iterator[Step]:
     """CREATE steps for a part's nodes, rows made from its columns a batch at a time (see node_row)."""
     statement, loads = cypher.create_nodes(part.label), orjson.loads
-    for start in range(0, len(part), batch_size):
-        ids = part.ids[start:start + batch_size].to_pylist()
-        names = part.names[start:start + batch_size].to_pylist()
-        props = part.props[start:start + batch_size].to_pylist()
+    for ids, names, props in column_batches(part.ids, part.names, part.props, size=batch_size):
         rows = [{**loads(raw), "id": node_id, cypher.SEARCH_KEYS: names_keys(node_names)}
                 for node_id, node_names, raw in zip(ids, names, props)]
         yield Step((statement, rows), [(cypher.DELETE_NODES, ids)])
@@ -90,14 +94,11 @@ def node_part_steps(part: NodePart, batch_size: int) -> Iterator[Step]:
 def edge_part_steps(part: EdgePart, batch_size: int) -> Iterator[Step]:
     """CREATE steps for a part's relationships, rows made from its columns a batch at a time (see edge_row)."""
     statement, loads = cypher.create_edges(part.type), orjson.loads
-    for start in range(0, len(part), batch_size):
-        sources = part.sources[start:start + batch_size].to_pylist()
-        targets = part.targets[start:start + batch_size].to_pylist()
-        props = part.props[start:start + batch_size].to_pylist()
+    for sources, targets, props in column_batches(part.sources, part.targets, part.props, size=batch_size):
         rows = [{"source": source, "target": target, "properties": loads(raw)}
                 for source, target, raw in zip(sources, targets, props)]
-        yield Step((statement, rows), [(cypher.DELETE_EDGES, [[source, part.type, target]
-                                                               for source, target in zip(sources, targets)])])
+        keys = [[source, part.type, target] for source, target in zip(sources, targets)]
+        yield Step((statement, rows), [(cypher.DELETE_EDGES, keys)])
 
 
 @dataclass

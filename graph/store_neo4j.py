@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
@@ -34,11 +34,12 @@ from graph.store import (DEFAULT_MAX_LENGTH, DEFAULT_NEIGHBOUR_LIMIT, NO_FILTER,
 from graph.text import fold
 from graph.traverse import k_shortest
 
-DEFAULT_BATCH_SIZE = 5000  # rows per UNWIND statement
+DEFAULT_BATCH_SIZE = 1000  # rows per UNWIND statement
 # Rows per write transaction: a 100k-row load as one transaction outgrows the server's transaction memory,
-# and a big transaction's state is copied by every young collection while it lives (at 20,000 rows the
-# server spent about as much CPU in garbage collection as in the writes; at 5,000, a fifth as much).
-DEFAULT_CHUNK_ROWS = 5000
+# and a big transaction's state is copied by every young collection while it lives. For a 100k-row
+# USAspending load (523k records) the server's collector took 10-22 s of CPU at 5,000 rows, 2-5 s at 1,000
+# (its Bolt worker 16-19 s either way; 500 rows did no better).
+DEFAULT_CHUNK_ROWS = 1000
 # Up to this many nodes, typo search scores every name (exact, as the embedded store, and quick); above,
 # the full-text index's fuzzy candidates (graph.neo4j_search, with its known gap).
 SCAN_NODES = 20000
@@ -183,12 +184,19 @@ class Neo4jStore:
 
     # -- schema and housekeeping --------------------------------------------
     def bootstrap(self) -> None:
-        """Create the constraints and indexes if missing (idempotent) and wait until they are online."""
+        """Create the constraints and indexes if missing (idempotent) and wait until they are online.
+
+        A full-text index made with other options (an older Hilos) is dropped and made again.
+        """
         with translated(self.settings):
-            online = {record["name"] for record in self.driver.execute_query(
-                cypher.SHOW_INDEXES, database_=self.database, routing_=RoutingControl.READ).records
-                      if record["state"] == "ONLINE"}
-            if not cypher.schema_names() <= online:  # a cold start on a ready server skips ~30 round trips
+            indexes = self.driver.execute_query(cypher.SHOW_INDEXES, database_=self.database,
+                                                routing_=RoutingControl.READ).records
+            online = {record["name"] for record in indexes if record["state"] == "ONLINE"}
+            stale = any(record["name"] == cypher.FULLTEXT_INDEX
+                        and record["options"]["indexConfig"] != cypher.FULLTEXT_CONFIG for record in indexes)
+            if stale:
+                self.driver.execute_query(cypher.DROP_FULLTEXT, database_=self.database)
+            if stale or not cypher.schema_names() <= online:  # a cold start on a ready server skips ~30 round trips
                 for statement in cypher.schema_statements():
                     self.driver.execute_query(statement, database_=self.database)
                 self.driver.execute_query(cypher.AWAIT_INDEXES, database_=self.database)
@@ -201,6 +209,7 @@ class Neo4jStore:
                                      bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
                 for statement in cypher.CLEAR:  # auto-commit: each deletes in transactions of its own
                     session.run(statement).consume()
+                session.run(cypher.AWAIT_SEARCH).consume()
             if schema:
                 for statement in cypher.drop_schema_statements():
                     self.driver.execute_query(statement, database_=self.database)
@@ -221,22 +230,34 @@ class Neo4jStore:
     def write(self, nodes: Iterable[Node], edges: Iterable[Edge], fresh: Records | None = None) -> WriteResult:
         """Plan with the embedded store's merge rules, then apply in chunked transactions (see graph.neo4j_write)."""
         nodes, edges = list(nodes), list(edges)
-        if fresh is not None:
-            nodes += fresh.nodes()
-            edges += fresh.edges()
-        unknown = ({node.label for node in nodes} - set(cypher.SCHEMA_LABELS)) | (
-            {edge.type for edge in edges} - set(cypher.REL_TYPES))
+        fresh = fresh or Records()
+        node_parts, edge_parts = fresh.node_parts[:], fresh.edge_parts[:]  # created as they are, not planned
+        fresh.node_parts.clear()
+        fresh.edge_parts.clear()
+        nodes += fresh.nodes()
+        edges += fresh.edges()
+        unknown = ({node.label for node in nodes} | {part.label for part in node_parts}) - set(cypher.SCHEMA_LABELS)
+        unknown |= ({edge.type for edge in edges} | {part.type for part in edge_parts}) - set(cypher.REL_TYPES)
         if unknown:
             raise StoreError(f"cannot write to Neo4j: {', '.join(sorted(unknown))} is not in the declared schema")
+        fresh_ids = frozenset(node_id for part in node_parts for node_id in part.ids.to_pylist())
         with translated(self.settings):
             try:
-                plan = plan_write(nodes, edges, self._read_batches, Held.of(self._rows(cypher.HELD_COUNTS)))
+                plan = plan_write(nodes, edges, self._read_batches, Held.of(self._rows(cypher.HELD_COUNTS)),
+                                  fresh_ids)
             except LookupError as exc:
                 raise StoreError(f"relationship {exc.args[0]} points to an unknown node") from None
+            plan.add_parts(node_parts, edge_parts)
             with self.driver.session(database=self.database,
                                      bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
-                apply(plan, lambda statements: session.execute_write(_run_all, statements),
-                      self.batch_size, self.chunk_rows)
+                try:
+                    apply(plan, lambda statements: session.execute_write(_run_all, statements),
+                          self.batch_size, self.chunk_rows)
+                except BaseException:
+                    with suppress(Neo4jError, DriverError):  # search sees the undoing; the failure goes on
+                        session.run(cypher.AWAIT_SEARCH).consume()
+                    raise
+                session.run(cypher.AWAIT_SEARCH).consume()  # search sees the whole write when write() returns
         return plan.result
 
     def _read_batches(self, statement: str, name: str, values: list[Any]) -> list[Any]:

@@ -34,10 +34,10 @@ def chunk_count(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     real = neo4j_write.chunks
 
     def watched(items, rows, chunk_rows):
-        found = real(items, rows, chunk_rows)
-        if items and hasattr(items[0], "apply"):  # the write's steps, not its undoing
+        found = list(real(items, rows, chunk_rows))
+        if found and hasattr(found[0][0], "apply"):  # the write's steps, not its undoing
             counts.append(len(found))
-        return found
+        return iter(found)
 
     monkeypatch.setattr(neo4j_write, "chunks", watched)
     return counts
@@ -103,3 +103,42 @@ def test_a_write_bigger_than_one_transaction_gives_the_embedded_stores_graph(neo
     assert chunk_count == [10, 4]
     assert snapshot(neo4j_store) == snapshot(embedded)
     assert [h.node.id for h in neo4j_store.search("migra")] == ["agency:ice"]
+
+
+def test_a_failing_write_of_fresh_parts_is_undone_whole(neo4j_store, small_chunks, monkeypatch):
+    from tests.test_store_contract import _as_parts
+
+    neo4j_store.write(tiny_nodes()[:2], [])
+    before = snapshot(neo4j_store)
+    nodes, edges = tiny_nodes()[2:], tiny_edges()
+    edges = [e for e in edges if e.source not in {n.id for n in tiny_nodes()[:2]}
+             and e.target not in {n.id for n in tiny_nodes()[:2]}]
+    calls: list[int] = []
+    real = store_neo4j._run_all
+
+    def failing_late(tx, statements):
+        calls.append(1)
+        if len(calls) == len(nodes) + 1:  # every node written (two a transaction), relationships begun
+            raise RuntimeError("server gone")
+        real(tx, statements)
+
+    monkeypatch.setattr(store_neo4j, "_run_all", failing_late)
+    with pytest.raises(RuntimeError):
+        small_chunks.write([], [], _as_parts(nodes, edges))
+    monkeypatch.undo()
+    assert snapshot(neo4j_store) == before and neo4j_store.search(nodes[0].name) == []
+
+
+def test_bootstrap_remakes_a_full_text_index_made_with_other_options(neo4j_store):
+    from graph import cypher
+
+    older = cypher.schema_statements()[-1].replace(", `fulltext.eventually_consistent`: true", "")
+    assert older != cypher.schema_statements()[-1]
+    neo4j_store.driver.execute_query(cypher.DROP_FULLTEXT, database_=neo4j_store.database)
+    neo4j_store.driver.execute_query(older, database_=neo4j_store.database)
+    neo4j_store.bootstrap()
+    indexes = neo4j_store.driver.execute_query(cypher.SHOW_INDEXES, database_=neo4j_store.database).records
+    (index,) = [record for record in indexes if record["name"] == cypher.FULLTEXT_INDEX]
+    assert index["options"]["indexConfig"] == cypher.FULLTEXT_CONFIG and index["state"] == "ONLINE"
+    neo4j_store.write(tiny_nodes(), tiny_edges())
+    assert [hit.node.id for hit in neo4j_store.search("acme data", limit=1)] == ["company:acme"]

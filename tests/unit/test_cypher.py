@@ -31,7 +31,8 @@ def test_pinned_statements():
         "CREATE CONSTRAINT `company_id` IF NOT EXISTS FOR (n:`Company`) REQUIRE n.id IS UNIQUE")
     assert cypher.schema_statements()[-1] == (
         "CREATE FULLTEXT INDEX `entity_search` IF NOT EXISTS FOR (n:`Entity`) ON EACH [n.search_keys] "
-        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-no-stop-words'}}")
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: \"standard-no-stop-words\", "
+        "`fulltext.eventually_consistent`: true}}")
     assert cypher.path_steps("out").startswith(
         "UNWIND $ids AS current MATCH (c:`Entity` {id: current}) USING INDEX c:`Entity`(id) "
         "MATCH (c)-[r]->(n:`Entity`) WHERE n <> c AND ")

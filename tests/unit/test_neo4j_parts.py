@@ -11,7 +11,7 @@ from rapidfuzz.distance import Levenshtein
 from graph import cypher
 from graph.model import Edge, Node
 from graph.neo4j_search import max_edits, typo_query
-from graph.neo4j_write import Held, Plan, chunks, collector_paused, plan_write
+from graph.neo4j_write import Held, Plan, chunks, collector_paused, node_row, plan_write, prefetched, search_keys
 
 
 def test_typo_query_gives_each_word_the_edits_its_length_allows():
@@ -33,7 +33,7 @@ def test_short_words_within_the_typo_cutoff_are_within_the_allowed_edits():
 
 def test_chunks_keep_order_and_cut_at_the_row_budget():
     sizes = [3, 1, 1, 4, 2, 2, 5]
-    cut = chunks(sizes, lambda size: size, 4)
+    cut = list(chunks(sizes, lambda size: size, 4))
     assert cut == [[3, 1], [1], [4], [2, 2], [5]] and [s for chunk in cut for s in chunk] == sizes
 
 
@@ -71,7 +71,7 @@ def test_a_plan_looks_up_only_relationships_whose_ends_were_stored_and_undoes_wh
     assert plan.changed_edges[0][1].properties["sources"] == ["s1", "s2"]
     assert (plan.result.nodes_created, plan.result.nodes_updated, plan.result.edges_created,
             plan.result.edges_updated) == (1, 1, 1, 1)
-    steps = plan.steps(batch_size=10)
+    steps = list(plan.steps(batch_size=10))
     assert [step.apply[0] for step in steps] == [
         cypher.create_nodes("Company"), cypher.merge_nodes("Product"), cypher.create_edges("SUBSIDIARY_OF"),
         cypher.merge_edges("USES")]
@@ -102,7 +102,7 @@ def test_held_reads_the_count_of_each_type_in_schema_order():
 
 
 def test_an_empty_plan_has_no_steps():
-    assert Plan().steps(batch_size=5) == []
+    assert list(Plan().steps(batch_size=5)) == []
 
 
 def test_the_cycle_collector_is_paused_while_rows_are_built_and_restored_however_it_ends():
@@ -119,3 +119,46 @@ def test_the_cycle_collector_is_paused_while_rows_are_built_and_restored_however
         assert not gc.isenabled()  # a caller that had it off keeps it off
     finally:
         gc.enable()
+
+
+def test_fresh_parts_become_create_steps_with_the_rows_their_nodes_would_give():
+    from tests.test_store_contract import _as_parts
+
+    nodes = [Node("company:a", "Company", {"name": "Ácme-SA", "aliases": ["ACME S.A."], "amount_usd": 5.0}),
+             Node("company:b", "Company", {"name": "B"}), Node("source:s", "Source", {"name": "S"})]
+    edges = [Edge("company:a", "SUBSIDIARY_OF", "company:b", {"sources": ["source:s"], "evidence": "seed"})]
+    fresh = _as_parts(nodes, edges)
+    plan = Plan()
+    plan.add_parts(fresh.node_parts, fresh.edge_parts)
+    steps = list(plan.steps(batch_size=1))
+    assert [step.apply[0] for step in steps] == [cypher.create_nodes("Company")] * 2 + [
+        cypher.create_nodes("Source"), cypher.create_edges("SUBSIDIARY_OF")]
+    assert [step.apply[1][0] for step in steps[:3]] == [node_row(node) for node in nodes]
+    assert steps[0].apply[1][0][cypher.SEARCH_KEYS] == search_keys(nodes[0]) == "acme sa acmesa s a"
+    assert steps[3].apply[1] == [{"source": "company:a", "target": "company:b",
+                                  "properties": {"sources": ["source:s"], "evidence": "seed"}}]
+    assert steps[0].undo == [(cypher.DELETE_NODES, ["company:a"])]
+    assert steps[3].undo == [(cypher.DELETE_EDGES, [["company:a", "SUBSIDIARY_OF", "company:b"]])]
+    assert (plan.result.nodes_created, plan.result.edges_created) == (3, 1)
+
+
+def test_a_plan_takes_fresh_nodes_as_ends_without_reading_them():
+    read, asked = _reader({}, {})
+    edges = [Edge("contract:new", "AWARDED_TO", "company:n", {"sources": ["s1"]})]
+    plan = plan_write([Node("company:n", "Company", {"name": "N"})], edges, read, fresh_ids=frozenset({"contract:new"}))
+    assert cypher.EXISTING_IDS not in asked and len(plan.new_edges) == 1
+    with pytest.raises(LookupError):
+        plan_write([], edges, read, fresh_ids=frozenset({"contract:other"}))
+
+
+def test_prefetched_gives_every_item_in_order_and_passes_on_a_failure():
+    assert list(prefetched(iter(range(5)))) == [0, 1, 2, 3, 4]
+
+    def failing():
+        yield 1
+        raise ValueError("bad row")
+
+    ready = prefetched(failing())
+    assert next(ready) == 1
+    with pytest.raises(ValueError, match="bad row"):
+        next(ready)

@@ -13,7 +13,7 @@ from graph.model import Edge, Node
 from graph.store import WriteResult
 from graph.store_neo4j import Neo4jStore
 from graph.store_networkx import EmbeddedStore
-from tests.fixtures import ARTICLE, RECORD, tiny_edges, tiny_nodes
+from tests.fixtures import ARTICLE, RECORD, as_parts, tiny_edges, tiny_nodes
 from tests.test_store_contract import neo4j_connection, neo4j_store, snapshot, test_settings  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.neo4j
@@ -106,8 +106,6 @@ def test_a_write_bigger_than_one_transaction_gives_the_embedded_stores_graph(neo
 
 
 def test_a_failing_write_of_fresh_parts_is_undone_whole(neo4j_store, small_chunks, monkeypatch):
-    from tests.test_store_contract import _as_parts
-
     neo4j_store.write(tiny_nodes()[:2], [])
     before = snapshot(neo4j_store)
     nodes, edges = tiny_nodes()[2:], tiny_edges()
@@ -124,7 +122,7 @@ def test_a_failing_write_of_fresh_parts_is_undone_whole(neo4j_store, small_chunk
 
     monkeypatch.setattr(store_neo4j, "_run_all", failing_late)
     with pytest.raises(RuntimeError):
-        small_chunks.write([], [], _as_parts(nodes, edges))
+        small_chunks.write([], [], as_parts(nodes, edges))
     monkeypatch.undo()
     assert snapshot(neo4j_store) == before and neo4j_store.search(nodes[0].name) == []
 

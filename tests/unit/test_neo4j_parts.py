@@ -12,6 +12,7 @@ from graph import cypher
 from graph.model import Edge, Node
 from graph.neo4j_search import max_edits, typo_query
 from graph.neo4j_write import Held, Plan, chunks, collector_paused, node_row, plan_write, prefetched, search_keys
+from tests.fixtures import as_parts
 
 
 def test_typo_query_gives_each_word_the_edits_its_length_allows():
@@ -122,12 +123,10 @@ def test_the_cycle_collector_is_paused_while_rows_are_built_and_restored_however
 
 
 def test_fresh_parts_become_create_steps_with_the_rows_their_nodes_would_give():
-    from tests.test_store_contract import _as_parts
-
     nodes = [Node("company:a", "Company", {"name": "Ácme-SA", "aliases": ["ACME S.A."], "amount_usd": 5.0}),
              Node("company:b", "Company", {"name": "B"}), Node("source:s", "Source", {"name": "S"})]
     edges = [Edge("company:a", "SUBSIDIARY_OF", "company:b", {"sources": ["source:s"], "evidence": "seed"})]
-    fresh = _as_parts(nodes, edges)
+    fresh = as_parts(nodes, edges)
     plan = Plan()
     plan.add_parts(fresh.node_parts, fresh.edge_parts)
     steps = list(plan.steps(batch_size=1))

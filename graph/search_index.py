@@ -91,7 +91,8 @@ class Table:
     def build(cls, strings: pa.Array, entry: np.ndarray, start: np.ndarray) -> Table:
         """The table of `strings` (one per posting: name entry, word where it starts), keys sorted."""
         filled = np.asarray(pc.binary_length(strings).to_numpy(zero_copy_only=False)) > 0
-        strings, entry, start = strings.filter(pa.array(filled)), entry[filled], start[filled]
+        if not filled.all():  # (a filter copies every string even when it keeps them all)
+            strings, entry, start = strings.filter(pa.array(filled)), entry[filled], start[filled]
         postings = pc.sort_indices(strings).to_numpy()  # stable: a key's postings stay in their given order
         ordered = strings.take(pa.array(postings))
         new = np.ones(len(ordered), dtype=bool)

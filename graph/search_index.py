@@ -53,6 +53,8 @@ _CAP = 255  # counts per character are kept in a uint8
 for _i, _c in enumerate(_CHARS):
     _CODE[_c] = _i
 _CODE8 = _CODE.astype(np.uint8)
+_LOW, _SPAN = ord(" "), ord("z") - ord(" ") + 1  # the bytes from space to "z", where all of _CHARS lie
+_PICK = np.frombuffer(_CHARS, dtype=np.uint8).astype(np.int64) - _LOW  # _CHARS' places among them
 PERSISTED_RUNS = (1, 2, 3, 4)  # word runs kept in the file; longer queries score runs of whole names
 _LCS_WIDTH = 256  # keys up to this long get their LCS worked out (one numpy step per character)
 _SMALL = 16384  # at most this many keys have their letters checked all at once
@@ -89,7 +91,8 @@ class Table:
     def build(cls, strings: pa.Array, entry: np.ndarray, start: np.ndarray) -> Table:
         """The table of `strings` (one per posting: name entry, word where it starts), keys sorted."""
         filled = np.asarray(pc.binary_length(strings).to_numpy(zero_copy_only=False)) > 0
-        strings, entry, start = strings.filter(pa.array(filled)), entry[filled], start[filled]
+        if not filled.all():  # (a filter copies every string even when it keeps them all)
+            strings, entry, start = strings.filter(pa.array(filled)), entry[filled], start[filled]
         postings = pc.sort_indices(strings).to_numpy()  # stable: a key's postings stay in their given order
         ordered = strings.take(pa.array(postings))
         new = np.ones(len(ordered), dtype=bool)
@@ -281,16 +284,39 @@ def _in_order(key: np.ndarray, entry: np.ndarray, start: np.ndarray) -> bool:
     return bool(np.all(~same_key | later))
 
 
-def _char_counts(strings: StrArray, order: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
+def _char_counts(strings: StrArray, order: np.ndarray, chunk: int = 4096) -> np.ndarray:
     """(37 x keys) counts of 0-9, a-z and space in each key of strings[order], capped at 255.
 
-    The keys are put in `order` first (pyarrow), so each chunk's characters lie side by side; only one
-    chunk's characters are ever widened to int64.
+    The keys are put in `order` first (pyarrow), so each chunk's characters lie side by side. Each key
+    gets a bin per byte value from space to "z" (its bins side by side, so counting stays in cache and
+    no byte is looked up); the 37 wanted bins are then picked out. Keys holding anything else (never a
+    folded name) are counted the old way, other characters as "0".
     """
     ordered = StrArray.from_arrow(strings.to_arrow().take(pa.array(order)))
+    blob = ordered.blob
+    if len(blob) and (int(blob.min()) < _LOW or int(blob.max()) >= _LOW + _SPAN):
+        return _char_counts_slowly(ordered)
     out = np.zeros((len(_CHARS), len(order)), dtype=np.uint8)
+    seen = 0
     for first in range(0, len(order), chunk):
         last = min(first + chunk, len(order))
+        bounds = ordered.offsets[first:last + 1]
+        place = np.repeat(np.arange(last - first, dtype=np.int32) * _SPAN - _LOW, np.diff(bounds))
+        place += blob[bounds[0]:bounds[-1]]
+        counts = np.bincount(place, minlength=(last - first) * _SPAN).reshape(last - first, _SPAN)[:, _PICK]
+        seen += int(counts.sum())
+        np.minimum(counts, _CAP, out=counts)
+        out[:, first:last] = counts.T
+    if seen != len(blob):
+        return _char_counts_slowly(ordered)
+    return out
+
+
+def _char_counts_slowly(ordered: StrArray, chunk: int = 1 << 16) -> np.ndarray:
+    """`_char_counts` of keys already in order, any byte but 0-9, a-z and space counted as "0"."""
+    out = np.zeros((len(_CHARS), len(ordered)), dtype=np.uint8)
+    for first in range(0, len(ordered), chunk):
+        last = min(first + chunk, len(ordered))
         bounds = ordered.offsets[first:last + 1]
         place = np.repeat(np.arange(last - first), np.diff(bounds))
         place += (_CODE * (last - first))[ordered.blob[bounds[0]:bounds[-1]]]

@@ -68,3 +68,16 @@ def test_block_maxima_missing_from_an_older_file_are_worked_out_alike(many):
     cols = dict(store._snap.cols)
     saved = cols.pop("s.whole.blockmax")
     assert Table.from_columns(cols, "s.whole").blocks().tolist() == saved.tolist()
+
+
+@pytest.mark.parametrize("alphabet", ["ab z09 ", "ab z09 -", "ab z09 \x01\xff"])
+def test_letter_counts_are_each_key_s_counts_capped_with_other_bytes_as_zero(alphabet):
+    rng = random.Random(5)
+    keys = [("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) + "a" * rng.choice([0, 300]))
+            .encode("latin-1") for _ in range(5000)]
+    table = Table.build(pa.array(keys, type="binary"), np.arange(len(keys)), np.zeros(len(keys), dtype=np.int64))
+    chars = b"0123456789abcdefghijklmnopqrstuvwxyz "
+    for place, number in enumerate(table.by_len.tolist()):
+        key = table.keys.raw(number)
+        want = [min(sum(c == char or (char == ord("0") and c not in chars) for c in key), 255) for char in chars]
+        assert table.counts[:, place].tolist() == want

@@ -20,7 +20,7 @@ import os
 import pyarrow as pa
 
 _M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
-_MMAP_FROM = 1 << 20  # allocations of at least this many bytes get their own map, unmapped when freed
+_MMAP_FROM = 8 << 20  # allocations of at least this many bytes get their own map, unmapped when freed
 
 
 def returning_memory() -> None:

@@ -14,7 +14,7 @@ they set this up at the start.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import os
 
 import pyarrow as pa
@@ -43,10 +43,8 @@ def give_back() -> None:
         libc.malloc_trim(0)
 
 
+@functools.cache
 def _glibc() -> ctypes.CDLL | None:
-    """The C library when it is glibc (mallopt and malloc_trim are glibc's), else None."""
-    name = ctypes.util.find_library("c")
-    if not name:
-        return None
-    libc = ctypes.CDLL(name)
+    """The process's C library when it is glibc (mallopt and malloc_trim are glibc's), else None."""
+    libc = ctypes.CDLL(None)
     return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None

@@ -11,8 +11,9 @@ from graph.mapped import drop_pages, map_file
 
 
 def _rss_file_kb() -> int:
+    """The process's resident pages of mapped files (RssShmem where the temporary folder is in memory)."""
     with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("RssFile:"))
+        return sum(int(line.split()[1]) for line in status if line.startswith(("RssFile:", "RssShmem:")))
 
 
 def test_dropped_pages_read_back_the_same_and_leave_the_process(tmp_path):

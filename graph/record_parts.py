@@ -17,6 +17,7 @@ import orjson
 import pyarrow as pa
 
 from graph.columns import StrArray
+from graph.mapped import drop_pages
 from graph.model import Edge, Node
 
 
@@ -89,7 +90,8 @@ class Gather:
         return every[order]
 
     def pieces(self, order: np.ndarray) -> Iterator[np.ndarray]:
-        """The bytes of the records in `order`, concatenated, as consecutive uint8 pieces."""
+        """The bytes of the records in `order`, concatenated, as consecutive uint8 pieces (the pages of mapped
+        parts read for a piece are dropped from the process once it is made)."""
         for at in range(0, len(order), _GATHER):
             wanted = order[at:at + _GATHER]
             part = np.searchsorted(self.starts, wanted, side="right") - 1
@@ -102,4 +104,5 @@ class Gather:
                 place = np.empty(len(wanted), dtype=np.int64)
                 place[np.concatenate(where)] = np.arange(len(wanted))
                 taken = joined.take(pa.array(place))
+            drop_pages()
             yield StrArray.from_arrow(taken).blob

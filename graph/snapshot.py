@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from graph.blobs import Blobs
 from graph.columns import Columns, ColumnSink, StrArray, put_chunks
 from graph.errors import StoreError
+from graph.mapped import drop_pages
 from graph.model import Edge, Node
 from graph.record_parts import EdgePart, Gather, NodePart, flat, join
 from graph.search_index import SearchIndex
@@ -308,6 +309,7 @@ def build(records: Records, out: ColumnSink) -> dict[str, Any]:
     evidence, evidence_code = _code_table([part.evidence for part in edge_parts])
     src = _numbers([part.sources for part in edge_parts], ids)
     dst = _numbers([part.targets for part in edge_parts], ids)
+    drop_pages()  # the mapped parts' ends are read
     del ids
     edge_order = _edge_order(src, type_code, dst, len(types), n_nodes)
     src, dst = src[edge_order], dst[edge_order]

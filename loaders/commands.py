@@ -28,6 +28,7 @@ import click
 
 from graph.errors import HilosError
 from graph.store import BACKENDS, GraphStore, WriteResult, handed_over, open_store
+from loaders.allocators import give_back, returning_memory
 from loaders.fedramp import load_fedramp
 from loaders.graphbatch import Built, GraphBatch
 from loaders.mapping import load_mapped, resolve_mapping_path
@@ -90,6 +91,7 @@ def run_load(command: str, files: list[Path], work: Work, *, db: str | None, bac
     store: GraphStore | None = None
     failure: str | None = None
     totals = None
+    returning_memory()
     try:
         store = open_store(db, backend)
         batch = GraphBatch(store)
@@ -104,6 +106,7 @@ def run_load(command: str, files: list[Path], work: Work, *, db: str | None, bac
         else:
             built = batch.build(origin=command, consume=True)
             batch = resolver = None  # type: ignore[assignment]  # drafts and indexes: the write needs only `built`
+            give_back()
             report.result = built.plan if dry_run else _write(store, built, report)
             if not dry_run:
                 totals = store.stats()

@@ -4,8 +4,9 @@ A million contracts' parts hold ~1.4 GB of ids, names and encoded
 properties until the store writes them. Written once to a file (Arrow's
 IPC format) and mapped back, the columns read as before, but their pages are
 the file's: the system keeps them in its page cache and gives them to the
-process only as they are read. The file's name is removed at once, so it is
-gone when the last column mapped from it is, however the process ends.
+process only as they are read (graph.mapped lets the write drop them again
+once read). The file's name is removed at once, so it is gone when the last
+column mapped from it is, however the process ends.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import tempfile
 from pathlib import Path
 
 import pyarrow as pa
+
+from graph.mapped import map_file
 
 
 def spilled(columns: list[pa.Array], folder: Path | None) -> list[pa.Array]:
@@ -26,7 +29,7 @@ def spilled(columns: list[pa.Array], folder: Path | None) -> list[pa.Array]:
     try:
         with pa.OSFile(name, "wb") as sink, pa.ipc.new_file(sink, batch.schema) as writer:
             writer.write_batch(batch)
-        back = pa.ipc.open_file(pa.memory_map(name)).get_batch(0)
+        back = pa.ipc.open_file(map_file(name)).get_batch(0)
     finally:
         os.unlink(name)
     return back.columns

@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 from graph.errors import LoadError
 from graph.text import fold, slugify
 from loaders import arrow_csv, award_columns, award_parties, values
+from loaders.allocators import give_back
 from loaders.columnar_awards import IDS, ColumnarAwards, Held
 from loaders.graphbatch import GraphBatch
 from loaders.prefetch import prefetched
@@ -255,7 +256,7 @@ class UsaspendingLoad:
             report.rows_read += block.rows - len(block.blank)
             progress.tick(block.rows - len(block.blank), block.position)
         self._settle(name, file_source, held, pending, mark, tags)
-        pa.default_memory_pool().release_unused()  # the blocks' memory: only the held rows stay
+        give_back()  # the blocks' memory: only the held rows stay
 
     def _settle(self, name: str, file_source: str, held: list[pa.Table], pending: list[tuple[int, Award]],
                 mark: int, tags: list[int]) -> None:
@@ -536,7 +537,7 @@ class UsaspendingLoad:
         for nodes, edges in prefetched(held.parts(), depth=1):  # the next rows' parts are made while these spill
             batch.add_parts(nodes, edges, origin=ORIGIN)
         self.columnar, held = ColumnarAwards(), None
-        pa.default_memory_pool().release_unused()  # the parts wait on disk: give the columns' memory back
+        give_back()  # the parts wait on disk: give the columns' memory back
         report = self.report
         if self._fy_count and "obligations_by_fy" not in self._schema_contract:
             report.notice(f"obligations per fiscal year were computed for {self._fy_count} contract(s) but not "

@@ -23,10 +23,9 @@ for free), so only those are looked up, and an empty database is not read.
 """
 from __future__ import annotations
 
-import gc
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
@@ -34,6 +33,7 @@ import orjson
 import pyarrow as pa
 
 from graph import cypher
+from graph.collector import collector_paused
 from graph.errors import StoreError
 from graph.merge import Changes, changes, merge_edge, merge_node, write_result
 from graph.model import Edge, Node
@@ -227,24 +227,6 @@ def apply(plan: Plan, run: Callable[[list[Statement]], None], batch_size: int, c
                                f"transactions failed too ({_first_line(undo_exc)}): the database may hold "
                                "part of that write") from undo_exc
         raise
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off meanwhile (unless it already was), back on however the block ends.
-
-    Building a write's rows makes millions of small dicts and lists, none in
-    a cycle, and the collections they set off walk the objects the process
-    already holds (a loader's records): building the rows of a 100k-row
-    USAspending load took 5.0 s of CPU, 1.5 s without.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class PartialWrite(StoreError):

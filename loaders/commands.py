@@ -26,6 +26,7 @@ from typing import Callable
 
 import click
 
+from graph.collector import collector_paused
 from graph.errors import HilosError
 from graph.store import BACKENDS, GraphStore, WriteResult, handed_over, open_store
 from loaders.allocators import give_back, returning_memory
@@ -92,34 +93,35 @@ def run_load(command: str, files: list[Path], work: Work, *, db: str | None, bac
     failure: str | None = None
     totals = None
     returning_memory()
-    try:
-        store = open_store(db, backend)
-        batch = GraphBatch(store)
-        resolver = Resolver(batch, report, Overrides.load(overrides))
-        work(batch, resolver, report, not skip_invalid)
-        if report.malformed and not skip_invalid:
-            first, count = report.malformed[0], len(report.malformed)
-            more = f" (and {count - 1} more malformed value{'s' if count > 2 else ''})" if count > 1 else ""
-            failure = (f"{first.file}, row {first.row}, column '{first.column}': {first.reason}: "
-                       f"{first.value!r}{more}. Nothing was written. Fix the file, or load the other rows "
-                       "with --skip-invalid.")
-        else:
-            built = batch.build(origin=command, consume=True)
-            batch = resolver = None  # type: ignore[assignment]  # drafts and indexes: the write needs only `built`
-            give_back()
-            report.result = built.plan if dry_run else _write(store, built, report)
-            if not dry_run:
-                totals = store.stats()
-    except KeyboardInterrupt:
-        report.seconds = time.monotonic() - started
-        _finish_files(report, files, rejects, merges)
-        click.echo("\ninterrupted: nothing was written; the store is as it was", err=True)
-        raise click.exceptions.Exit(INTERRUPTED)
-    except HilosError as exc:
-        failure = f"{exc}. Nothing was written."
-    finally:
-        if store is not None:
-            store.close()
+    with collector_paused():  # millions of small objects, none in a cycle (graph.collector)
+        try:
+            store = open_store(db, backend)
+            batch = GraphBatch(store)
+            resolver = Resolver(batch, report, Overrides.load(overrides))
+            work(batch, resolver, report, not skip_invalid)
+            if report.malformed and not skip_invalid:
+                first, count = report.malformed[0], len(report.malformed)
+                more = f" (and {count - 1} more malformed value{'s' if count > 2 else ''})" if count > 1 else ""
+                failure = (f"{first.file}, row {first.row}, column '{first.column}': {first.reason}: "
+                           f"{first.value!r}{more}. Nothing was written. Fix the file, or load the other rows "
+                           "with --skip-invalid.")
+            else:
+                built = batch.build(origin=command, consume=True)
+                batch = resolver = None  # type: ignore[assignment]  # drafts and indexes: the write needs only `built`
+                give_back()
+                report.result = built.plan if dry_run else _write(store, built, report)
+                if not dry_run:
+                    totals = store.stats()
+        except KeyboardInterrupt:
+            report.seconds = time.monotonic() - started
+            _finish_files(report, files, rejects, merges)
+            click.echo("\ninterrupted: nothing was written; the store is as it was", err=True)
+            raise click.exceptions.Exit(INTERRUPTED)
+        except HilosError as exc:
+            failure = f"{exc}. Nothing was written."
+        finally:
+            if store is not None:
+                store.close()
     report.seconds = time.monotonic() - started
     _finish_files(report, files, rejects, merges)
     if failure:

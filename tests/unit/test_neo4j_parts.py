@@ -11,7 +11,8 @@ from rapidfuzz.distance import Levenshtein
 from graph import cypher
 from graph.model import Edge, Node
 from graph.neo4j_search import max_edits, typo_query
-from graph.neo4j_write import Held, Plan, chunks, collector_paused, node_row, plan_write, prefetched, search_keys
+from graph.collector import collector_paused
+from graph.neo4j_write import Held, Plan, chunks, node_row, plan_write, prefetched, search_keys
 from tests.fixtures import as_parts
 
 

@@ -77,7 +77,6 @@ OPTIONAL = (
     "prime_award_base_transaction_description", "funding_agency_name", "funding_sub_agency_name",
     "product_or_service_code", "product_or_service_code_description", "naics_code", "naics_description",
 )
-SITE = "https://www.usaspending.gov/award/"
 
 
 def detect(header: list[str]) -> str | None:
@@ -344,11 +343,7 @@ class UsaspendingLoad:
                     hit &= held.alive
                     if hit.any():
                         taken.append((held, np.flatnonzero(hit)))
-            qualified = []
-            for award in self.awards.values():
-                parts = award.key.split("_")
-                qualifier = award.parent_piid or (parts[3] if len(parts) > 3 else "other")
-                qualified.append(f"{slugify(award.piid)}-{slugify(qualifier)}")
+            qualified = [f"{slugify(award.piid)}-{slugify(_qualifier(award))}" for award in self.awards.values()]
             taken += self.columnar.sharing({"slug": pa.array(qualified, pa.string())})
             if not taken:
                 return
@@ -597,7 +592,8 @@ class UsaspendingLoad:
                                     award.file_source)
         contract_id, qualifier = self._contract_id(award, self._claims)
         source_id = f"source:piid-{slugify(award.piid)}" + (f"-{slugify(qualifier)}" if qualifier else "")
-        permalink = award.permalink or (f"{SITE}{award.key}/" if not award.key.startswith("PIID:") else None)
+        keyed = not award.key.startswith(award_columns.NO_KEY)
+        permalink = award.permalink or (f"{award_columns.SITE}{award.key}/" if keyed else None)
         source_props = {
             "name": f"PIID {award.piid}", "kind": "public_record", "identifier": award.piid, "language": "en",
             "title": f"USAspending award {award.piid}", "url": permalink}
@@ -609,7 +605,7 @@ class UsaspendingLoad:
             amount = round(sum(award.fy_obligations.values()), 2)
             self._computed_amounts += 1
         props = {
-            "name": award.piid, "aliases": [award.key] if not award.key.startswith("PIID:") else [],
+            "name": award.piid, "aliases": [award.key] if keyed else [],
             "piid": award.piid, "parent_piid": award.parent_piid, "award_type": award.award_type,
             "start": award.start, "end": award.end, "fiscal_year": award.fiscal_year, "amount_usd": amount,
             "potential_usd": award.potential, "url": permalink, "description_en": award.description,
@@ -669,8 +665,7 @@ class UsaspendingLoad:
                 return base, None
         elif owner == award.key:
             return base, None
-        parts = award.key.split("_")
-        qualifier = award.parent_piid or (parts[3] if len(parts) > 3 else "other")
+        qualifier = _qualifier(award)
         contract_id = f"{base}@{qualifier}"
         self.report.notice(f"PIID {award.piid} names more than one award; {award.key} is stored as {contract_id}")
         return contract_id, qualifier
@@ -704,6 +699,12 @@ def load_usaspending(paths: Iterable[Path], batch: GraphBatch, resolver: Resolve
         return state
     state.build()
     return state
+
+
+def _qualifier(award: Award) -> str:
+    """What tells an award apart from another under the same PIID: its parent PIID, else its award key's agency."""
+    parts = award.key.split("_")
+    return award.parent_piid or (parts[3] if len(parts) > 3 else "other")
 
 
 def _block_ids(cells: arrow_csv.BlockCells, rows: int) -> dict[str, pa.Array]:

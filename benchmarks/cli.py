@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import baseline, phases, report
+from benchmarks import baseline, neo4j_replay, phases, report
 from benchmarks.timing import peak_mb
 from graph.atomic import atomic_write
 
@@ -277,5 +277,7 @@ def _loader(backend: str, rows: int, csv_path: Path, work: Path) -> dict[str, An
     out = {"backend": backend, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds, "peak_mb": peak_mb(),
            "file_mb": csv_path.stat().st_size / 1e6}
     if backend == "neo4j":
-        phases.open_backend("neo4j", work).clear()  # type: ignore[attr-defined]
+        store = phases.open_backend("neo4j", work)
+        out.update(neo4j_replay.replay(store))  # type: ignore[arg-type]
+        store.clear()  # type: ignore[attr-defined]
     return out

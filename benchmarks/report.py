@@ -164,6 +164,10 @@ def loader_lines(loads: list[dict[str, Any]]) -> list[str]:
         memory = f", peak {peak:,.0f} MB (target < {memory_target:,.0f})" if memory_target else ""
         out.append(f"USAspending loader, {load['backend']}, {load['rows']:,} rows: {rate:,.0f} rows/s "
                    f"(target >= {rate_target:,.0f}){memory} in {load['seconds']:.1f} s: {verdict}")
+        if "replay_s" in load:
+            out.append(f"  the server alone, its {load['replay_records']:,} records written again from memory "
+                       f"(benchmarks/neo4j_replay.py): {load['rows'] / load['replay_s']:,.0f} rows/s "
+                       f"in {load['replay_s']:.1f} s")
     return out
 
 

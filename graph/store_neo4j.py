@@ -127,7 +127,7 @@ def _first_line(text: str | None) -> str:
     return line if line.endswith((".", "?", "!")) else line + "."
 
 
-def _run_all(tx: ManagedTransaction, statements: list[Statement]) -> None:
+def run_all(tx: ManagedTransaction, statements: list[Statement]) -> None:
     """Run statements in one transaction (a chunk of a write, or of its undoing)."""
     for statement, rows in statements:
         tx.run(statement, {"rows": rows}).consume()
@@ -251,7 +251,7 @@ class Neo4jStore:
             with self.driver.session(database=self.database,
                                      bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
                 try:
-                    apply(plan, lambda statements: session.execute_write(_run_all, statements),
+                    apply(plan, lambda statements: session.execute_write(run_all, statements),
                           self.batch_size, self.chunk_rows)
                 except BaseException:
                     with suppress(Neo4jError, DriverError):  # search sees the undoing; the failure goes on

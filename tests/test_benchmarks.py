@@ -75,6 +75,11 @@ def test_quick_run_prints_one_table_and_writes_the_json(tmp_path):
     assert any(line.startswith("views around agency:ice") for line in lines)
     assert [load["backend"] for load in data["loader"]] == backends
     assert all(load["rows_per_s"] > 0 and load["peak_mb"] > 0 for load in data["loader"])
+    for load in data["loader"]:  # Neo4j's load is written again from memory: the server's own share
+        assert ("replay_s" in load) == (load["backend"] == "neo4j")
+        if load["backend"] == "neo4j":
+            assert load["replay_s"] > 0 and load["replay_records"] > load["rows"]
+            assert any(line.startswith("  the server alone, its ") for line in lines)
 
 
 def _free_port() -> int:

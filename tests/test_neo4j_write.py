@@ -75,7 +75,7 @@ def test_an_interrupted_write_is_undone_and_the_interrupt_goes_on(neo4j_store, s
     nodes, edges = changing_write()
     nodes[-1] = Node("product:tool", "Product", {"name": "Tool-SA", "country": "US"})
     calls: list[int] = []
-    real = store_neo4j._run_all
+    real = store_neo4j.run_all
 
     def interrupted_third(tx, statements):
         real(tx, statements)
@@ -83,7 +83,7 @@ def test_an_interrupted_write_is_undone_and_the_interrupt_goes_on(neo4j_store, s
         if len(calls) == 3:
             raise KeyboardInterrupt  # as a Ctrl-C arriving while the third transaction runs
 
-    monkeypatch.setattr(store_neo4j, "_run_all", interrupted_third)
+    monkeypatch.setattr(store_neo4j, "run_all", interrupted_third)
     with pytest.raises(KeyboardInterrupt):
         small_chunks.write(nodes, edges)
     monkeypatch.undo()
@@ -112,7 +112,7 @@ def test_a_failing_write_of_fresh_parts_is_undone_whole(neo4j_store, small_chunk
     edges = [e for e in edges if e.source not in {n.id for n in tiny_nodes()[:2]}
              and e.target not in {n.id for n in tiny_nodes()[:2]}]
     calls: list[int] = []
-    real = store_neo4j._run_all
+    real = store_neo4j.run_all
 
     def failing_late(tx, statements):
         calls.append(1)
@@ -120,7 +120,7 @@ def test_a_failing_write_of_fresh_parts_is_undone_whole(neo4j_store, small_chunk
             raise RuntimeError("server gone")
         real(tx, statements)
 
-    monkeypatch.setattr(store_neo4j, "_run_all", failing_late)
+    monkeypatch.setattr(store_neo4j, "run_all", failing_late)
     with pytest.raises(RuntimeError):
         small_chunks.write([], [], as_parts(nodes, edges))
     monkeypatch.undo()

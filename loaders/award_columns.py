@@ -1,16 +1,16 @@
 """A block of Prime Award Summaries rows converted in columns, and which rows the row logic must read instead.
 
-The row logic (loaders.usaspending `_award_row`) turns each cell into a value
-and says why a row is refused. Here a whole block is converted with pyarrow:
-plain decimals in one cast, dates, fiscal years and the like once per
+The row logic (loaders.usaspending_rows `_award_of_row`) turns each cell into
+a value and says why a row is refused. Here a whole block is converted with
+pyarrow: plain decimals in one cast, dates, fiscal years and the like once per
 distinct text. A row is *clean* when this conversion is certainly the one the
 row logic makes and the records built from it are certainly valid: printable
-ASCII in every used cell (no control character, nothing for Unicode folding
-or whitespace rules to treat differently), amounts written as plain finite
+ASCII in every used cell (no control character, nothing for Unicode folding or
+whitespace rules to treat differently), amounts written as plain finite
 decimals, readable dates and fiscal years, well-formed or empty UEIs, a PIID
-without '@' (qualified contract ids use it), an award key that is not its
-PIID again, and a permalink the URL rule accepts. Every other row is left to
-the row logic, so its rejects and errors are exactly those it gives.
+without '@' (qualified contract ids use it), an award key that is not its PIID
+again, and a permalink the URL rule accepts. Every other row is left to the
+row logic, so its rejects and errors are exactly those it gives.
 """
 from __future__ import annotations
 

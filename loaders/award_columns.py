@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from graph.types import clean_date
 from loaders import values
-from loaders.arrow_csv import Block
+from loaders.arrow_csv import Block, per_distinct
 
 SITE = "https://www.usaspending.gov/award/"
 BLOCK_BYTES = 8 << 20  # ~8k rows of a full download per block (larger blocks parse no faster)
@@ -58,17 +58,9 @@ REPEATED = ("parent_piid", "award_type", "dept", "sub", "office", "office_code",
 
 def _distinct(array: pa.Array, fn: Callable[[str], Any], kind: pa.DataType) -> tuple[pa.Array, pa.Array]:
     """fn of each cell, computed once per distinct text: (values, refused) with refused True where fn raised."""
-    encoded = array.dictionary_encode()
-    answers, refused = [], []
-    for text in encoded.dictionary.to_pylist():
-        try:
-            answers.append(fn(text))
-            refused.append(False)
-        except values.BadValue:
-            answers.append(None)
-            refused.append(True)
-    indices = encoded.indices
-    return (pc.take(pa.array(answers, kind), indices), pc.take(pa.array(refused, pa.bool_()), indices))
+    indices, answers, reasons = per_distinct(array, fn)
+    refused = pa.array([i in reasons for i in range(len(answers))], pa.bool_())
+    return pc.take(pa.array(answers, kind), indices), pc.take(refused, indices)
 
 
 def _stripped(array: pa.Array) -> pa.Array:

@@ -22,7 +22,7 @@ Summaries rows that are plainly clean and share their award with no other
 row or stored record never become Python objects: they are held in columns
 (loaders.award_columns, columnar_awards), their parties are resolved once per
 distinct value (award_parties) and their records handed over as columnar
-parts (award_parts). Every other row goes through the row logic below, and
+parts (award_parts). Every other row goes through the row logic, and
 the result is the same either way (tests/loaders/test_columnar_awards.py).
 
 One load is one UsaspendingLoad, whose jobs sit in their own modules:
@@ -48,7 +48,10 @@ from loaders.usaspending_rows import Award
 
 @dataclass
 class UsaspendingLoad(UsaspendingFiles, AwardBuilder):
-    """State of one `usaspending` run across all its files."""
+    """State of one `usaspending` run across all its files.
+
+    What it does is in the classes it is made of, one job each (see above); they share this one state.
+    """
 
     batch: GraphBatch
     resolver: Resolver

@@ -1,11 +1,17 @@
 """Byte strings kept in an anonymous temporary file instead of memory, with their places in two arrays.
 
-A load of a million contracts holds ~1.5 GB of encoded properties until the
-embedded file is built. Appended here they cost 16 bytes each in memory; the
-file is gone when closed or when the process ends, however it ends (it has
-no name). Copying them out maps the file and drops each batch's pages from
-the process once copied (they stay in the page cache), so they never count
-as the process's memory all at once.
+The fresh records a load's row logic makes (a transactions file, rows the
+columns do not vouch for: GraphBatch.fresh, Records.spilled) keep their
+encoded properties here until the write: ~1.5 GB for a million contracts,
+which cost 16 bytes each in memory while they wait. The file is gone when
+closed or when the process ends, however it ends (it has no name).
+
+They come back at the write. The Neo4j write pops them one at a time. The
+embedded write needs them all at once, as one in-memory array (`to_arrow`,
+when Records.lists_into_parts makes them a part): they are copied straight
+into it through a map of the file whose pages are dropped from the process
+as each batch is copied (they stay in the page cache), so the file's pages
+and the array never both count as the process's memory.
 """
 from __future__ import annotations
 
@@ -88,8 +94,12 @@ class Blobs:
                 yield chunk
 
     def to_arrow(self) -> pa.Array:
-        """Every item, in order, as a pyarrow large_binary array (in memory)."""
+        """Every item, in order, as a pyarrow large_binary array (in memory, each batch copied into it once)."""
         offsets = np.zeros(len(self) + 1, dtype=np.int64)
         np.cumsum(np.array(self._lengths, dtype=np.int64), out=offsets[1:])
-        data = np.concatenate([np.zeros(0, dtype=np.uint8), *self.gather(np.arange(len(self)))])
+        data = np.empty(int(offsets[-1]), dtype=np.uint8)
+        at = 0
+        for chunk in self.gather(np.arange(len(self))):
+            data[at:at + len(chunk)] = chunk
+            at += len(chunk)
         return pa.Array.from_buffers(pa.large_binary(), len(self), [None, pa.py_buffer(offsets), pa.py_buffer(data)])

@@ -148,13 +148,20 @@ class BlockCells:
             return converted, refused
         if array is None:
             return [_apply(fn, "", refused, i) for i in range(self.block.rows)], refused
-        encoded = array.dictionary_encode()
-        distinct: dict[int, str] = {}
-        answers = [_apply(fn, text, distinct, i) for i, text in enumerate(encoded.dictionary.to_pylist())]
-        codes = encoded.indices.to_pylist()
+        indices, answers, distinct = per_distinct(array, fn)
+        codes = indices.to_pylist()
         if distinct:
             refused = {i: distinct[code] for i, code in enumerate(codes) if code in distinct}
         return [answers[code] for code in codes], refused
+
+
+def per_distinct(array: pa.Array, fn: Callable[[str], Any]) -> tuple[pa.Array, list[Any], dict[int, str]]:
+    """fn of each distinct text of `array`, once: (each cell's number among the distinct texts, fn's answer
+    per distinct text, and why fn refused a distinct text, by its number); a missing cell's number is missing."""
+    encoded = array.dictionary_encode()
+    refused: dict[int, str] = {}
+    answers = [_apply(fn, text, refused, i) for i, text in enumerate(encoded.dictionary.to_pylist())]
+    return encoded.indices, answers, refused
 
 
 def _apply(fn: Callable[[str], Any], text: str, refused: dict[int, str], i: int) -> Any:

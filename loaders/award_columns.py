@@ -1,16 +1,16 @@
 """A block of Prime Award Summaries rows converted in columns, and which rows the row logic must read instead.
 
-The row logic (loaders.usaspending `_award_row`) turns each cell into a value
-and says why a row is refused. Here a whole block is converted with pyarrow:
-plain decimals in one cast, dates, fiscal years and the like once per
+The row logic (loaders.usaspending_rows `_award_of_row`) turns each cell into
+a value and says why a row is refused. Here a whole block is converted with
+pyarrow: plain decimals in one cast, dates, fiscal years and the like once per
 distinct text. A row is *clean* when this conversion is certainly the one the
 row logic makes and the records built from it are certainly valid: printable
-ASCII in every used cell (no control character, nothing for Unicode folding
-or whitespace rules to treat differently), amounts written as plain finite
+ASCII in every used cell (no control character, nothing for Unicode folding or
+whitespace rules to treat differently), amounts written as plain finite
 decimals, readable dates and fiscal years, well-formed or empty UEIs, a PIID
-without '@' (qualified contract ids use it), an award key that is not its
-PIID again, and a permalink the URL rule accepts. Every other row is left to
-the row logic, so its rejects and errors are exactly those it gives.
+without '@' (qualified contract ids use it), an award key that is not its PIID
+again, and a permalink the URL rule accepts. Every other row is left to the
+row logic, so its rejects and errors are exactly those it gives.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from graph.types import clean_date
 from loaders import values
-from loaders.arrow_csv import Block
+from loaders.arrow_csv import Block, per_distinct
 
 SITE = "https://www.usaspending.gov/award/"
 BLOCK_BYTES = 8 << 20  # ~8k rows of a full download per block (larger blocks parse no faster)
@@ -58,17 +58,9 @@ REPEATED = ("parent_piid", "award_type", "dept", "sub", "office", "office_code",
 
 def _distinct(array: pa.Array, fn: Callable[[str], Any], kind: pa.DataType) -> tuple[pa.Array, pa.Array]:
     """fn of each cell, computed once per distinct text: (values, refused) with refused True where fn raised."""
-    encoded = array.dictionary_encode()
-    answers, refused = [], []
-    for text in encoded.dictionary.to_pylist():
-        try:
-            answers.append(fn(text))
-            refused.append(False)
-        except values.BadValue:
-            answers.append(None)
-            refused.append(True)
-    indices = encoded.indices
-    return (pc.take(pa.array(answers, kind), indices), pc.take(pa.array(refused, pa.bool_()), indices))
+    indices, answers, reasons = per_distinct(array, fn)
+    refused = pa.array([i in reasons for i in range(len(answers))], pa.bool_())
+    return pc.take(pa.array(answers, kind), indices), pc.take(refused, indices)
 
 
 def _stripped(array: pa.Array) -> pa.Array:

@@ -1,10 +1,11 @@
 """The records of clean award rows as columnar parts: Contract and Source nodes, AWARDED / AWARDED_TO / FUNDED.
 
-Each record is the one the row logic (loaders.usaspending) makes and the
-schema check (loaders.checker) cleans: the same properties with the same
-values, written as JSON by pyarrow. The rows are clean (loaders.award_columns):
-printable ASCII only, so a string needs only its backslashes and quotes
-escaped, and every value is already what its cleaner returns.
+Each record is the one the row logic's build (loaders.usaspending_build
+`_build_award`) makes and the schema check (loaders.checker) cleans: the
+same properties with the same values, written as JSON by pyarrow. The rows
+are clean (loaders.award_columns): printable ASCII only, so a string needs
+only its backslashes and quotes escaped, and every value is already what
+its cleaner returns.
 """
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from graph.store_networkx import EmbeddedStore
 from loaders.commands import csv_command, fedramp, usaspending
 from loaders.seed import load_seed
-from loaders.usaspending import AWARDS, OPTIONAL, REQUIRED, TRANSACTIONS
+from loaders.usaspending_read import AWARDS, OPTIONAL, REQUIRED, TRANSACTIONS
 from tests.fuzz.hostile import hostile_text, with_surrogates
 from tests.loaders.conftest import FIXTURES, ROOT
 

@@ -9,7 +9,7 @@ import pytest
 
 from graph.errors import LoadError
 from graph.store_networkx import EmbeddedStore
-from loaders import usaspending as usaspending_module
+from loaders import usaspending_read as usaspending_module
 from loaders.graphbatch import GraphBatch
 from loaders.report import LoadReport
 from loaders.resolve import Resolver

@@ -10,7 +10,8 @@ with example parameters for scripts/lint_cypher.mjs.
 
 Storage model: every node carries the common label `Entity` plus its schema
 label, the properties of graph.model.Node (lists stay lists) and `search_keys`,
-the folded names and aliases that the full-text index serves to search. One
+the folded names and aliases (and identifiers, whole) that the full-text index
+serves to search. One
 relationship per (source, type, target) holds the edge's properties.
 """
 from __future__ import annotations
@@ -219,13 +220,16 @@ COUNT_LABELS = f"MATCH (n{E}) WITH {_LABEL_OF_N} AS label, count(*) AS count RET
 COUNT_TYPES = (f"MATCH ({E})-[r]->({E}) WITH type(r) AS type, coalesce(r.evidence, '') AS evidence, count(*) AS count "
                "RETURN collect([type, evidence, count]) AS rows")
 
-# Search: [id, label, name, aliases] of candidates (of $labels, if any), ranked by graph.search.rank in Python.
+# Search: [id, label, name, aliases, {identifier property: value}] of candidates (of $labels, if any), ranked by
+# graph.search.rank in Python.
+IDENTIFIERS = sorted({prop for spec in get_schema().labels.values() for prop in spec.identifiers})
+_SEARCH_ROW = f"[n.id, label, n.name, n.aliases, n {{{', '.join(f'.{quote(prop)}' for prop in IDENTIFIERS)}}}]"
 _NAME_ROWS = (f"WITH n, {_LABEL_OF_N} AS label WHERE size($labels) = 0 OR label IN $labels "
-              "RETURN collect([n.id, label, n.name, n.aliases]) AS rows")
+              f"RETURN collect({_SEARCH_ROW}) AS rows")
 NO_CAP = 2 ** 62  # SEARCH_FULLTEXT's $cap when every hit is wanted
 SEARCH_FULLTEXT = (f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $query) YIELD node "
                    f"WITH node AS n WITH n, {_LABEL_OF_N} AS label WHERE size($labels) = 0 OR label IN $labels "
-                   "WITH n, label LIMIT $cap RETURN collect([n.id, label, n.name, n.aliases]) AS rows")
+                   f"WITH n, label LIMIT $cap RETURN collect({_SEARCH_ROW}) AS rows")
 SEARCH_SCAN = f"MATCH (n{E}) {_NAME_ROWS}"
 
 # Neighbourhoods: one BFS level at a time. For each frontier node, the neighbours that pass the filter

@@ -1,7 +1,8 @@
 """Lucene queries on the Neo4j full-text index that find the candidates `graph.search.rank` then orders.
 
-The index holds `search_keys`: every folded word of each name and alias and
-each name's compact form (graph.neo4j_write.search_keys). Two queries:
+The index holds `search_keys`: every folded word of each name and alias,
+each name's compact form and each identifier's compact form
+(graph.neo4j_write.search_keys). Two queries:
 
 - `fulltext_query` finds every node `graph.search.score` rates WORDS or
   better (exact, prefix, every word), all of them, so the tie order by name is
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import math
 
-from graph.search import FUZZY_CUTOFF
+from graph.search import FUZZY_CUTOFF, ID_PREFIX
 from graph.text import compact, fold
 
 LUCENE_MAX_EDITS = 2
@@ -37,11 +38,16 @@ def fulltext_query(text: str) -> str:
     """A Lucene query that finds every node `graph.search.score` rates WORDS or better.
 
     Query words must each start a word of one name (`acme* AND da*`), or the
-    whole query must equal a name without spaces (`toolsa`). Folded text holds
-    only [0-9a-z ], so nothing needs escaping and no word is an operator.
+    whole query must equal a name or an identifier without spaces (`toolsa`).
+    A query long enough to find identifiers it starts also takes the terms its
+    compact form starts (`contawd70de*`): an identifier that starts with the
+    query starts so without spaces too. Folded text holds only [0-9a-z ], so
+    nothing needs escaping and no word is an operator.
     """
-    parts = fold(text).split()
-    return f"({' AND '.join(part + '*' for part in parts)}) OR {compact(text)}"
+    folded = fold(text)
+    whole = compact(text)
+    query = f"({' AND '.join(part + '*' for part in folded.split())}) OR {whole}"
+    return f"{query} OR {whole}*" if len(folded) >= ID_PREFIX else query
 
 
 def max_edits(size: int) -> int:

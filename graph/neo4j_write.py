@@ -38,7 +38,7 @@ from graph.errors import StoreError
 from graph.merge import Changes, changes, merge_edge, merge_node, write_result
 from graph.model import Edge, Node
 from graph.record_parts import EdgePart, NodePart
-from graph.search import names_of
+from graph.search import identifiers_of, names_of
 from graph.store import WriteResult
 from graph.text import compact, fold
 
@@ -50,15 +50,17 @@ T = TypeVar("T")
 
 
 def search_keys(node: Node) -> str:
-    """Every folded word and the compact form of each name and alias, for the full-text index."""
-    return names_keys(names_of(node))
+    """Every folded word and the compact form of each name and alias, and the compact form of each identifier
+    (searched whole, graph.search), for the full-text index."""
+    return names_keys(names_of(node), identifiers_of(node))
 
 
-def names_keys(names: Iterable[str]) -> str:
-    """search_keys of a node with these names (its name, then its aliases)."""
+def names_keys(names: Iterable[str], identifiers: Iterable[str]) -> str:
+    """search_keys of a node with these names (its name, then its aliases) and identifiers."""
     keys: list[str] = []
     for name in names:
         keys += [*fold(name).split(), compact(name)]
+    keys += [compact(key) for key in identifiers]
     return " ".join(dict.fromkeys(key for key in keys if key))
 
 
@@ -85,9 +87,10 @@ def column_batches(*columns: pa.Array, size: int) -> Iterator[list[list[Any]]]:
 def node_part_steps(part: NodePart, batch_size: int) -> Iterator[Step]:
     """CREATE steps for a part's nodes, rows made from its columns a batch at a time (see node_row)."""
     statement, loads = cypher.create_nodes(part.label), orjson.loads
-    for ids, names, props in column_batches(part.ids, part.names, part.props, size=batch_size):
-        rows = [{**loads(raw), "id": node_id, cypher.SEARCH_KEYS: names_keys(node_names)}
-                for node_id, node_names, raw in zip(ids, names, props)]
+    for ids, names, props, identifiers in column_batches(part.ids, part.names, part.props, part.identifiers,
+                                                         size=batch_size):
+        rows = [{**loads(raw), "id": node_id, cypher.SEARCH_KEYS: names_keys(node_names, node_identifiers)}
+                for node_id, node_names, raw, node_identifiers in zip(ids, names, props, identifiers)]
         yield Step((statement, rows), [(cypher.DELETE_NODES, ids)])
 
 

@@ -30,6 +30,7 @@ class NodePart:
     names: pa.Array  # list<string>: the name, then the aliases
     amounts: np.ndarray  # float64: snapshot.amount_of(amount_usd)
     props: pa.Array  # binary: snapshot.encode_props(properties)
+    identifiers: pa.Array  # list<string>: graph.search.identifiers_of each node
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -24,6 +24,7 @@ class Property:
     type: str
     required: bool = False
     doc: str = ""
+    identifier: bool = False  # searched whole (graph.search): a query equal to it or starting it, not its words
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ class Label:
     id_prefix: str
     texts: dict[str, str]
     properties: dict[str, Property]
+
+    @property
+    def identifiers(self) -> tuple[str, ...]:
+        """The properties declared `identifier: true`, in schema order."""
+        return tuple(name for name, prop in self.properties.items() if prop.identifier)
 
     def title(self, lang: str, plural: bool = False) -> str:
         return self.texts[f"{'plural' if plural else 'label'}_{lang}"]
@@ -76,7 +82,10 @@ def _properties(raw: dict, where: str) -> dict[str, Property]:
         kind = spec.get("type")
         if kind not in PROPERTY_TYPES:
             raise SchemaError(f"{where}: property '{name}' has unknown type {kind!r}")
-        props[name] = Property(name, kind, bool(spec.get("required", False)), spec.get("doc", ""))
+        identifier = bool(spec.get("identifier", False))
+        if identifier and kind != "string":
+            raise SchemaError(f"{where}: identifier property '{name}' must be a string, not {kind}")
+        props[name] = Property(name, kind, bool(spec.get("required", False)), spec.get("doc", ""), identifier)
     return props
 
 

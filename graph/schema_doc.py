@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from graph.schema import Schema, get_schema
+from graph.search import ID_PREFIX
+
+IDENTIFIER_MARK = "†"
 
 
 def schema_markdown(schema: Schema | None = None) -> str:
@@ -13,9 +16,13 @@ def schema_markdown(schema: Schema | None = None) -> str:
     common = set(schema.node_common)
     for label in schema.labels.values():
         own = sorted(set(label.properties) - common)
+        named = [f"`{p}`{IDENTIFIER_MARK if label.properties[p].identifier else ''}" for p in own]
         lines.append(f"| `{label.name}` | {label.title('es')}: {label.doc('es')} | {label.title('en')}: "
-                     f"{label.doc('en')} | `{label.id_prefix}:…` | {', '.join(f'`{p}`' for p in own) or '–'} |")
+                     f"{label.doc('en')} | `{label.id_prefix}:…` | {', '.join(named) or '–'} |")
     lines += ["", f"Every node: {', '.join(f'`{p}`' for p in sorted(common))}.", "",
+              f"{IDENTIFIER_MARK} Identifier: search finds the node by the whole value or its start ({ID_PREFIX} "
+              "characters or more), not by its words. / Identificador: la búsqueda encuentra el nodo por el valor "
+              f"entero o por su comienzo ({ID_PREFIX} caracteres o más), no por sus palabras.", "",
               "## Relationship types / Tipos de relación", "",
               "| type | from → to | es | en |", "|---|---|---|---|"]
     for rel in schema.rel_types.values():

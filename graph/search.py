@@ -3,21 +3,32 @@
 A query is compared with every name and alias after `fold` (case, accents and
 punctuation ignored). Exact matches come first, then names that start with the
 query, then names holding every query word, then close spellings (typos).
+
+Identifiers (properties the schema marks `identifier: true`, such as a
+contract's award key) are matched whole: a query equal to one (folded, or
+without spaces) is exact, and a query of ID_PREFIX characters or more that
+starts one is a prefix match; their words and typos find nothing, so
+"none" or "cont" do not hit every contract through `CONT_AWD_..._-NONE-_-NONE-`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Iterable
 
 from rapidfuzz import fuzz, process
 
 from graph.model import Node
+from graph.schema import get_schema
 from graph.text import fold
 
 EXACT, PREFIX, WORDS, FUZZY_CUTOFF = 100.0, 90.0, 80.0, 72.0
 # Only this many characters of a query count: longer ones find nothing more than their start does,
 # and typo matching on a 100 kB query against a 100 kB name would hold the store for minutes.
 MAX_QUERY = 200
+# A query this long (folded) or longer that starts an identifier finds it; shorter ones would only name the
+# head every award key shares ("cont awd").
+ID_PREFIX = 10
 
 
 @dataclass(frozen=True)
@@ -67,8 +78,33 @@ def clip(query: str) -> str:
     return query[:MAX_QUERY]
 
 
+def _identifier_score(q: str, key: str) -> float:
+    """`score` of a folded query and a folded identifier: exact or prefix only."""
+    if not q or not key:
+        return 0.0
+    if q.replace(" ", "") == key.replace(" ", ""):
+        return EXACT
+    return PREFIX if len(q) >= ID_PREFIX and key.startswith(q) else 0.0
+
+
 def names_of(node: Node) -> list[str]:
     return [node.name, *node.aliases]
+
+
+@cache
+def identifier_properties() -> dict[str, tuple[str, ...]]:
+    """The identifier properties of each label that has some."""
+    return {name: label.identifiers for name, label in get_schema().labels.items() if label.identifiers}
+
+
+def identifiers_of(node: Node) -> list[str]:
+    """The node's identifier values (see module docstring)."""
+    found = []
+    for prop in identifier_properties().get(node.label, ()):
+        value = node.properties.get(prop)
+        if isinstance(value, str) and value:
+            found.append(value)
+    return found
 
 
 def rank(query: str, nodes: Iterable[Node], *, labels: Iterable[str] | None = None,
@@ -80,7 +116,9 @@ def rank(query: str, nodes: Iterable[Node], *, labels: Iterable[str] | None = No
     for node in nodes:
         if wanted and node.label not in wanted:
             continue
-        best, matched = max(((_folded_score(q, fold(name)), name) for name in names_of(node)), key=lambda t: t[0])
+        scored = [(_folded_score(q, fold(name)), name) for name in names_of(node)]
+        scored += [(_identifier_score(q, fold(key)), key) for key in identifiers_of(node)]
+        best, matched = max(scored, key=lambda t: t[0])
         if best > 0:
             hits.append(SearchHit(node, best, matched))
     hits.sort(key=lambda h: (-h.score, fold(h.node.name), h.node.id))

@@ -22,6 +22,9 @@ name order (`s.rank`), so `rank` only ever scores `limit` nodes:
   `limit`-th score: every node tied with it has been scored, so the cut in
   name order is exact.
 
+Identifiers (graph.search) have look-ups of their own, folded and compact, that
+answer the exact and prefix tiers only: no word or typo table holds them.
+
 Every candidate is then scored with `graph.search` itself, so hits, scores and
 order are exactly those of `rank`. Everything is built when the file is
 written; nothing is built on the first query (a file written before the block
@@ -41,7 +44,7 @@ from rapidfuzz import fuzz, process
 
 from graph.columns import Columns, ColumnSink, StrArray
 from graph.record_parts import flat
-from graph.search import EXACT, FUZZY_CUTOFF, PREFIX, WORDS
+from graph.search import EXACT, FUZZY_CUTOFF, ID_PREFIX, PREFIX, WORDS
 from graph.text import fold
 
 _FOLD_TABLE = bytes((c + 32 if 65 <= c <= 90 else c) if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) else 32
@@ -75,12 +78,70 @@ def fold_bytes(name: str) -> bytes:
 
 
 @dataclass
-class Table:
-    """Sorted distinct strings, the name entries holding each, and a by-length view for typo search."""
+class Lookup:
+    """Sorted distinct strings and the entries holding each: exact and prefix look-ups."""
 
     keys: StrArray
     off: np.ndarray  # postings of keys[i] are entry[off[i]:off[i+1]]
-    entry: np.ndarray  # posting = name entry << 4 | where the key starts in it (words, at most 10)
+    entry: np.ndarray  # posting = entry << 4 | where the key starts in it (words, at most 10)
+
+    @classmethod
+    def build(cls, strings: pa.Array, entry: np.ndarray, start: np.ndarray) -> Lookup:
+        """The look-up of `strings` (one per posting: entry, word where it starts), keys sorted."""
+        return cls(*_postings(strings, entry, start))
+
+    def columns(self, prefix: str) -> Columns:
+        return {f"{prefix}.blob": self.keys.blob, f"{prefix}.koff": self.keys.offsets, f"{prefix}.off": self.off,
+                f"{prefix}.entry": self.entry}
+
+    @classmethod
+    def from_columns(cls, cols: Columns, prefix: str) -> Lookup:
+        """The look-up as saved; an empty one where the file has none (identifiers in a file of version 2)."""
+        if f"{prefix}.blob" not in cols:
+            return cls(StrArray(np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64)),
+                       np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32))
+        return cls(StrArray(cols[f"{prefix}.blob"], cols[f"{prefix}.koff"]), cols[f"{prefix}.off"],
+                   cols[f"{prefix}.entry"])
+
+    def entries(self, lo: int, hi: int) -> np.ndarray:
+        return self.entry[self.off[lo]:self.off[hi]] >> 4
+
+    def exact(self, key: str) -> np.ndarray:
+        i = self.keys.find(key)
+        return self.entries(i, i + 1) if i >= 0 else self.entry[:0]
+
+    def prefixed(self, prefix: str) -> np.ndarray:
+        return self.entries(*self.keys.prefix_range(prefix))
+
+
+def _postings(strings: pa.Array, entry: np.ndarray, start: np.ndarray) -> tuple[StrArray, np.ndarray, np.ndarray]:
+    """(sorted distinct keys, their postings' offsets, postings) of `strings`, one per (entry, start)."""
+    filled = np.asarray(pc.binary_length(strings).to_numpy(zero_copy_only=False)) > 0
+    if not filled.all():  # (a filter copies every string even when it keeps them all)
+        strings, entry, start = strings.filter(pa.array(filled)), entry[filled], start[filled]
+    postings = pc.sort_indices(strings).to_numpy()  # stable: a key's postings stay in their given order
+    ordered = strings.take(pa.array(postings))
+    new = np.ones(len(ordered), dtype=bool)
+    if len(ordered) > 1:
+        new[1:] = ~np.asarray(pc.equal(ordered[1:], ordered[:-1]).to_numpy(zero_copy_only=False), dtype=bool)
+    keys = StrArray.from_arrow(ordered.filter(pa.array(new)))
+    del ordered
+    key = np.cumsum(new) - 1
+    entry, start = entry[postings], start[postings]
+    if not _in_order(key, entry, start):
+        again = np.lexsort((start, entry, key))
+        key, entry, start = key[again], entry[again], start[again]
+    first = np.concatenate([[True], (key[1:] != key[:-1]) | (entry[1:] != entry[:-1])]) if len(key) else []
+    key, entry, start = key[first], entry[first], start[first]  # a repeated key counts where it first starts
+    off = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(key, minlength=len(keys)), out=off[1:])
+    return keys, off, (entry.astype(np.int64) << 4 | np.minimum(start, 10)).astype(np.int32)
+
+
+@dataclass
+class Table(Lookup):
+    """A look-up of name entries with a by-length view for typo search."""
+
     by_len: np.ndarray  # key numbers ordered by length
     len_start: np.ndarray  # by_len[len_start[n]:len_start[n+1]] have length n
     counts: np.ndarray  # (37 x keys) how often each character occurs in each key, keys in by_len order
@@ -90,36 +151,16 @@ class Table:
     @classmethod
     def build(cls, strings: pa.Array, entry: np.ndarray, start: np.ndarray) -> Table:
         """The table of `strings` (one per posting: name entry, word where it starts), keys sorted."""
-        filled = np.asarray(pc.binary_length(strings).to_numpy(zero_copy_only=False)) > 0
-        if not filled.all():  # (a filter copies every string even when it keeps them all)
-            strings, entry, start = strings.filter(pa.array(filled)), entry[filled], start[filled]
-        postings = pc.sort_indices(strings).to_numpy()  # stable: a key's postings stay in their given order
-        ordered = strings.take(pa.array(postings))
-        new = np.ones(len(ordered), dtype=bool)
-        if len(ordered) > 1:
-            new[1:] = ~np.asarray(pc.equal(ordered[1:], ordered[:-1]).to_numpy(zero_copy_only=False), dtype=bool)
-        keys = StrArray.from_arrow(ordered.filter(pa.array(new)))
-        del ordered
-        key = np.cumsum(new) - 1
-        entry, start = entry[postings], start[postings]
-        if not _in_order(key, entry, start):
-            again = np.lexsort((start, entry, key))
-            key, entry, start = key[again], entry[again], start[again]
-        first = np.concatenate([[True], (key[1:] != key[:-1]) | (entry[1:] != entry[:-1])]) if len(key) else []
-        key, entry, start = key[first], entry[first], start[first]  # a repeated key counts where it first starts
-        off = np.zeros(len(keys) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(key, minlength=len(keys)), out=off[1:])
+        keys, off, codes = _postings(strings, entry, start)
         lengths = np.diff(keys.offsets)
         by_len = np.argsort(lengths, kind="stable").astype(np.int32)
         top = int(lengths.max()) if len(keys) else 0
         len_start = np.searchsorted(lengths[by_len], np.arange(top + 2)).astype(np.int64)
-        codes = (entry.astype(np.int64) << 4 | np.minimum(start, 10)).astype(np.int32)
         counts = _char_counts(keys, by_len)
         return cls(keys, off, codes, by_len, len_start, counts, _block_max(counts))
 
     def columns(self, prefix: str) -> Columns:
-        return {f"{prefix}.blob": self.keys.blob, f"{prefix}.koff": self.keys.offsets, f"{prefix}.off": self.off,
-                f"{prefix}.entry": self.entry, f"{prefix}.bylen": self.by_len, f"{prefix}.lens": self.len_start,
+        return {**super().columns(prefix), f"{prefix}.bylen": self.by_len, f"{prefix}.lens": self.len_start,
                 f"{prefix}.counts": self.counts, f"{prefix}.blockmax": self.blocks()}
 
     @classmethod
@@ -133,16 +174,6 @@ class Table:
         if self.block_max is None:
             self.block_max = _block_max(self.counts)
         return self.block_max
-
-    def entries(self, lo: int, hi: int) -> np.ndarray:
-        return self.entry[self.off[lo]:self.off[hi]] >> 4
-
-    def exact(self, key: str) -> np.ndarray:
-        i = self.keys.find(key)
-        return self.entries(i, i + 1) if i >= 0 else self.entry[:0]
-
-    def prefixed(self, prefix: str) -> np.ndarray:
-        return self.entries(*self.keys.prefix_range(prefix))
 
     def lengths(self, query: str) -> range:
         """Key lengths that allow a `fuzz.ratio` of FUZZY_CUTOFF with `query` (ratio = 200 LCS / total length)."""
@@ -403,7 +434,7 @@ class Words:
 
 
 class SearchIndex:
-    """The tables above over every name and alias of a snapshot's nodes."""
+    """The tables above over every name and alias of a snapshot's nodes, and the look-ups of their identifiers."""
 
     def __init__(self, cols: Columns, entry_node: np.ndarray, label_code: np.ndarray) -> None:
         self.entry_node, self.label_code = entry_node, label_code
@@ -411,6 +442,8 @@ class SearchIndex:
         self.whole = Table.from_columns(cols, "s.whole")
         self.compact = Table.from_columns(cols, "s.compact")
         self.runs = {size: Table.from_columns(cols, f"s.run{size}") for size in PERSISTED_RUNS}
+        self.id_whole = Lookup.from_columns(cols, "s.idwhole")  # postings are node numbers
+        self.id_compact = Lookup.from_columns(cols, "s.idcompact")
 
     @staticmethod
     def build(names: pa.Array, entry_node: np.ndarray, first_entry: np.ndarray, out: ColumnSink) -> None:
@@ -432,6 +465,15 @@ class SearchIndex:
         for size in PERSISTED_RUNS:
             out.update(words.runs(size).columns(f"s.run{size}"))
 
+    @staticmethod
+    def build_identifiers(values: pa.Array, node: np.ndarray, out: ColumnSink) -> None:
+        """Put the look-ups of identifier `values` (value i belongs to node node[i]) in `out`."""
+        folded = fold_all(values)
+        nowhere = np.zeros(len(folded), dtype=np.int64)
+        out.update(Lookup.build(folded, node, nowhere).columns("s.idwhole"))
+        compact = pc.replace_substring(folded, pattern=b" ", replacement=b"")
+        out.update(Lookup.build(compact, node, nowhere).columns("s.idcompact"))
+
     def candidates(self, query: str, wanted: np.ndarray | None, limit: int) -> list[int]:
         """Nodes holding the `limit` best hits, for `rank` to score and order.
 
@@ -441,18 +483,20 @@ class SearchIndex:
         q = fold(query)
         if not q:
             return []
-        parts = q.split()
+        parts, bare = q.split(), q.replace(" ", "")
         chosen: list[int] = []
-        tiers = (
-            lambda: np.concatenate([self.whole.exact(q), self.compact.exact(q.replace(" ", ""))]),
-            lambda: self.whole.prefixed(q),
-            lambda: self._all_words(parts),
+        tiers = (  # the nodes of each tier
+            lambda: np.concatenate([self.entry_node[self.whole.exact(q)], self.entry_node[self.compact.exact(bare)],
+                                    self.id_compact.exact(bare)]),
+            lambda: np.concatenate([self.entry_node[self.whole.prefixed(q)],
+                                    self.id_whole.prefixed(q) if len(q) >= ID_PREFIX else self.id_whole.entry[:0]]),
+            lambda: self.entry_node[self._all_words(parts)],
         )
         taken = np.zeros(len(self.rank), dtype=bool)
         allowed = wanted[self.label_code] if wanted is not None else np.ones(len(self.rank), dtype=bool)
         for tier in tiers:
             hit = np.zeros(len(self.rank), dtype=bool)
-            hit[self.entry_node[tier()]] = True
+            hit[tier()] = True
             hit &= allowed & ~taken
             nodes = np.flatnonzero(hit)
             need = limit - len(chosen)

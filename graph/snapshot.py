@@ -23,6 +23,7 @@ from graph.errors import StoreError
 from graph.mapped import drop_pages
 from graph.model import Edge, Node
 from graph.record_parts import EdgePart, Gather, NodePart, flat, join
+from graph.search import identifiers_of
 from graph.search_index import SearchIndex
 
 NO_YEAR, OTHER_YEAR = np.iinfo(np.int64).min, np.iinfo(np.int64).min + 1  # None, and a year that is not an int
@@ -61,6 +62,7 @@ class Records:
     names: list[list[str]] = field(default_factory=list)
     amounts: list[float] = field(default_factory=list)
     props: list[bytes] | Blobs = field(default_factory=list)
+    identifiers: list[list[str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
@@ -82,6 +84,7 @@ class Records:
         self.names.append([node.name, *node.aliases])
         self.amounts.append(amount_of(node.properties.get("amount_usd")))
         self.props.append(props)
+        self.identifiers.append(identifiers_of(node))
 
     def add_edge(self, edge: Edge, props: bytes) -> None:
         self.sources.append(edge.source)
@@ -120,13 +123,14 @@ class Records:
             labels, code = np.unique(np.array(self.labels, dtype=object), return_inverse=True)
             ids, names = pa.array(self.ids, pa.large_string()), pa.array(self.names, pa.large_list(pa.large_string()))
             amounts, props = np.array(self.amounts, dtype=np.float64), _binary(self.props)
+            identifiers = pa.array(self.identifiers, pa.large_list(pa.large_string()))
             self.ids, self.labels, self.names, self.amounts = [], [], [], []
-            self.props = []
+            self.props, self.identifiers = [], []
             for at, label in enumerate(labels.tolist()):
                 rows = np.flatnonzero(code == at)
                 taken = pa.array(rows)
                 self.node_parts.append(NodePart(label, ids.take(taken), names.take(taken), amounts[rows],
-                                                props.take(taken)))
+                                                props.take(taken), identifiers.take(taken)))
         if self.sources:
             types, code = np.unique(np.array(self.types, dtype=object), return_inverse=True)
             sources, targets = pa.array(self.sources, pa.large_string()), pa.array(self.targets, pa.large_string())
@@ -148,7 +152,7 @@ class Records:
         except ValueError:
             return None
         node = Node(node_id, self.labels[i], orjson.loads(self.props[i]))
-        for column in (self.ids, self.labels, self.names, self.amounts, self.props):
+        for column in (self.ids, self.labels, self.names, self.amounts, self.props, self.identifiers):
             _swap_pop(column, i)
         return node
 
@@ -173,7 +177,7 @@ class Records:
         while self.node_parts:
             yield from self.node_parts.pop().nodes()
         while self.ids:
-            del self.names[-1], self.amounts[-1]
+            del self.names[-1], self.amounts[-1], self.identifiers[-1]
             yield Node(self.ids.pop(), self.labels.pop(), orjson.loads(self.props.pop()))
 
     def edges(self) -> Iterator[Edge]:
@@ -286,6 +290,8 @@ def build(records: Records, out: ColumnSink) -> dict[str, Any]:
                 if node_parts else np.zeros(0, dtype=np.float64)})
     del label_code
     names = join([part.names for part in node_parts], pa.large_list(pa.large_string())).take(pa.array(order))
+    identifiers = join([part.identifiers for part in node_parts], pa.large_list(pa.large_string())).take(
+        pa.array(order))
     _put_gathered(out, "n.props", Gather([part.props for part in node_parts]), order)
     del order, node_parts
     counts = np.asarray(pc.list_value_length(names).to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -303,6 +309,13 @@ def build(records: Records, out: ColumnSink) -> dict[str, Any]:
     out.update({**_strings("n.names", name_values), "n.first": first, "n.entry_node": entry_node,
                 "n.order": name_order})
     del name_order
+    id_counts = np.asarray(pc.list_value_length(identifiers).to_numpy(zero_copy_only=False), dtype=np.int64)
+    id_first = np.zeros(n_nodes + 1, dtype=np.int64)
+    np.cumsum(id_counts, out=id_first[1:])
+    id_values = identifiers.flatten()
+    id_node = np.repeat(np.arange(n_nodes, dtype=np.int32), id_counts)
+    del identifiers, id_counts
+    out.update({**_strings("n.idents", id_values), "n.idfirst": id_first})
     types = sorted({part.type for part in edge_parts})
     type_code = np.concatenate([np.full(len(part), types.index(part.type), dtype=np.uint16)
                                 for part in edge_parts]) if edge_parts else np.zeros(0, dtype=np.uint16)
@@ -327,6 +340,7 @@ def build(records: Records, out: ColumnSink) -> dict[str, Any]:
     n_edges = len(src)
     del src, dst
     SearchIndex.build(name_values, entry_node, first[:-1], out)
+    SearchIndex.build_identifiers(id_values, id_node, out)
     return {"nodes": n_nodes, "edges": n_edges, "labels": labels, "types": types, "evidence": evidence}
 
 
@@ -358,6 +372,10 @@ class Snapshot:
         self._edge_props = StrArray(cols["e.props.blob"], cols["e.props.off"])
         self.label_code, self.amount, self.first = cols["n.label"], cols["n.amount"], cols["n.first"]
         self.name_order = cols["n.order"]
+        # Identifier values (graph.search.identifiers_of), by node as names are; a file of version 2 has none.
+        self.identifiers = StrArray(cols["n.idents.blob"], cols["n.idents.off"]) if "n.idfirst" in cols else \
+            StrArray(np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64))
+        self.id_first = cols.get("n.idfirst", np.zeros(self.n_nodes + 1, dtype=np.int64))
         self.src, self.dst, self.type_code = cols["e.src"], cols["e.dst"], cols["e.type"]
         self.evidence_code, self.year, self.edge_amount = cols["e.evidence"], cols["e.year"], cols["e.amount"]
         self.adj_off, self.adj_nbr, self.adj_edge = cols["a.off"], cols["a.nbr"], cols["a.edge"]
@@ -453,12 +471,14 @@ class Snapshot:
         keep = np.ones(self.n_nodes, dtype=bool)
         keep[skip_nodes] = False
         names = pa.LargeListArray.from_arrays(pa.array(self.first, pa.int64()), self.names.to_arrow())
+        identifiers = pa.LargeListArray.from_arrays(pa.array(self.id_first, pa.int64()), self.identifiers.to_arrow())
         node_props = self._node_props.to_arrow(pa.large_binary())
         for code, label in enumerate(self.labels):
             rows = np.flatnonzero(keep & (self.label_code == code))
             pick = _picker(rows)
             if len(rows):
-                records.node_parts.append(NodePart(label, pick(ids), pick(names), self.amount[rows], pick(node_props)))
+                records.node_parts.append(NodePart(label, pick(ids), pick(names), self.amount[rows], pick(node_props),
+                                                   pick(identifiers)))
         keep = np.ones(self.n_edges, dtype=bool)
         keep[skip_edges] = False
         edge_props = self._edge_props.to_arrow(pa.large_binary())

@@ -323,8 +323,8 @@ class Neo4jStore:
                              if node.id not in found]
 
     def _names(self, statement: str, **params: Any) -> list[Node]:
-        return [_light_node(node_id, label, name=name, aliases=aliases)
-                for node_id, label, name, aliases in self._rows(statement, **params)]
+        return [_light_node(node_id, label, name=name, aliases=aliases, **identifiers)
+                for node_id, label, name, aliases, identifiers in self._rows(statement, **params)]
 
     def stats(self) -> Stats:
         by_label = dict(self._rows(cypher.COUNT_LABELS))

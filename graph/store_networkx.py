@@ -10,7 +10,11 @@ and the open store exactly as they were.
 
 Graph files of version 1 (one JSON document, as written before the column
 format and as graph.exports writes them) still open; the next write saves
-them in the column format.
+them in the column format. Column files of version 2, written before
+identifiers (graph.search) had columns of their own, open too: they have no
+identifiers (their award keys are aliases, searched as such), and the next
+write saves version 3. An older Hilos refuses version 3 rather than rewrite
+it without its identifiers.
 """
 from __future__ import annotations
 
@@ -35,7 +39,8 @@ from graph.traverse import Rules, SnapshotReach, hop_edge, k_shortest, neighbour
 
 FILE_FORMAT = "hilos-graph"
 FILE_VERSION = 1  # the JSON form: exports, and graph files written before the column format
-COLUMNS_VERSION = 2  # the column file this store writes
+COLUMNS_VERSION = 3  # the column file this store writes (version 3: identifiers' columns, graph.snapshot)
+OLD_COLUMNS_VERSION = 2  # the column file before identifiers, still read
 _BULK = 1000  # writes with more records than this look ids up in one dict instead of one search each
 
 
@@ -59,9 +64,9 @@ class EmbeddedStore:
         version = header.get("version")
         if version == FILE_VERSION:
             return self._from_json(header)
-        if version != COLUMNS_VERSION:
+        if version not in (OLD_COLUMNS_VERSION, COLUMNS_VERSION):
             raise StoreError(f"{self.path} is a Hilos graph file of version {version}, which this Hilos cannot "
-                             f"read (it reads versions {FILE_VERSION} and {COLUMNS_VERSION}): update Hilos")
+                             f"read (it reads versions {FILE_VERSION} to {COLUMNS_VERSION}): update Hilos")
         try:
             return Snapshot(header, map_columns(header, mapped))
         except (KeyError, ValueError, TypeError) as exc:

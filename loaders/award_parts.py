@@ -60,16 +60,12 @@ def _repeat(text: str, n: int) -> pa.Array:
     return pc.take(pa.array([text]), pa.array(np.zeros(n, dtype=np.int64)))
 
 
-def _names(first: pa.Array, second: pa.Array, has_second: np.ndarray) -> pa.Array:
-    """[first, second] where has_second, else [first], as list<string>."""
-    n = len(first)
-    offsets = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(1 + has_second, out=offsets[1:])
-    take = np.empty(offsets[-1], dtype=np.int64)
-    take[offsets[:-1]] = np.arange(n)
-    take[offsets[:-1][has_second] + 1] = n + np.flatnonzero(has_second)
-    flat = pc.take(pa.concat_arrays([first, second]), pa.array(take))
-    return pa.ListArray.from_arrays(pa.array(offsets), flat)
+def _lists(values: pa.Array) -> pa.Array:
+    """[value] for each row with a value, [] for the others, as list<string>."""
+    present = np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
+    offsets = np.zeros(len(values) + 1, dtype=np.int32)
+    np.cumsum(present, out=offsets[1:])
+    return pa.ListArray.from_arrays(pa.array(offsets), values.filter(pa.array(present)))
 
 
 def _amounts(array: pa.Array) -> np.ndarray:
@@ -91,17 +87,16 @@ def parts(rows: pa.Table, awarder: pa.Array, recipient: pa.Array, funder: pa.Arr
     source_ids = pc.binary_join_element_wise("source:piid-", slug, "")
     contract_ids = pc.binary_join_element_wise("contract:", piid, "")
     years = col["fiscal_year"]
-    piid_text, key_text, url_field = _escaped(piid), _escaped(key), _optional("url", url)
+    piid_text, url_field = _escaped(piid), _optional("url", url)
     year_field = _optional("fiscal_year", pc.cast(years, pa.string()), text=False)
-    aliases = pc.fill_null(pc.if_else(keyed, pc.binary_join_element_wise(',"aliases":["', key_text, '"]', ""),
-                                      _NULL), "")
+    award_key = pc.if_else(keyed, key, _NULL)
     # Properties in the schema's order, as the schema check writes them.
     contract_props = _joined(
-        '{"name":"', piid_text, '"', aliases, _optional("description_en", col["description"]),
+        '{"name":"', piid_text, '"', _optional("description_en", col["description"]),
         ',"sources":["source:piid-', slug, '"],"piid":"', piid_text, '"', _optional("parent_piid", col["parent_piid"]),
         _optional("award_type", col["award_type"]), _optional("start", col["start"]), _optional("end", col["end"]),
         year_field, _optional("amount_usd", _float(col["obligated"]), text=False),
-        _optional("potential_usd", _float(col["potential"]), text=False), ',"award_key":"', key_text, '"',
+        _optional("potential_usd", _float(col["potential"]), text=False), _optional("award_key", award_key),
         _optional("naics_code", col["naics"]), _optional("psc_code", col["psc"]),
         _optional("last_modified", col["last_modified_prop"]), url_field, "}")
     source_names = pc.binary_join_element_wise("PIID ", piid, "")
@@ -109,10 +104,10 @@ def parts(rows: pa.Table, awarder: pa.Array, recipient: pa.Array, funder: pa.Arr
         '{"name":"PIID ', piid_text, f'","kind":"{EVIDENCE}","title":"USAspending award ', piid_text,
         '","language":"en","identifier":"', piid_text, '"', url_field, "}")
     nodes = [
-        NodePart("Contract", contract_ids, _names(piid, key, keyed.to_numpy(zero_copy_only=False)),
-                 _amounts(col["obligated"]), contract_props),
-        NodePart("Source", source_ids, _names(source_names, source_names, np.zeros(n, dtype=bool)),
-                 np.zeros(n), source_props),
+        NodePart("Contract", contract_ids, _lists(piid), _amounts(col["obligated"]), contract_props,
+                 _lists(award_key)),
+        NodePart("Source", source_ids, _lists(source_names), np.zeros(n), source_props,
+                 _lists(pa.nulls(n, pa.string()))),
     ]
     edge_props = _joined('{"sources":["source:piid-', slug, f'"],"evidence":"{EVIDENCE}"', year_field, "}")
     edge_years = pc.fill_null(years, NO_YEAR).to_numpy(zero_copy_only=False).astype(np.int64)

@@ -160,13 +160,12 @@ class AwardBuilder(HeldRows):
             amount = round(sum(award.fy_obligations.values()), 2)
             self._computed_amounts += 1
         props = {
-            "name": award.piid, "aliases": [award.key] if keyed else [],
-            "piid": award.piid, "parent_piid": award.parent_piid, "award_type": award.award_type,
+            "name": award.piid, "piid": award.piid, "parent_piid": award.parent_piid, "award_type": award.award_type,
             "start": award.start, "end": award.end, "fiscal_year": award.fiscal_year, "amount_usd": amount,
             "potential_usd": award.potential, "url": permalink, "description_en": award.description,
             "sources": src,
         }
-        extra = {"award_key": award.key, "naics_code": award.naics, "psc_code": award.psc,
+        extra = {"award_key": award.key if keyed else None, "naics_code": award.naics, "psc_code": award.psc,
                  "last_modified": award.last_modified}
         props.update({k: v for k, v in extra.items() if k in self._schema_contract})
         if award.fy_obligations:
@@ -214,7 +213,9 @@ class AwardBuilder(HeldRows):
         owner = claims.get(base)
         if owner is None:
             existing = self.batch.existing(base)
-            keys = [a for a in (existing.aliases if existing else []) if a.startswith("CONT_AWD_")]
+            # A graph written before award keys were identifiers holds them as aliases too.
+            held = [existing.properties.get("award_key"), *existing.aliases] if existing else []
+            keys = [a for a in held if isinstance(a, str) and a.startswith("CONT_AWD_")]
             if not keys or award.key in keys:
                 claims[base] = award.key
                 return base, None

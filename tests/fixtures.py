@@ -6,6 +6,7 @@ import pyarrow as pa
 
 from graph.model import Edge, Node
 from graph.record_parts import EdgePart, NodePart
+from graph.search import identifiers_of
 from graph.snapshot import Records, amount_of, encode_props, year_of
 
 ARTICLE = "source:article"
@@ -58,7 +59,8 @@ def as_parts(nodes: list[Node], edges: list[Edge]) -> Records:
         records.node_parts.append(NodePart(
             label, pa.array([n.id for n in group]), pa.array([[n.name, *n.aliases] for n in group]),
             np.array([amount_of(n.properties.get("amount_usd")) for n in group]),
-            pa.array([encode_props(n.properties) for n in group], pa.binary())))
+            pa.array([encode_props(n.properties) for n in group], pa.binary()),
+            pa.array([identifiers_of(n) for n in group], pa.list_(pa.string()))))
     for rel_type in sorted({e.type for e in edges}):
         group = [e for e in edges if e.type == rel_type]
         records.edge_parts.append(EdgePart(

@@ -53,7 +53,9 @@ def test_palantir_contracts_are_tied_to_the_right_entities(graph):
         assert contract.properties["potential_usd"] == 53100000.0
         assert contract.properties["fiscal_year"] == 2014
         assert contract.properties["description_en"] == "ICE contract to Palantir USG for ICM (2014)."  # seed kept
-        assert "CONT_AWD_HSCETC14C00002_7012_-NONE-_-NONE-" in contract.aliases
+        key = "CONT_AWD_HSCETC14C00002_7012_-NONE-_-NONE-"
+        assert contract.properties["award_key"] == key and key not in contract.aliases
+        assert store.search(key)[0].node.id == "contract:HSCETC14C00002"  # an identifier, searched whole
         source = store.get("source:piid-hscetc14c00002")
         assert source.properties["url"].startswith("https://www.usaspending.gov/award/CONT_AWD_HSCETC14C00002")
         assert store.get("contract:70CMSD18FR0000094").properties["amount_usd"] == -500.0

@@ -82,8 +82,14 @@ def test_quote_doubles_backticks():
 def test_search_keys_and_fulltext_query_use_folded_words():
     node = Node("company:amazon", "Company", {"name": "Amazon.com, Inc.", "aliases": ["AWS", "Amazón Web Services"]})
     assert search_keys(node) == "amazon com inc amazoncominc aws web services amazonwebservices"
-    assert fulltext_query("Amazón web") == "(amazon* AND web*) OR amazonweb"
-    assert fulltext_query('x" OR y:* AND (') == "(x* AND or* AND y* AND and*) OR xoryand"
+    assert fulltext_query("Amazón we") == "(amazon* AND we*) OR amazonwe"
+    assert fulltext_query('x" OR y:* AND (') == "(x* AND or* AND y* AND and*) OR xoryand OR xoryand*"
+
+
+def test_identifiers_are_search_keys_whole_and_long_queries_look_for_their_start():
+    node = Node("contract:70DE", "Contract", {"name": "70DE", "award_key": "CONT_AWD_70DE_7012_-NONE-_-NONE-"})
+    assert search_keys(node) == "70de contawd70de7012nonenone"
+    assert fulltext_query("CONT_AWD_70D") == "(cont* AND awd* AND 70d*) OR contawd70d OR contawd70d*"
 
 
 def test_dump_json_lists_every_statement_with_the_schema():

@@ -86,7 +86,7 @@ def test_a_version_1_json_graph_opens_and_is_saved_as_columns_on_the_next_write(
     assert list(old.edges()) == sorted(edges, key=lambda e: e.key)
     assert old.search("acme")[0].node.id == "company:acme"
     old.write([Node("company:new", "Company", {"name": "New"})], [])
-    assert path.read_bytes().startswith(b'{"format":"hilos-graph","version":2')
+    assert path.read_bytes().startswith(b'{"format":"hilos-graph","version":3')
     again = EmbeddedStore(path)
     assert again.stats().nodes == len(nodes) + 1 and again.get("company:acme") == nodes[2]
 

@@ -11,19 +11,21 @@ from graph.errors import NotFound
 from graph.i18n import t
 from graph.lookup import resolve
 from graph.model import Node
-from graph.search import SearchHit
+from graph.search import SearchHit, identifiers_of
 from graph.store import GraphStore
 
 HITS = 8
 
 
 def hit_links(hits: Sequence[SearchHit], page: str, lang: str) -> None:
-    """One link per hit to `page` about that entity, with its type and the alias that matched."""
+    """One link per hit to `page` about that entity, with its type and the alias or identifier that matched."""
     for hit in hits:
         node = hit.node
         label = f"{escape_markdown(node.name)} · {escape_markdown(display.label_title(node.label, lang))}"
         if hit.matched != node.name:
-            label += f" · {escape_markdown(t('search.alias', lang, alias=hit.matched))}"
+            said = t("search.identifier", lang, value=hit.matched) if hit.matched in identifiers_of(node) else \
+                t("search.alias", lang, alias=hit.matched)
+            label += f" · {escape_markdown(said)}"
         routes.link(page, lang, label, icon=display.icon(node.label), id=node.id)
 
 

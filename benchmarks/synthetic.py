@@ -123,7 +123,7 @@ def generate(relationships: int, seed: int = 8) -> Synthetic:
                                                  "url": f"https://www.usaspending.gov/award/{key}/"}))
         contract = f"contract:{piid}"
         out.nodes.append(Node(contract, "Contract", {
-            "name": piid, "aliases": [key], "piid": piid, "fiscal_year": year, "amount_usd": amount,
+            "name": piid, "award_key": key, "piid": piid, "fiscal_year": year, "amount_usd": amount,
             "start": f"{year - 1}-{rng.randint(10, 12)}-{rng.randint(10, 28)}", "sources": [source]}))
         out.contracts.append(contract)
         edge = {"evidence": "public_record", "sources": [source], "fiscal_year": year}

@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 
 import graph.store_neo4j as store_neo4j
+from graph.store_networkx import EmbeddedStore
+from tests.test_store_contract import IDENTIFIER_QUERIES, award_nodes
 from tests.test_store_contract import neo4j_connection, neo4j_store, seed_pair  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.neo4j
@@ -31,3 +33,12 @@ def test_typos_found_through_the_index_rank_as_on_the_embedded_store(seed_pair, 
     for query in TYPOS + [n.name for n in nodes] + [alias for n in nodes for alias in n.aliases]:
         assert neo4j.search(query) == embedded.search(query), query
     assert store_neo4j.cypher.SEARCH_SCAN not in statements  # no name was scored outside the index's candidates
+
+
+def test_identifiers_found_through_the_index_rank_as_on_the_embedded_store(neo4j_store, tmp_path, monkeypatch):
+    embedded = EmbeddedStore(tmp_path / "graph.hilos")
+    for store in (embedded, neo4j_store):
+        store.write(award_nodes(), [])
+    monkeypatch.setattr(store_neo4j, "SCAN_NODES", 0)
+    for query in IDENTIFIER_QUERIES:
+        assert neo4j_store.search(query) == embedded.search(query), query

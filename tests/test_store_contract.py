@@ -181,6 +181,40 @@ def test_search_ranks_and_limits_alike(store):
     assert store.search('acme" OR name:* AND (') == []  # Lucene syntax in a query is just text
 
 
+AWARD_KEY = "CONT_AWD_70DE0011C00000000_70DE_-NONE-_-NONE-"
+
+
+def award_nodes() -> list[Node]:
+    """Contracts with award keys (identifiers, searched whole), beside names that share the keys' words."""
+    return [Node("contract:70DE0011C00000000", "Contract", {"name": "70DE0011C00000000", "award_key": AWARD_KEY}),
+            Node("contract:HSCETC14C00002", "Contract",
+                 {"name": "HSCETC14C00002", "award_key": "CONT_AWD_HSCETC14C00002_7012_-NONE-_-NONE-"}),
+            Node("company:none", "Company", {"name": "None Such Inc"}),
+            Node("agency:contoso", "Agency", {"name": "Contoso Awards Office"})]
+
+
+IDENTIFIER_QUERIES = [AWARD_KEY, "cont awd 70de0011c00000000 70de none none", "contawd70de0011c0000000070denonenone",
+                      "CONT_AWD_70DE00", "CONT_AWD_70DE0011C00000000_70DE_-NO", "cont awd", "CONT_AWD_",
+                      "none", "awd", "cont", "70DE0011C00000000", "hscetc14c00002", "70de", "CONT_AWD_HSCETC14"]
+
+
+@pytest.mark.parametrize("query, expected", [
+    (AWARD_KEY, [("contract:70DE0011C00000000", 100.0, AWARD_KEY)]),  # pasted whole
+    ("cont awd 70de0011c00000000 70de none none", [("contract:70DE0011C00000000", 100.0, AWARD_KEY)]),
+    ("contawd70de0011c0000000070denonenone", [("contract:70DE0011C00000000", 100.0, AWARD_KEY)]),
+    ("CONT_AWD_70DE00", [("contract:70DE0011C00000000", 90.0, AWARD_KEY)]),  # its start
+    ("none", [("company:none", 90.0, "None Such Inc")]),  # not every contract through "-NONE-"
+    ("awd", []),
+    ("cont", [("agency:contoso", 90.0, "Contoso Awards Office")]),
+    # The head every award key shares is too short to be a prefix: only a typo of the agency's name is found.
+    ("cont awd", [("agency:contoso", 50.909090909090914, "Contoso Awards Office")]),  # ~ "contoso awards"
+    ("70DE0011C00000000", [("contract:70DE0011C00000000", 100.0, "70DE0011C00000000")]),  # its PIID, a name
+])
+def test_identifiers_are_found_whole_or_by_their_start_never_by_their_words(empty_store, query, expected):
+    empty_store.write(award_nodes(), [])
+    assert [(h.node.id, h.score, h.matched) for h in empty_store.search(query)] == expected
+
+
 def test_search_filters_by_label(store):
     assert {h.node.label for h in store.search("a", labels=["Agency"])} <= {"Agency"}
     assert [h.node.id for h in store.search("acme", labels=["Product"])] == []

@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 
+from graph.model import Node
 from graph.store import PathFilter
 from loaders import usaspending as usaspending_module
 from loaders.commands import usaspending
@@ -206,3 +207,36 @@ def test_transactions_add_obligations_per_fiscal_year(graph, tmp_path):
         mp.setattr(usaspending_module.UsaspendingLoad, "build", capture)
         graph.invoke(usaspending, TRANSACTIONS, "--dry-run")
     assert state_fy == {2014: 20000000.0, 2015: 15000000.0, 2016: -500.0}
+
+
+KEY = "CONT_AWD_HSCETC14C00002_7012_-NONE-_-NONE-"  # HSCETC14C00002's award key in the fixture
+OTHER_KEY = "CONT_AWD_HSCETC14C00002_7012_HSCETC13D00001_7012"
+
+
+def _contract_ids(graph) -> set[str]:
+    store = graph.open()
+    try:
+        return {node.id for node in store.nodes("Contract")}
+    finally:
+        store.close()
+
+
+def test_another_award_under_a_stored_piid_is_told_apart_by_its_award_key(graph, tmp_path):
+    assert graph.invoke(usaspending, AWARDS).exit_code == 0
+    other = tmp_path / "other.csv"
+    other.write_text(AWARDS.read_text(encoding="utf-8-sig").replace(KEY, OTHER_KEY), encoding="utf-8")
+    result = graph.invoke(usaspending, other)
+    assert result.exit_code == 0 and f"{OTHER_KEY} is stored as contract:HSCETC14C00002@" in result.output
+    assert {"contract:HSCETC14C00002", "contract:HSCETC14C00002@7012"} <= _contract_ids(graph)
+
+
+@pytest.mark.parametrize("stored, told_apart", [(KEY, False), (OTHER_KEY, True)])
+def test_a_graph_holding_award_keys_as_aliases_reloads_as_before(graph, stored, told_apart):
+    """Graphs written before award keys were identifiers hold them as aliases only."""
+    store = graph.open()
+    try:
+        store.write([Node("contract:HSCETC14C00002", "Contract", {"name": "HSCETC14C00002", "aliases": [stored]})], [])
+    finally:
+        store.close()
+    assert graph.invoke(usaspending, AWARDS).exit_code == 0
+    assert ("contract:HSCETC14C00002@7012" in _contract_ids(graph)) == told_apart

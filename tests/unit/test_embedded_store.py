@@ -91,6 +91,35 @@ def test_a_version_1_json_graph_opens_and_is_saved_as_columns_on_the_next_write(
     assert again.stats().nodes == len(nodes) + 1 and again.get("company:acme") == nodes[2]
 
 
+def _as_version_2(path) -> None:
+    """Rewrite a graph file's header as Hilos wrote it before identifiers had columns of their own."""
+    header, mapped = columns.read_header(path)
+    mapped.close()
+    line_length = header.pop("_data_start") - 1
+    header["version"] = 2
+    header["columns"] = {name: place for name, place in header["columns"].items()
+                         if not name.startswith(("n.idents.", "n.idfirst", "s.idwhole.", "s.idcompact."))}
+    line = json.dumps(header, separators=(",", ":")).encode()
+    with path.open("r+b") as handle:
+        handle.write(line.ljust(line_length))
+
+
+def test_a_version_2_file_keeps_its_award_keys_as_aliases_and_is_saved_as_version_3(tmp_path):
+    """Before award keys were identifiers, the loader made them aliases: such a graph searches as it did."""
+    key = "CONT_AWD_70DE0011C00000000_70DE_-NONE-_-NONE-"
+    path = tmp_path / "old.hilos"
+    EmbeddedStore(path).write([Node("contract:70DE0011C00000000", "Contract", {
+        "name": "70DE0011C00000000", "aliases": [key], "award_key": key})], [])
+    _as_version_2(path)
+    old = EmbeddedStore(path)
+    assert [(h.node.id, h.matched) for h in old.search("none")] == [("contract:70DE0011C00000000", key)]
+    old.write([Node("company:new", "Company", {"name": "New"})], [])
+    assert path.read_bytes().startswith(b'{"format":"hilos-graph","version":3')
+    again = EmbeddedStore(path)
+    assert [h.node.id for h in again.search(key)] == ["contract:70DE0011C00000000"]
+    assert [h.node.id for h in again.search("none")] == ["contract:70DE0011C00000000"]  # still an alias there
+
+
 def test_a_newer_or_damaged_file_is_a_clear_error(tiny_store, db_path, tmp_path):
     newer = tmp_path / "newer.json"
     newer.write_text('{"format": "hilos-graph", "version": 9}\n')

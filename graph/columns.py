@@ -45,6 +45,10 @@ class StrArray(Sequence[str]):
         blob = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
         return cls(blob[bounds[0]:bounds[-1]], bounds - bounds[0])
 
+    @classmethod
+    def empty(cls) -> StrArray:
+        return cls(np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64))
+
     def to_arrow(self, kind: pa.DataType = pa.large_string()) -> pa.Array:
         """The strings as a pyarrow large_string (or large_binary) array over the same memory (no copy)."""
         return pa.Array.from_buffers(kind, len(self), [None, pa.py_buffer(np.ascontiguousarray(

@@ -98,8 +98,7 @@ class Lookup:
     def from_columns(cls, cols: Columns, prefix: str) -> Lookup:
         """The look-up as saved; an empty one where the file has none (identifiers in a file of version 2)."""
         if f"{prefix}.blob" not in cols:
-            return cls(StrArray(np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64)),
-                       np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32))
+            return cls(StrArray.empty(), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32))
         return cls(StrArray(cols[f"{prefix}.blob"], cols[f"{prefix}.koff"]), cols[f"{prefix}.off"],
                    cols[f"{prefix}.entry"])
 

@@ -374,7 +374,7 @@ class Snapshot:
         self.name_order = cols["n.order"]
         # Identifier values (graph.search.identifiers_of), by node as names are; a file of version 2 has none.
         self.identifiers = StrArray(cols["n.idents.blob"], cols["n.idents.off"]) if "n.idfirst" in cols else \
-            StrArray(np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64))
+            StrArray.empty()
         self.id_first = cols.get("n.idfirst", np.zeros(self.n_nodes + 1, dtype=np.int64))
         self.src, self.dst, self.type_code = cols["e.src"], cols["e.dst"], cols["e.type"]
         self.evidence_code, self.year, self.edge_amount = cols["e.evidence"], cols["e.year"], cols["e.amount"]

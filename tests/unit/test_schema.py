@@ -1,9 +1,9 @@
 """The declared schema is complete, bilingual and rejects bad records with file, row and field."""
 import pytest
 
-from graph.errors import LoadError
+from graph.errors import LoadError, SchemaError
 from graph.model import make_edge, make_node
-from graph.schema import get_schema
+from graph.schema import SCHEMA_DIR, get_schema, load_schema
 
 REQUIRED_LABELS = {"Company", "Agency", "Contract", "Product", "Person", "Organization", "Campaign", "Event", "Source"}
 REQUIRED_TYPES = {"PART_OF", "SUBSIDIARY_OF", "AWARDED", "AWARDED_TO", "SUBCONTRACTOR_ON", "FOR_PRODUCT",
@@ -59,3 +59,15 @@ def test_clean_edge_converts_types():
                       "sources": "source:a; source:b", "amount_usd": "1,270,000", "fiscal_year": "2018"})
     assert edge.sources == ["source:a", "source:b"]
     assert edge.properties["amount_usd"] == 1_270_000.0 and edge.properties["fiscal_year"] == 2018
+
+
+def test_identifiers_are_declared_string_properties(tmp_path):
+    assert get_schema().labels["Contract"].identifiers == ("award_key",)
+    assert get_schema().labels["Company"].identifiers == ()
+    for name in ("labels.yaml", "relationships.yaml"):
+        text = (SCHEMA_DIR / name).read_text(encoding="utf-8")
+        if name == "labels.yaml":
+            text = text.replace("fiscal_year: {type: integer}", "fiscal_year: {type: integer, identifier: true}")
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(SchemaError, match="Contract: identifier property 'fiscal_year' must be a string"):
+        load_schema(tmp_path)

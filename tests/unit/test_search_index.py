@@ -43,6 +43,29 @@ def test_ties_long_queries_and_labels_give_rank_s_answers(many, query):
                 rank(query, nodes, labels=labels, limit=limit)), (query, labels, limit)
 
 
+@pytest.fixture(scope="module")
+def keyed(tmp_path_factory):
+    """120 contracts with award keys sharing their starts, beside companies whose names start alike."""
+    rng = random.Random(5)
+    nodes = [Node(f"contract:{piid}", "Contract", {"name": piid, "award_key": f"CONT_AWD_{piid}_7012_-NONE-_-NONE-"})
+             for piid in sorted({f"70{rng.choice('CD')}{rng.randint(0, 999):03d}" for _ in range(120)})]
+    nodes += [Node(f"company:k{i}", "Company", {"name": f"CONT AWD 70C{i} {rng.choice(WORDS)}", "aliases": ["NONE"]})
+              for i in range(30)]
+    store = EmbeddedStore(tmp_path_factory.mktemp("keyed") / "graph.hilos")
+    store.write(nodes, [])
+    return store, nodes
+
+
+@pytest.mark.parametrize("query", ["CONT_AWD_70C", "cont awd 70d1", "cont awd 70c1", "contawd70c1", "CONT_AWD_",
+                                   "none", "awd", "70c1", "cont awd 70c12 security"])
+def test_identifiers_give_rank_s_answers(keyed, query):
+    store, nodes = keyed
+    for labels in (None, ["Contract"]):
+        for limit in (1, 3, 10, 40):
+            assert [(h.node.id, h.score) for h in store.search(query, labels=labels, limit=limit)] == [
+                (h.node.id, h.score) for h in rank(query, nodes, labels=labels, limit=limit)], (query, labels, limit)
+
+
 def test_tied_typos_hand_on_only_as_many_candidates_as_asked(many):
     store, nodes = many
     tied = [hit.score for hit in rank("secxrity", nodes, limit=400)]

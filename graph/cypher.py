@@ -11,8 +11,8 @@ with example parameters for scripts/lint_cypher.mjs.
 Storage model: every node carries the common label `Entity` plus its schema
 label, the properties of graph.model.Node (lists stay lists) and `search_keys`,
 the folded names and aliases (and identifiers, whole) that the full-text index
-serves to search. One
-relationship per (source, type, target) holds the edge's properties.
+serves to search. One relationship per (source, type, target) holds the edge's
+properties.
 """
 from __future__ import annotations
 

@@ -281,7 +281,8 @@ class GraphBatch:
                     self._check_end(part.type, end, node_id, where, origin)
         # Their columns wait on disk, as fresh records' properties do (loaders.spill).
         for part in nodes:
-            part.ids, part.names, part.props = spilled([part.ids, part.names, part.props], self._spill_folder)
+            part.ids, part.names, part.props, part.identifiers = spilled(
+                [part.ids, part.names, part.props, part.identifiers], self._spill_folder)
             self.fresh.node_parts.append(part)
         for part, *_ in edges:
             part.sources, part.targets, part.evidence, part.props = spilled(

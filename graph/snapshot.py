@@ -294,11 +294,7 @@ def build(records: Records, out: ColumnSink) -> dict[str, Any]:
         pa.array(order))
     _put_gathered(out, "n.props", Gather([part.props for part in node_parts]), order)
     del order, node_parts
-    counts = np.asarray(pc.list_value_length(names).to_numpy(zero_copy_only=False), dtype=np.int64)
-    first = np.zeros(n_nodes + 1, dtype=np.int64)
-    np.cumsum(counts, out=first[1:])
-    entry_node = np.repeat(np.arange(n_nodes, dtype=np.int32), counts)
-    del counts
+    first, entry_node = _spread(names)
     # pyarrow's sort is stable and nodes are numbered in id order, so ties on the name stay in id order.
     by_name = pc.sort_indices(_sort_key(pc.list_element(names, 0)) if n_nodes else ids).to_numpy()
     name_order = np.empty(n_nodes, dtype=np.int32)
@@ -309,12 +305,9 @@ def build(records: Records, out: ColumnSink) -> dict[str, Any]:
     out.update({**_strings("n.names", name_values), "n.first": first, "n.entry_node": entry_node,
                 "n.order": name_order})
     del name_order
-    id_counts = np.asarray(pc.list_value_length(identifiers).to_numpy(zero_copy_only=False), dtype=np.int64)
-    id_first = np.zeros(n_nodes + 1, dtype=np.int64)
-    np.cumsum(id_counts, out=id_first[1:])
+    id_first, id_node = _spread(identifiers)
     id_values = identifiers.flatten()
-    id_node = np.repeat(np.arange(n_nodes, dtype=np.int32), id_counts)
-    del identifiers, id_counts
+    del identifiers
     out.update({**_strings("n.idents", id_values), "n.idfirst": id_first})
     types = sorted({part.type for part in edge_parts})
     type_code = np.concatenate([np.full(len(part), types.index(part.type), dtype=np.uint16)
@@ -342,6 +335,15 @@ def build(records: Records, out: ColumnSink) -> dict[str, Any]:
     SearchIndex.build(name_values, entry_node, first[:-1], out)
     SearchIndex.build_identifiers(id_values, id_node, out)
     return {"nodes": n_nodes, "edges": n_edges, "labels": labels, "types": types, "evidence": evidence}
+
+
+def _spread(lists: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Of a list column with one row per node: where each node's values start in the flattened column (one
+    more at the end), and the node of each value."""
+    counts = np.asarray(pc.list_value_length(lists).to_numpy(zero_copy_only=False), dtype=np.int64)
+    first = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum(counts, out=first[1:])
+    return first, np.repeat(np.arange(len(lists), dtype=np.int32), counts)
 
 
 def _adjacency(src: np.ndarray, dst: np.ndarray, n: int) -> Columns:

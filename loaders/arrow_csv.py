@@ -14,7 +14,6 @@ error is exactly the one it gives, naming file and row.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
@@ -51,7 +50,7 @@ def blocks(table: Table, columns: Sequence[str], *, block_bytes: int = BLOCK_BYT
     try:
         try:
             reader = pacsv.open_csv(
-                io.BufferedReader(tail, 1 << 20),
+                tail,
                 read_options=pacsv.ReadOptions(column_names=table.header, skip_rows=1, block_size=block_bytes,
                                                use_threads=False),
                 parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),

@@ -41,13 +41,18 @@ class CountingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def read(self, size: int | None = -1) -> bytes:
+        """The bytes as the stream under it returns them (RawIOBase's own `read` would copy them twice more)."""
+        data = self.raw.read(size)
+        self.count += len(data)
+        if data:
+            self.last = data[-1:]
+        return data
+
     def readinto(self, buffer) -> int:  # type: ignore[override]
-        data = self.raw.read(len(buffer))
+        data = self.read(len(buffer))
         n = len(data)
         buffer[:n] = data
-        self.count += n
-        if n:
-            self.last = data[-1:]
         return n
 
     def close(self) -> None:

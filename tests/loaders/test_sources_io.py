@@ -1,12 +1,13 @@
 """Opening input files: encodings, compression, truncation, wrong types, each with a clear LoadError."""
 import gzip
+import io
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from graph.errors import LoadError
-from loaders.sources_io import open_tables, read_json
+from loaders.sources_io import CountingReader, open_tables, read_json
 
 
 def rows(path: Path, **kw) -> list[tuple[str, list[str], list]]:
@@ -106,3 +107,16 @@ def test_json_reading(tmp_path):
     (tmp_path / "a.csv").write_text("a,b\n")
     with pytest.raises(LoadError, match="not a JSON file"):
         read_json(tmp_path / "a.csv")
+
+
+def test_counting_reader_counts_and_keeps_the_last_byte_however_it_is_read():
+    data = bytes(range(256)) * 1000
+    reader = CountingReader(io.BytesIO(data))
+    first = reader.read(1000)
+    buffer = bytearray(50_000)
+    n = reader.readinto(buffer)
+    rest = reader.read()
+    assert first + bytes(buffer[:n]) + rest == data
+    assert reader.count == len(data)
+    assert reader.last == data[-1:]
+    assert reader.read(10) == b"" and reader.last == data[-1:]  # the end of the stream keeps the last byte

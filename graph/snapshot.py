@@ -227,7 +227,8 @@ def _sort_key(values: pa.Array) -> pa.Array:
 
 
 def _numbers(ends: list[pa.Array], ids: pa.Array) -> np.ndarray:
-    """The node number (place in the sorted `ids`) of every id in `ends`, one after another."""
+    """The node number (place in the sorted `ids`) of every id in `ends`, one after another (one call for all
+    of them: the look-up table of `ids` is built once)."""
     if not ends:
         return np.zeros(0, dtype=np.int32)
     every = pa.chunked_array([flat(end, pa.large_string()) for end in ends], pa.large_string())
@@ -313,8 +314,9 @@ def build(records: Records, out: ColumnSink) -> dict[str, Any]:
     type_code = np.concatenate([np.full(len(part), types.index(part.type), dtype=np.uint16)
                                 for part in edge_parts]) if edge_parts else np.zeros(0, dtype=np.uint16)
     evidence, evidence_code = _code_table([part.evidence for part in edge_parts])
-    src = _numbers([part.sources for part in edge_parts], ids)
-    dst = _numbers([part.targets for part in edge_parts], ids)
+    ends = _numbers([part.sources for part in edge_parts] + [part.targets for part in edge_parts], ids)
+    src, dst = ends[:len(ends) // 2], ends[len(ends) // 2:]
+    del ends
     drop_pages()  # the mapped parts' ends are read
     del ids
     edge_order = _edge_order(src, type_code, dst, len(types), n_nodes)

@@ -15,8 +15,10 @@ import mmap
 import os
 import shutil
 import tempfile
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Protocol, Sequence
+from typing import IO, Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -94,6 +96,28 @@ class ColumnSink(Protocol):
     """Where built columns go: a dict keeps them in memory, a ColumnWriter writes them to disk."""
 
     def update(self, columns: Columns, /) -> None: ...
+
+
+def put_made(out: ColumnSink, makers: Iterable[Callable[[], Columns]], *, at_once: int = 2) -> None:
+    """Put in `out` the columns of each maker, in the makers' order, making up to `at_once` of them side by side.
+
+    The makers run on threads (pyarrow and numpy let go of the interpreter in their big steps, so a second
+    core helps), but each maker is started only when the one `at_once` places before it is put: the columns
+    made and not yet put are never more than `at_once` makers' worth, and the file's bytes are in one order
+    however the threads are timed. A maker's error is raised here, once the makers before it are put.
+    """
+    with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="columns") as pool:
+        pending: deque[Future[Columns]] = deque()
+        try:
+            for maker in makers:
+                if len(pending) == at_once:
+                    out.update(pending.popleft().result())
+                pending.append(pool.submit(maker))
+            while pending:
+                out.update(pending.popleft().result())
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 class ColumnWriter:

@@ -33,16 +33,17 @@ maxima gets them from the letter counts, in milliseconds).
 from __future__ import annotations
 
 import bisect
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
-from graph.columns import Columns, ColumnSink, StrArray
+from graph.columns import Columns, StrArray
 from graph.record_parts import flat
 from graph.search import EXACT, FUZZY_CUTOFF, ID_PREFIX, PREFIX, WORDS
 from graph.text import fold
@@ -445,33 +446,39 @@ class SearchIndex:
         self.id_compact = Lookup.from_columns(cols, "s.idcompact")
 
     @staticmethod
-    def build(names: pa.Array, entry_node: np.ndarray, first_entry: np.ndarray, out: ColumnSink) -> None:
-        """Put the index's columns for name entries `names` (entry i belongs to node entry_node[i]) in `out`.
+    def makers(names: pa.Array, entry_node: np.ndarray, first_entry: np.ndarray, identifiers: pa.Array,
+               identifier_node: np.ndarray) -> Iterator[Callable[[], Columns]]:
+        """The index's columns for name entries `names` (entry i belongs to node entry_node[i]) and identifier
+        values `identifiers` (value i belongs to node identifier_node[i]), as makers of one table each, for
+        `graph.columns.put_made`.
 
-        Each table goes to `out` as soon as it is made and is then dropped, and the folded names are one
-        binary array (never a list of a million bytes objects), so writing to a ColumnWriter holds one
-        table's working memory at a time.
+        The folded names are one binary array (never a list of a million bytes objects) that every maker
+        reads and none changes; each table is dropped once put, so a ColumnWriter holds a few tables'
+        working memory at a time.
         """
         folded = fold_all(names)
-        out.update({"s.rank": _name_rank(folded.take(pa.array(first_entry)))})
         every, nowhere = np.arange(len(folded), dtype=np.int64), np.zeros(len(folded), dtype=np.int64)
-        out.update(Table.build(folded, every, nowhere).columns("s.whole"))
-        compact = pc.replace_substring(folded, pattern=b" ", replacement=b"")
-        out.update(Table.build(compact, every, nowhere).columns("s.compact"))
-        del compact, every, nowhere
-        words = Words(folded)
-        del folded
-        for size in PERSISTED_RUNS:
-            out.update(words.runs(size).columns(f"s.run{size}"))
+        words: list[Words] = []
+        words_lock = threading.Lock()
 
-    @staticmethod
-    def build_identifiers(values: pa.Array, node: np.ndarray, out: ColumnSink) -> None:
-        """Put the look-ups of identifier `values` (value i belongs to node node[i]) in `out`."""
-        folded = fold_all(values)
-        nowhere = np.zeros(len(folded), dtype=np.int64)
-        out.update(Lookup.build(folded, node, nowhere).columns("s.idwhole"))
-        compact = pc.replace_substring(folded, pattern=b" ", replacement=b"")
-        out.update(Lookup.build(compact, node, nowhere).columns("s.idcompact"))
+        def word_runs(size: int) -> Callable[[], Columns]:
+            def make() -> Columns:
+                with words_lock:  # made once, by the first maker of runs to get here
+                    if not words:
+                        words.append(Words(folded))
+                return words[0].runs(size).columns(f"s.run{size}")
+            return make
+
+        yield lambda: {"s.rank": _name_rank(folded.take(pa.array(first_entry)))}
+        yield lambda: Table.build(folded, every, nowhere).columns("s.whole")
+        yield lambda: Table.build(pc.replace_substring(folded, pattern=b" ", replacement=b""), every,
+                                  nowhere).columns("s.compact")
+        yield from (word_runs(size) for size in PERSISTED_RUNS)
+        folded_ids = fold_all(identifiers)
+        no_start = np.zeros(len(folded_ids), dtype=np.int64)
+        yield lambda: Lookup.build(folded_ids, identifier_node, no_start).columns("s.idwhole")
+        yield lambda: Lookup.build(pc.replace_substring(folded_ids, pattern=b" ", replacement=b""), identifier_node,
+                                   no_start).columns("s.idcompact")
 
     def candidates(self, query: str, wanted: np.ndarray | None, limit: int) -> list[int]:
         """Nodes holding the `limit` best hits, for `rank` to score and order.

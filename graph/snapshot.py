@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.blobs import Blobs
-from graph.columns import Columns, ColumnSink, StrArray, put_chunks
+from graph.columns import Columns, ColumnSink, StrArray, put_chunks, put_made
 from graph.errors import StoreError
 from graph.mapped import drop_pages
 from graph.model import Edge, Node
@@ -334,8 +334,7 @@ def build(records: Records, out: ColumnSink) -> dict[str, Any]:
     out.update(_adjacency(src, dst, n_nodes))
     n_edges = len(src)
     del src, dst
-    SearchIndex.build(name_values, entry_node, first[:-1], out)
-    SearchIndex.build_identifiers(id_values, id_node, out)
+    put_made(out, SearchIndex.makers(name_values, entry_node, first[:-1], id_values, id_node))
     return {"nodes": n_nodes, "edges": n_edges, "labels": labels, "types": types, "evidence": evidence}
 
 

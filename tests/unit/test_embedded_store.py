@@ -10,7 +10,7 @@ import pytest
 from graph import columns
 from graph.errors import StoreError
 from graph.model import Edge, Node
-from graph.search_index import SearchIndex
+from graph.search_index import Table
 from graph.store_networkx import EmbeddedStore
 from tests.fixtures import tiny_edges, tiny_nodes
 
@@ -41,7 +41,7 @@ def _fail(*args, **kwargs):
 
 @pytest.mark.parametrize("where", [
     (os, "replace"),  # the finished file cannot take the old one's place
-    (SearchIndex, "build"),  # the index, built after every other column is already spilled to disk
+    (Table, "build"),  # a search table, made on a thread after every other column is already spilled to disk
 ])
 def test_crash_while_saving_leaves_the_old_file(tiny_store, db_path, monkeypatch, where):
     before = db_path.read_bytes()

@@ -29,6 +29,7 @@ HEADER_LIMIT = 1 << 20  # the header line is small; a file without a newline thi
 HEADER_ROOM = 1 << 16  # bytes kept for the header line at the start of a file being written
 _ALIGN = 8
 _COPY_CHUNK = 1 << 22  # bytes copied at a time from the spill file into the graph file
+_WRITING_BEHIND = 1 << 27  # bytes of made columns that may wait for the writer thread (beyond the one in hand)
 
 
 class StrArray(Sequence[str]):
@@ -138,6 +139,7 @@ class ColumnWriter:
         fd, self._spill = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".cols", dir=path.parent)
         self._handle: IO[bytes] = os.fdopen(fd, "w+b")
         self._handle.seek(HEADER_ROOM)
+        self._behind = _WriterThread(self._handle)
         self._layout: dict[str, list[Any]] = {}
         self._offset = 0
 
@@ -145,33 +147,44 @@ class ColumnWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._behind.stop()
         self._handle.close()
         Path(self._spill).unlink(missing_ok=True)
 
     def update(self, columns: Columns) -> None:
+        """Write `columns` (on the writer thread: the caller must not change the arrays afterwards)."""
         for name, array in columns.items():
             array = np.ascontiguousarray(array)
             self._layout[name] = [self._offset, array.dtype.str, list(array.shape)]
-            _write_array(self._handle, array)
+            self._write(array)
             self._offset += -(-array.nbytes // _ALIGN) * _ALIGN
 
     def update_chunks(self, name: str, chunks: Iterable[np.ndarray], dtype: np.dtype) -> None:
         """One 1-d column written piece by piece, so it is never in memory whole."""
         start, count = self._offset, 0
         for chunk in chunks:
-            self._handle.write(memoryview(np.ascontiguousarray(chunk, dtype=dtype)).cast("B"))
+            chunk = np.ascontiguousarray(chunk, dtype=dtype)
+            self._behind.write(memoryview(chunk).cast("B"))
             count += len(chunk)
         nbytes = count * np.dtype(dtype).itemsize
         pad = -nbytes % _ALIGN
         if pad:
-            self._handle.write(b"\0" * pad)
+            self._behind.write(b"\0" * pad)
         self._layout[name] = [start, np.dtype(dtype).str, [count]]
         self._offset += nbytes + pad
+
+    def _write(self, array: np.ndarray) -> None:
+        if array.nbytes:
+            self._behind.write(memoryview(array).cast("B"))
+        pad = -array.nbytes % _ALIGN
+        if pad:
+            self._behind.write(b"\0" * pad)
 
     def commit(self, header: dict[str, Any]) -> None:
         """Write `path`: `header` (with where each column starts) on one line, then the columns."""
         head = json.dumps({**header, "columns": self._layout}, ensure_ascii=False, separators=(",", ":"))
         line = head.encode("utf-8")
+        self._behind.finish()
         self._handle.flush()
         if len(line) < HEADER_ROOM:
             os.pwrite(self._handle.fileno(), line.ljust(HEADER_ROOM - 1) + b"\n", 0)
@@ -207,11 +220,42 @@ def put_chunks(out: ColumnSink, name: str, chunks: Iterable[np.ndarray], dtype: 
     out.update({name: np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)})
 
 
-def _write_array(handle: IO[bytes], array: np.ndarray) -> None:
-    handle.write(memoryview(array).cast("B") if array.nbytes else b"")
-    pad = -array.nbytes % _ALIGN
-    if pad:
-        handle.write(b"\0" * pad)
+class _WriterThread:
+    """Writes to a file on a thread of its own, in the order given, while the caller makes the next column.
+
+    Copying a big graph's bytes into the page cache is most of its write's system time (seconds on a virtual
+    machine); on its own thread it runs beside the work that makes the columns. The bytes given are kept
+    until written, at most `budget` bytes of them beyond the latest; a failed write raises at the next call.
+    """
+
+    def __init__(self, handle: IO[bytes], budget: int = _WRITING_BEHIND) -> None:
+        self._handle, self._budget = handle, budget
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="column-writer")
+        self._waiting: deque[tuple[Future[int | None], int]] = deque()
+        self._bytes = 0
+
+    def write(self, data: bytes | memoryview) -> None:
+        while self._waiting and self._bytes + len(data) > self._budget:
+            self._settle_oldest()
+        self._waiting.append((self._pool.submit(self._handle.write, data), len(data)))
+        self._bytes += len(data)
+
+    def finish(self) -> None:
+        """Wait until everything given is written; raise the first failure."""
+        while self._waiting:
+            self._settle_oldest()
+
+    def stop(self) -> None:
+        """Drop what is not written yet and end the thread (leaving the block, on success or error)."""
+        for future, _ in self._waiting:
+            future.cancel()
+        self._waiting.clear()
+        self._pool.shutdown(wait=True)
+
+    def _settle_oldest(self) -> None:
+        future, size = self._waiting.popleft()
+        self._bytes -= size
+        future.result()
 
 
 def read_header(path: Path) -> tuple[dict[str, Any] | None, mmap.mmap | None]:

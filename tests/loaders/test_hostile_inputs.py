@@ -1,0 +1,50 @@
+"""Real-format quirks load as the plain download does; hostile files stop with the file, row and field named.
+
+Each USAspending file here is the Prime Award Summaries fixture (the real 286-column header) with one
+change: a different container, line end or encoding, or one cell replaced.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from loaders.commands import usaspending
+from tests.loaders.conftest import AWARDS
+
+HEADER, *ROWS = list(csv.reader(io.StringIO(AWARDS.read_text(encoding="utf-8-sig"))))
+NAME = "Contracts_PrimeAwardSummaries_2024-01-01_H01M02S03_1.csv"
+ACME = 5  # the ACME SURVEILLANCE row (data row 7 of the file): its cells are changed here
+
+
+def awards_text(row: int | None = None, **cells: str) -> str:
+    """The fixture as CRLF text, with `cells` replaced on data row `row` (0-based)."""
+    rows = [list(r) for r in ROWS]
+    for column, value in cells.items():
+        rows[row][HEADER.index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([HEADER, *rows])
+    return out.getvalue()
+
+
+def write(tmp_path: Path, data: str | bytes, name: str = NAME) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def summary_lines(output: str) -> list[str]:
+    """What a load made, without its timing and the file names in it."""
+    return [line for line in output.splitlines() if line.startswith(("nodes", "  rejected"))]
+
+
+def test_a_header_without_rows_writes_nothing(graph, tmp_path):
+    before = graph.snapshot()
+    result = graph.invoke(usaspending, write(tmp_path, ",".join(HEADER) + "\r\n"))
+    assert result.exit_code == 1
+    assert f"{NAME}: file has a header but no data rows. Nothing was written." in result.output
+    assert graph.snapshot() == before

@@ -48,3 +48,18 @@ def test_a_header_without_rows_writes_nothing(graph, tmp_path):
     assert result.exit_code == 1
     assert f"{NAME}: file has a header but no data rows. Nothing was written." in result.output
     assert graph.snapshot() == before
+
+
+def test_a_windows_1252_file_names_the_row_and_column_of_the_first_byte_that_is_not_utf8(graph, tmp_path):
+    data = awards_text(ACME, recipient_name="GESTIÓN SURVEILLANCE").encode("cp1252")  # Ó is the byte 0xd3
+    before = graph.snapshot()
+    result = graph.invoke(usaspending, write(tmp_path, data))
+    assert result.exit_code == 1
+    assert (f"{NAME}, row 7, field 'recipient_name': not UTF-8 text (byte 0xd3); save the file as CSV UTF-8"
+            in result.output)
+    assert graph.snapshot() == before
+
+
+def test_a_utf16_file_is_named_as_such(graph, tmp_path):
+    result = graph.invoke(usaspending, write(tmp_path, awards_text().encode("utf-16")))
+    assert result.exit_code == 1 and f"{NAME}: is UTF-16 text, not UTF-8" in result.output

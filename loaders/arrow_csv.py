@@ -96,10 +96,12 @@ def canonical_amounts(array: pa.Array) -> list[float | None]:
     """Cells written as plain decimals ("1234.50", "-500", "53100000") as floats; every other cell None.
 
     Such a cell reads the same as graph.types.clean_amount reads it (both round the decimal to the nearest
-    float); the others (empty, "1,234", "(500.00)", "12,3x4.00") are left to the per-cell converter.
+    float); the others (empty, "1,234", "(500.00)", "12,3x4.00", 400 digits: beyond a float) are left to the
+    per-cell converter.
     """
     plain = pc.match_substring_regex(array, _CANONICAL_AMOUNT)
-    return pc.cast(pc.if_else(plain, array, None), pa.float64()).to_pylist()
+    amounts = pc.cast(pc.if_else(plain, array, None), pa.float64())
+    return pc.if_else(pc.is_finite(amounts), amounts, None).to_pylist()
 
 
 

@@ -63,3 +63,12 @@ def test_a_windows_1252_file_names_the_row_and_column_of_the_first_byte_that_is_
 def test_a_utf16_file_is_named_as_such(graph, tmp_path):
     result = graph.invoke(usaspending, write(tmp_path, awards_text().encode("utf-16")))
     assert result.exit_code == 1 and f"{NAME}: is UTF-16 text, not UTF-8" in result.output
+
+
+@pytest.mark.parametrize("amount", ["1,23", "9" * 400, "--5"])
+def test_an_amount_that_reads_two_ways_or_overflows_is_malformed_not_guessed(graph, tmp_path, amount):
+    before = graph.snapshot()
+    result = graph.invoke(usaspending, write(tmp_path, awards_text(ACME, total_obligated_amount=amount)))
+    assert result.exit_code == 1
+    assert f"{NAME}, row 7, column 'total_obligated_amount': not an amount: '{amount[:30]}" in result.output
+    assert graph.snapshot() == before

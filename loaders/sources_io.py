@@ -436,3 +436,5 @@ def read_json(path: Path) -> Any:
         hint = " (the file looks truncated)" if exc.pos >= len(raw.rstrip()) - 1 else ""
         raise LoadError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}",
                         path=str(path)) from exc
+    except RecursionError as exc:  # the decoder recurses once per level: '[[[[...' ten thousand deep
+        raise LoadError("the JSON is nested too deeply to be a marketplace file", path=str(path)) from exc

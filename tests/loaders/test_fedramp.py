@@ -104,3 +104,19 @@ def test_a_lone_surrogate_escape_in_a_name_loads_as_a_replacement_character(grap
         assert store.get("product:fedramp-fr1234567890").name == "Cloud \ufffd Service"
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("where, key, value", [
+    ("Products", "cso", {"name": "Palantir"}), ("Products", "impact_level", ["High"]),
+    ("Agencies", "parent", ["Department of Homeland Security"]),
+])
+def test_an_object_or_list_where_text_belongs_names_the_entry_and_field(graph, tmp_path, where, key, value):
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    data["data"][where][0][key] = value
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = graph.snapshot()
+    result = graph.invoke(fedramp, path)
+    assert result.exit_code == 1
+    assert f"{path}, row data.{where}[0], field '{key}': should be text, not a" in result.output
+    assert graph.snapshot() == before

@@ -136,3 +136,9 @@ def test_json_that_is_not_utf8_names_the_line(tmp_path):
     (tmp_path / "b.json").write_bytes('{"data": {}}'.encode("utf-16"))
     with pytest.raises(LoadError, match="is UTF-16 text"):
         read_json(tmp_path / "b.json")
+
+
+def test_json_nested_too_deeply_is_refused_not_a_crash(tmp_path):
+    (tmp_path / "deep.json").write_text('{"data": {"Products": [' + "[" * 100_000 + "]" * 100_000 + "]}}")
+    with pytest.raises(LoadError, match="nested too deeply"):
+        read_json(tmp_path / "deep.json")

@@ -239,7 +239,6 @@ class FedrampLoad:
 
         agency_nodes: dict[str, str] = {}
         for entry in self.agencies:
-            a = entry.data
             agency_id = _field(entry, "id")
             parent = _field(entry, "parent", "parent_agency_name")
             sub = _field(entry, "sub", "sub_agency_name")

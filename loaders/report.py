@@ -2,8 +2,9 @@
 
 The rejects CSV (file, row, column, value, reason) lets a researcher fix a
 source file and load it again; like the merges CSV, it holds the source's own
-text, so a cell a spreadsheet would run as a formula gets a leading apostrophe. The progress bar writes to stderr only when
-stderr is a terminal, so logs and pipes stay clean.
+text, so a cell a spreadsheet would run as a formula gets a leading
+apostrophe. The progress bar writes to stderr only when stderr is a
+terminal, so logs and pipes stay clean.
 """
 from __future__ import annotations
 

@@ -22,8 +22,8 @@ from neo4j.spatial import Point
 
 from graph.cypher import ENTITY, SEARCH_KEYS
 from graph.model import Edge, Node, Subgraph
+from graph.text import spreadsheet_cell
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 HIDDEN = frozenset({SEARCH_KEYS})  # store internals, not data
 
 
@@ -131,9 +131,7 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]], ends: Ends | No
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         value = json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return spreadsheet_cell(value)
 
 
 def to_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:

@@ -18,7 +18,7 @@ from graph.export_cypher import script_lines
 from graph.model import Edge, EdgeKey, Node, Subgraph
 from graph.render import graph_html
 from graph.store_networkx import FILE_FORMAT, FILE_VERSION
-from graph.text import slugify
+from graph.text import slugify, spreadsheet_cell
 
 if TYPE_CHECKING:  # networkx is imported when a GraphML or GEXF file is asked for: it costs the app's pages ~0.5 s
     import networkx as nx
@@ -26,8 +26,6 @@ if TYPE_CHECKING:  # networkx is imported when a GraphML or GEXF file is asked f
 HTML_HEIGHT = 800
 # XML 1.0 cannot hold these characters at all, escaped or not.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # GEXF gives these attribute names a meaning of its own (time spells, edge direction).
 _GEXF_RENAMES = {"start": "start_date", "end": "end_date", "type": "rel_type"}
 
@@ -68,9 +66,7 @@ def _cell(value: Any) -> Any:
     """A CSV cell: lists joined with '; ', text that a spreadsheet would run as a formula defused."""
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(item) for item in value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return spreadsheet_cell(value)
 
 
 def _csv(header: list[str], rows: list[dict[str, Any]]) -> bytes:

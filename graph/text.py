@@ -5,6 +5,8 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def fold(text: str) -> str:
@@ -22,6 +24,13 @@ def fold(text: str) -> str:
 def compact(text: str) -> str:
     """`fold` without spaces, so "FALCON-SA", "Falcon SA" and "FalconSA" agree."""
     return fold(text).replace(" ", "")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A value for a CSV cell: text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def slugify(text: str) -> str:

@@ -5,6 +5,7 @@ caller (a loader) turns None into an error that names file, row and field.
 """
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from functools import lru_cache
@@ -17,7 +18,9 @@ _ISO_PREFIX = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 _ISO_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _URL = re.compile(r"^https?://[^\s<>\"'\ud800-\udfff]+$")
-_AMOUNT = re.compile(r"^\(?-?\$?-?[0-9][0-9,]*(\.[0-9]+)?\)?$")
+# "(500.00)" or one minus sign before or after "$"; commas only between groups of three digits ("1,23" is not 123).
+_AMOUNT = re.compile(r"^(?:\((?P<paren>\$?[0-9.,]+)\)|-?\$?-?(?P<plain>[0-9.,]+))$")
+_AMOUNT_DIGITS = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 
 
 def clean_date(value: object) -> str | None:
@@ -63,19 +66,26 @@ def _clean_date_text(value: str) -> str | None:
 
 
 def clean_amount(value: object) -> float | None:
-    """A dollar amount as float: 53100000, "53,100,000.00", "$1,270,000", "(500.00)" -> -500."""
+    """A dollar amount as float: 53100000, "53,100,000.00", "$1,270,000", "(500.00)" -> -500; None beyond a float."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond a float
+            return None
+        return number if math.isfinite(number) else None
     if not isinstance(value, str):
         return None
     text = value.strip().replace(" ", "")
-    if not text or not _AMOUNT.match(text):
+    match = _AMOUNT.match(text)
+    digits = match and (match["paren"] or match["plain"]).removeprefix("$")
+    if not digits or text.count("-") > 1 or not _AMOUNT_DIGITS.fullmatch(digits):
         return None
-    negative = text.startswith("(") or "-" in text
-    number = float(text.strip("()").replace("$", "").replace(",", "").replace("-", ""))
-    return -number if negative else number
+    number = float(digits.replace(",", ""))
+    if not math.isfinite(number):
+        return None
+    return -number if match["paren"] or "-" in text else number
 
 
 def clean_integer(value: object) -> int | None:

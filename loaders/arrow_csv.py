@@ -8,9 +8,10 @@ quoted newline is one row.
 
 pyarrow is the fast path, not the judge: when it refuses the stream (a row of
 the wrong width, bytes that are not UTF-8 in a used column, a damaged
-archive) or the stream does not end with a line break (a file cut inside a
-quoted cell parses silently), the table's own row reader reads it, so the
-error is exactly the one it gives, naming file and row.
+archive), the stream does not end with a line break (a file cut inside a
+quoted cell parses silently) or it holds no data row (a header alone), the
+table's own row reader reads it, so the error is exactly the one it gives,
+naming file and row.
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def blocks(table: Table, columns: Sequence[str], *, block_bytes: int = BLOCK_BYT
     stream, position = table.reopen()
     tail = CountingReader(stream)
     reader = None
-    first = 2
+    first, data = 2, False
     try:
         try:
             reader = pacsv.open_csv(
@@ -59,13 +60,16 @@ def blocks(table: Table, columns: Sequence[str], *, block_bytes: int = BLOCK_BYT
                                                      strings_can_be_null=False, quoted_strings_can_be_null=False))
             for batch in reader:
                 found = {name: batch.column(name) for name in columns}
-                yield Block(first, batch.num_rows, found, _blank_rows(found, batch.num_rows), position())
+                blank = _blank_rows(found, batch.num_rows)
+                data = data or len(blank) < batch.num_rows
+                yield Block(first, batch.num_rows, found, blank, position())
                 first += batch.num_rows
         except (pa.ArrowException, OSError, EOFError, ValueError) as exc:
             _row_reader_verdict(table)
             raise LoadError(f"cannot read the file: {exc}", path=table.name) from exc
-        if tail.last not in (b"\n", b"\r"):
-            _row_reader_verdict(table)  # cut inside a quoted last cell? pyarrow would take the rest as the cell
+        if not data or tail.last not in (b"\n", b"\r"):
+            # No data row (a header alone?), or cut inside a quoted last cell (pyarrow takes the rest as the cell).
+            _row_reader_verdict(table)
     finally:
         stream.close()
 
@@ -92,10 +96,12 @@ def canonical_amounts(array: pa.Array) -> list[float | None]:
     """Cells written as plain decimals ("1234.50", "-500", "53100000") as floats; every other cell None.
 
     Such a cell reads the same as graph.types.clean_amount reads it (both round the decimal to the nearest
-    float); the others (empty, "1,234", "(500.00)", "12,3x4.00") are left to the per-cell converter.
+    float); the others (empty, "1,234", "(500.00)", "12,3x4.00", 400 digits: beyond a float) are left to the
+    per-cell converter.
     """
     plain = pc.match_substring_regex(array, _CANONICAL_AMOUNT)
-    return pc.cast(pc.if_else(plain, array, None), pa.float64()).to_pylist()
+    amounts = pc.cast(pc.if_else(plain, array, None), pa.float64())
+    return pc.if_else(pc.is_finite(amounts), amounts, None).to_pylist()
 
 
 

@@ -68,6 +68,20 @@ def _list(entry: Entry, *names: str) -> list:
     return []
 
 
+def _field(entry: Entry, *names: str) -> str | None:
+    """The text of the first non-empty field among several spellings; an object or a list there stops the load
+    naming the entry and field (its Python spelling, "{'a': 1}", would otherwise become a name)."""
+    for name in names:
+        value = entry.data.get(name)
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, (dict, list)):
+            raise LoadError(f"should be text, not {'an object' if isinstance(value, dict) else 'a list'}",
+                            path=entry.file, row=entry.where, field=name)
+        return _text(value)
+    return None
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -167,18 +181,18 @@ class FedrampLoad:
         pending_names: list[tuple[str, str, str | None]] = []  # (product node, agency name, start)
         for entry in self.products:
             p = entry.data
-            package = _text(_get(p, "id", "Package_ID", "package_id"))
-            offering = _text(_get(p, "cso", "service_offering", "Cloud_Service_Provider_Package"))
-            provider = _text(_get(p, "csp", "Cloud_Service_Provider_Name", "name"))
+            package = _field(entry, "id", "Package_ID", "package_id")
+            offering = _field(entry, "cso", "service_offering", "Cloud_Service_Provider_Package")
+            provider = _field(entry, "csp", "Cloud_Service_Provider_Name", "name")
             auth_date = self._date(entry, "auth_date", "fedramp_auth", "Original_Authorization_Date")
             letters = p.get("Leveraged_ATO_Letters") if isinstance(p.get("Leveraged_ATO_Letters"), list) else []
             letter_dates = []
             for letter in letters:
                 if isinstance(letter, dict):
                     sub = Entry(letter, entry.where + ".Leveraged_ATO_Letters", entry.file)
-                    letter_dates.append((letter, self._date(sub, "Letter_Date", "Authorization_Date"),
+                    letter_dates.append((sub, self._date(sub, "Letter_Date", "Authorization_Date"),
                                          self._date(sub, "Letter_Expiration_Date")))
-            if p.get("__bad__") or any(isinstance(x[0], dict) and x[0].get("__bad__") for x in letter_dates):
+            if p.get("__bad__") or any(sub.data.get("__bad__") for sub, _start, _end in letter_dates):
                 continue
             if not offering and not package:
                 report.reject(entry.file, entry.where, "cso", "", "product with no package id and no name")
@@ -188,24 +202,24 @@ class FedrampLoad:
             node_id = existing or f"product:fedramp-{slugify(package or name)}"
             if existing:
                 report.merge("Product", f"'{name}' ({package})", existing, reason)
-            website = _website(_get(p, "website", "CSP_Website"))
+            website = _website(_field(entry, "website", "CSP_Website"))
             resolver.register(node_id, "Product", {
-                "name": name, "fedramp_id": package, "impact_level": _text(_get(p, "impact_level", "Impact_Level")),
-                "status": _text(_get(p, "status", "public_status", "Designation")), "website": website,
+                "name": name, "fedramp_id": package, "impact_level": _field(entry, "impact_level", "Impact_Level"),
+                "status": _field(entry, "status", "public_status", "Designation"), "website": website,
                 "sources": [SOURCE_ID] if not existing else []})
             if package:
                 product_nodes[package] = node_id
             report.rows_used += 1
             if provider:
-                company = resolver.company(provider, clean_uei(_text(p.get("uei"))), sources=[SOURCE_ID])
+                company = resolver.company(provider, clean_uei(_field(entry, "uei")), sources=[SOURCE_ID])
                 if company:
                     batch.add_edge(company, "DEVELOPS", node_id, src)
             for system in _list(entry, "leveraged_systems", "Underlying_CSP_Package_ID"):
                 underlying = system.get("id") if isinstance(system, dict) else system
                 if _text(underlying):
                     pending_hosts.append((str(underlying).strip(), node_id))
-            sponsor = _text(_get(p, "authorizing_subagency_id", "Sponsoring_Subagency")) or \
-                _text(_get(p, "authorizing_agency_id", "Sponsoring_Agency"))
+            sponsor = _field(entry, "authorizing_subagency_id", "Sponsoring_Subagency") or \
+                _field(entry, "authorizing_agency_id", "Sponsoring_Agency")
             for agency_name in _list(entry, "agency_authorizations"):
                 if isinstance(agency_name, str) and agency_name.strip().casefold() not in NOT_AN_AGENCY:
                     start = auth_date if sponsor and agency_name.strip() == sponsor else None
@@ -213,9 +227,9 @@ class FedrampLoad:
             if sponsor and sponsor.casefold() not in NOT_AN_AGENCY:
                 pending_names.append((node_id, sponsor, auth_date))
             for letter, start, end in letter_dates:
-                agency = _text(letter.get("Authorizing_Subagency")) or _text(letter.get("Authorizing_Agency"))
+                agency = _field(letter, "Authorizing_Subagency") or _field(letter, "Authorizing_Agency")
                 if agency:
-                    parent = _text(letter.get("Authorizing_Agency"))
+                    parent = _field(letter, "Authorizing_Agency")
                     target = self._agency(parent, agency)
                     if target:
                         self._authorize(node_id, target, start, end)
@@ -225,10 +239,9 @@ class FedrampLoad:
 
         agency_nodes: dict[str, str] = {}
         for entry in self.agencies:
-            a = entry.data
-            agency_id = _text(a.get("id"))
-            parent = _text(_get(a, "parent", "parent_agency_name"))
-            sub = _text(_get(a, "sub", "sub_agency_name"))
+            agency_id = _field(entry, "id")
+            parent = _field(entry, "parent", "parent_agency_name")
+            sub = _field(entry, "sub", "sub_agency_name")
             node = self._agency(parent, sub)
             if not node:
                 report.reject(entry.file, entry.where, "parent", "", "agency with no name")
@@ -253,7 +266,7 @@ class FedrampLoad:
             end = self._date(entry, "termination_date") or self._date(entry, "exp_date", "Letter_Expiration_Date")
             if t.get("__bad__"):
                 continue
-            package, agency_id = _text(t.get("product_id")), _text(t.get("agency_id"))
+            package, agency_id = _field(entry, "product_id"), _field(entry, "agency_id")
             product = product_for(package) if package else None
             agency = agency_nodes.get(agency_id or "")
             if not product or not agency:

@@ -141,6 +141,34 @@ def _properties(spec: dict, where: str, field_name: str) -> dict[str, Any]:
     return props
 
 
+def _check_template(template: Any, where: str, field_name: str) -> None:
+    """A template is text (or a number) and its filters exist: a list or mapping there (perhaps a YAML alias of a
+    huge one) would be rendered as its Python spelling on every row, and an unknown filter fail mid-load."""
+    if isinstance(template, (dict, list)):
+        raise LoadError(f"should be text, not a {'mapping' if isinstance(template, dict) else 'list'}", path=where,
+                        field=field_name)
+    for match in _FIELD.finditer(template) if isinstance(template, str) else ():
+        unknown = [name for name in match.group(2).split("|") if name and name not in FILTERS]
+        if unknown:
+            raise LoadError(f"unknown filter '{unknown[0]}' (known: {', '.join(FILTERS)})", path=where,
+                            field=field_name)
+
+
+def _templates(source: dict, row_source: dict | None, nodes: dict[str, NodeSpec], relationships: list[RelSpec],
+               columns: list) -> list[tuple[str, Any]]:
+    """Every (field, template) of a mapping, for `_check_template`."""
+    found = [(f"source.{key}", value) for key, value in source.items()]
+    found += [(f"row_source.{key}", value) for key, value in (row_source or {}).items()]
+    for alias, spec in nodes.items():
+        at = f"nodes.{alias}"
+        found += [(f"{at}.id", spec.id), (f"{at}.name", spec.name), (f"{at}.uei", spec.uei)]
+        found += [(f"{at}.aliases", t) for t in spec.aliases] + [(f"{at}.lookup", t) for t in spec.lookup]
+        found += [(f"{at}.properties.{key}", value) for key, value in spec.properties.items()]
+    for number, rel in enumerate(relationships, 1):
+        found += [(f"relationships[{number}].properties.{key}", value) for key, value in rel.properties.items()]
+    return found + [("columns", column) for column in columns]
+
+
 def load_mapping(path: Path, schema: Schema) -> Mapping:
     """Read and check a mapping file: labels, types, node names and evidence must exist."""
     where = str(path)
@@ -227,6 +255,8 @@ def load_mapping(path: Path, schema: Schema) -> Mapping:
     columns = data.get("columns") or []
     if not isinstance(columns, list):
         raise LoadError("'columns' must be a list of column names", path=where, field="columns")
+    for field_name, template in _templates(source, row_source, nodes, relationships, columns):
+        _check_template(template, where, field_name)
     return Mapping(where, [str(c) for c in columns], source, row_source, nodes, relationships)
 
 

@@ -1,8 +1,10 @@
 """What a load did: rows read, rows rejected and why, merges, notices; the progress bar.
 
 The rejects CSV (file, row, column, value, reason) lets a researcher fix a
-source file and load it again. The progress bar writes to stderr only when
-stderr is a terminal, so logs and pipes stay clean.
+source file and load it again; like the merges CSV, it holds the source's own
+text, so a cell a spreadsheet would run as a formula gets a leading
+apostrophe. The progress bar writes to stderr only when stderr is a
+terminal, so logs and pipes stay clean.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import IO, Iterable
 
 from graph.store import WriteResult
+from graph.text import spreadsheet_cell
 
 MAX_VALUE = 200  # characters of a rejected value kept in messages and the rejects CSV
 
@@ -91,7 +94,8 @@ class LoadReport:
             writer = csv.writer(handle)
             writer.writerow(["file", "row", "column", "value", "reason"])
             for r in self.rejects:
-                writer.writerow([r.file, r.row if r.row is not None else "", r.column, r.value, r.reason])
+                writer.writerow([spreadsheet_cell(cell) for cell in (r.file, r.row if r.row is not None else "",
+                                                                     r.column, r.value, r.reason)])
             handle.flush()
         self.rejects_path = path
         return path
@@ -130,7 +134,7 @@ class LoadReport:
             writer = csv.writer(handle)
             writer.writerow(["kind", "record", "into", "reason"])
             for m in self.merges:
-                writer.writerow([m.kind, m.record, m.into, m.reason])
+                writer.writerow([spreadsheet_cell(cell) for cell in (m.kind, m.record, m.into, m.reason)])
 
 
 class Progress:

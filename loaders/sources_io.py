@@ -27,6 +27,7 @@ csv.field_size_limit(16 * 1024 * 1024)
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode text" and some exports
 TABLE_SUFFIXES = (".csv", ".csv.gz", ".zip", ".tsv", ".txt", ".gz")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -108,6 +109,8 @@ def _sniff(head: bytes) -> str:
         return "zip"
     if head.startswith(OLE_MAGIC):
         return "ole"
+    if head.startswith(UTF16_BOMS):
+        return "utf16"
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"%PDF"):
         return "pdf"
@@ -123,6 +126,7 @@ WRONG_TYPE = {
     "pdf": "is a PDF document, not CSV",
     "html": "looks like a web page, not CSV (a failed or interrupted download?)",
     "json": "looks like JSON, not CSV",
+    "utf16": "is UTF-16 text, not UTF-8: save it as UTF-8 (in Excel: CSV UTF-8) and load that",
     "xlsx": "is an Excel workbook, not CSV: export it as CSV (UTF-8), or load it with a mapping (csv command)",
 }
 
@@ -139,9 +143,14 @@ def _check_file(path: Path) -> bytes:
     return head
 
 
-def _csv_rows(text: IO[str], name: str, *,
-              delimiter: str = ",") -> tuple[list[str], Iterator[tuple[int, list[str]]], bool]:
-    """Header, a row iterator for CSV text, and whether the header was the first record; problems raise LoadError."""
+def _csv_rows(text: IO[str], name: str, *, delimiter: str = ",",
+              undecodable: Callable[[], tuple[int, str | None, str] | None] = lambda: None,
+              ) -> tuple[list[str], Iterator[tuple[int, list[str]]], bool]:
+    """Header, a row iterator for CSV text, and whether the header was the first record; problems raise LoadError.
+
+    `undecodable` finds the first cell that is not UTF-8 (record number, column name, cell): text is decoded
+    ahead of the records read, so the record being read when decoding fails may come before it.
+    """
     reader = csv.reader(text, delimiter=delimiter, strict=True)
     reading = 1  # number of the record being read (the header is record 1)
 
@@ -158,8 +167,13 @@ def _csv_rows(text: IO[str], name: str, *,
                                 row=reading) from exc
             raise LoadError(f"malformed CSV: {reason}", path=name, row=reading) from exc
         except UnicodeDecodeError as exc:
-            raise LoadError(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save the file as CSV UTF-8",
-                            path=name, row=reading) from exc
+            byte, row, column = exc.object[exc.start], reading, None
+            found = undecodable()
+            if found:
+                row, column, cell = found
+                byte = ord(next(c for c in cell if "\udc80" <= c <= "\udcff")) - 0xDC00
+            raise LoadError(f"not UTF-8 text (byte 0x{byte:02x}); save the file as CSV UTF-8", path=name, row=row,
+                            field=column) from exc
         except (EOFError, zlib.error, zipfile.BadZipFile) as exc:
             raise LoadError(f"the compressed file is damaged or truncated ({exc})", path=name,
                             row=reading) from exc
@@ -205,8 +219,25 @@ def _csv_rows(text: IO[str], name: str, *,
     return header, rows(), header_first
 
 
-def _open_text(binary: IO[bytes]) -> IO[str]:
-    return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="", errors="strict")
+def _open_text(binary: IO[bytes], errors: str = "strict") -> IO[str]:
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="", errors=errors)
+
+
+def _first_undecodable(opener: Callable[[], IO[bytes]], delimiter: str) -> tuple[int, str | None, str] | None:
+    """(record number, column name, cell) of the first cell holding bytes that are not UTF-8, reading afresh."""
+    header: list[str] = []
+    with _open_text(opener(), errors="surrogateescape") as text:
+        try:
+            for number, record in enumerate(csv.reader(text, delimiter=delimiter), 1):
+                for index, cell in enumerate(record):
+                    if any("\udc80" <= c <= "\udcff" for c in cell):
+                        column = header[index].strip() if index < len(header) else None
+                        return number, column, cell
+                if not header and any(cell.strip() for cell in record):
+                    header = record
+        except (csv.Error, OSError, EOFError, zlib.error, zipfile.BadZipFile):
+            return None  # a damaged stream: the first error stands
+    return None
 
 
 def _delimiter(name: str) -> str:
@@ -220,7 +251,8 @@ def _plain_table(path: Path, label: str, opener: Callable[[], IO[bytes]], size: 
     text = _open_text(io.BufferedReader(counter, 1 << 16))
     delimiter = _delimiter(label.removesuffix(".gz"))
     try:
-        header, rows, header_first = _csv_rows(text, label, delimiter=delimiter)
+        header, rows, header_first = _csv_rows(text, label, delimiter=delimiter,
+                                               undecodable=lambda: _first_undecodable(opener, delimiter))
     except BaseException:
         text.close()
         raise
@@ -393,11 +425,16 @@ def read_json(path: Path) -> Any:
             raise LoadError("not a JSON file (it should start with '{')", path=str(path))
     except (EOFError, zlib.error, OSError) as exc:
         raise LoadError(f"the compressed file is damaged or truncated ({exc})", path=str(path)) from exc
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise LoadError("not UTF-8 text", path=str(path)) from exc
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise LoadError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); save the file as UTF-8",
+                        path=str(path)) from exc
     except json.JSONDecodeError as exc:
         hint = " (the file looks truncated)" if exc.pos >= len(raw.rstrip()) - 1 else ""
         raise LoadError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}",
                         path=str(path)) from exc
+    except RecursionError as exc:  # the decoder recurses once per level: '[[[[...' ten thousand deep
+        raise LoadError("the JSON is nested too deeply to be a marketplace file", path=str(path)) from exc

@@ -66,16 +66,22 @@ def test_not_a_marketplace_file(graph, tmp_path):
     assert result.exit_code == 1 and "not valid JSON" in result.output
 
 
-@pytest.mark.parametrize("key, value", [("agency_authorizations", 3), ("leveraged_systems", {"id": "x"})])
-def test_a_fedramp_list_field_of_the_wrong_type_names_the_product(graph, tmp_path, key, value):
+@pytest.mark.parametrize("where, key, value, expected", [
+    ("Products", "agency_authorizations", 3, "should be a list"),
+    ("Products", "leveraged_systems", {"id": "x"}, "should be a list"),
+    ("Products", "cso", {"name": "Palantir"}, "should be text, not an object"),
+    ("Products", "impact_level", ["High"], "should be text, not a list"),
+    ("Agencies", "parent", ["Department of Homeland Security"], "should be text, not a list"),
+])
+def test_a_fedramp_field_of_the_wrong_type_names_the_entry_and_field(graph, tmp_path, where, key, value, expected):
     data = json.loads(DATA.read_text(encoding="utf-8"))
-    data["data"]["Products"][0][key] = value
+    data["data"][where][0][key] = value
     path = tmp_path / "data.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     before = graph.snapshot()
     result = graph.invoke(fedramp, path)
     assert result.exit_code == 1
-    assert f"{path}, row data.Products[0], field '{key}': should be a list" in result.output
+    assert f"{path}, row data.{where}[0], field '{key}': {expected}" in result.output
     assert graph.snapshot() == before
 
 
@@ -104,3 +110,4 @@ def test_a_lone_surrogate_escape_in_a_name_loads_as_a_replacement_character(grap
         assert store.get("product:fedramp-fr1234567890").name == "Cloud \ufffd Service"
     finally:
         store.close()
+

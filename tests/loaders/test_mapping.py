@@ -1,4 +1,6 @@
 """Any CSV by YAML mapping: the shipped Atlas of Surveillance example, and mapping errors."""
+import re
+
 import pytest
 
 from graph.errors import LoadError
@@ -72,4 +74,30 @@ def test_mapping_errors_name_the_key(tmp_path, text, message):
     path = tmp_path / "m.yaml"
     path.write_text(text)
     with pytest.raises(LoadError, match=message):
+        load_mapping(path, get_schema())
+
+
+LAUGHS = "".join(f"  {name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+                 for prev, name in zip("abcdefgh", "bcdefghi"))  # 9**9 cells, a few bytes of YAML
+BASE = "source: {id: 'source:x', name: X}\nnodes: {a: {label: Agency, id: 'agency:{A|slug}', name: '{A}'"
+
+
+@pytest.mark.parametrize("text, field", [
+    (BASE + "}}\ncolumns: *i\n", "columns"),
+    (BASE + ", aliases: *i}}\n", "nodes.a.aliases"),
+    (BASE + ", properties: {country: *i}}}\n", "nodes.a.properties.country"),
+    ("source: {id: 'source:x', name: *i}\nnodes: {a: {label: Agency, id: 'agency:{A}', name: '{A}'}}\n",
+     "source.name"),
+])
+def test_a_list_where_a_template_belongs_is_refused_before_any_row_even_a_billion_laughs(tmp_path, text, field):
+    path = tmp_path / "m.yaml"
+    path.write_text("description:\n  a: &a [x, x, x, x, x, x, x, x, x]\n" + LAUGHS + text)
+    with pytest.raises(LoadError, match=rf"field '{re.escape(field)}': should be text, not a list"):
+        load_mapping(path, get_schema())
+
+
+def test_an_unknown_filter_is_named_when_the_mapping_is_read(tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text(BASE.replace("{A|slug}", "{A|sluggy}") + "}}\n")
+    with pytest.raises(LoadError, match=r"field 'nodes.a.id': unknown filter 'sluggy' \(known: slug, upper"):
         load_mapping(path, get_schema())

@@ -41,3 +41,15 @@ def test_rejects_csv_and_summary(tmp_path):
     assert "rows read: 3; used: 1; rejected: 2" in summary
     assert "rejected 1 × not an amount" in summary and "rejected 1 × no PIID" in summary
     assert "Company 'ACME INC' (no UEI) -> company:acme: same normalized name 'acme'" in summary
+
+
+def test_rejects_and_merges_csv_cells_never_run_as_spreadsheet_formulas(tmp_path):
+    report = LoadReport("usaspending")
+    report.reject("a.csv", 7, "recipient_name", '=HYPERLINK("http://x.test","y")', "not an amount", malformed=True)
+    report.reject("a.csv", 8, "total_obligated_amount", "-500", "not a date")
+    report.merge("Contract", "@SUM(A1)", "product:icm", "linked FOR_PRODUCT: the description names '+cmd'")
+    rejects = list(csv.reader(report.write_rejects(tmp_path / "r.csv").open(encoding="utf-8")))
+    assert [row[3] for row in rejects[1:]] == ['\'=HYPERLINK("http://x.test","y")', "'-500"]
+    report.write_merges(tmp_path / "m.csv")
+    [_header, merge] = list(csv.reader((tmp_path / "m.csv").open(encoding="utf-8")))
+    assert merge[1] == "'@SUM(A1)" and merge[3] == "linked FOR_PRODUCT: the description names '+cmd'"

@@ -120,3 +120,25 @@ def test_counting_reader_counts_and_keeps_the_last_byte_however_it_is_read():
     assert reader.count == len(data)
     assert reader.last == data[-1:]
     assert reader.read(10) == b"" and reader.last == data[-1:]  # the end of the stream keeps the last byte
+
+
+def test_a_byte_that_is_not_utf8_is_found_in_its_record_and_column(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"a,b\n" + b"x,y\n" * 3000 + b'1,"two\nlines \xd3"\n')  # decoded ahead: found on reading
+    with pytest.raises(LoadError, match=r"row 3002, field 'b': not UTF-8 text \(byte 0xd3\)"):
+        rows(path)
+
+
+def test_json_that_is_not_utf8_names_the_line(tmp_path):
+    (tmp_path / "a.json").write_bytes(b'\xef\xbb\xbf{"data":\n {"Products": [{"cso": "GESTI\xd3N"}]}}')
+    with pytest.raises(LoadError, match=r"not UTF-8 text \(byte 0xd3 on line 2\)"):
+        read_json(tmp_path / "a.json")
+    (tmp_path / "b.json").write_bytes('{"data": {}}'.encode("utf-16"))
+    with pytest.raises(LoadError, match="is UTF-16 text"):
+        read_json(tmp_path / "b.json")
+
+
+def test_json_nested_too_deeply_is_refused_not_a_crash(tmp_path):
+    (tmp_path / "deep.json").write_text('{"data": {"Products": [' + "[" * 100_000 + "]" * 100_000 + "]}}")
+    with pytest.raises(LoadError, match="nested too deeply"):
+        read_json(tmp_path / "deep.json")

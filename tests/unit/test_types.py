@@ -16,6 +16,11 @@ def test_dates_keep_their_precision(raw, expected):
 @pytest.mark.parametrize("raw, expected", [
     ("53,100,000", 53_100_000.0), ("$1,270,000.50", 1_270_000.5), ("(500.00)", -500.0), ("-12", -12.0),
     (39300000, 39_300_000.0), ("12abc", None), ("", None), (True, None), ("1.2.3", None),
+    ("-$5", -5.0), ("$-5", -5.0), ("1,234", 1234.0),
+    # A comma that does not group thousands is a decimal comma or a typo: "1,23" is not 123.
+    ("1,23", None), ("1234,567", None), ("12,3456", None),
+    ("--5", None), ("(-5)", None), ("(5", None), ("5)", None), ("-(5)", None),
+    ("9" * 400, None), (float("inf"), None), (float("nan"), None),  # beyond a float: no amount, not inf
 ])
 def test_amounts(raw, expected):
     assert clean_amount(raw) == expected

@@ -69,6 +69,14 @@ def detect(header: list[str]) -> str | None:
     return None
 
 
+def _lower_case_header(table: Table) -> None:
+    """USAspending names every column in lower case; a header re-cased since (by a script or a spreadsheet)
+    reads as the download's, unless two of its columns differ only in case."""
+    lowered = [column.lower() for column in table.header]
+    if lowered != table.header and len(set(lowered)) == len(lowered):
+        table.header = lowered
+
+
 class UsaspendingFiles(HeldRows):
     """Reading a load's files; the state (`sources`, `progress_factory`) is UsaspendingLoad's."""
 
@@ -81,6 +89,7 @@ class UsaspendingFiles(HeldRows):
         loaded = 0
         skipped: list[str] = []
         for table in open_tables(path):
+            _lower_case_header(table)
             kind = detect(table.header)
             if kind == "assistance":
                 skipped.append(f"{table.name} (assistance awards, not contracts)")

@@ -92,6 +92,8 @@ QUIRKS = {  # a name -> the file as it may arrive
     "lone CR line ends (old Mac export)": lambda tmp: write(tmp, awards_text().replace("\r\n", "\r")),
     "header cells with trailing spaces": lambda tmp: write(tmp, awards_text().replace(
         ",".join(HEADER), ",".join(f"{column} " for column in HEADER), 1)),
+    "header in upper case (re-saved by a script or a spreadsheet)": lambda tmp: write(tmp, awards_text().replace(
+        ",".join(HEADER), ",".join(column.upper() for column in HEADER), 1)),
     "BOM inside a gzip": lambda tmp: write(tmp, gzip.compress(b"\xef\xbb\xbf" + awards_text().encode()),
                                             NAME + ".gz"),
     "concatenated gzip members": lambda tmp: write(tmp, _gzip_members(awards_text()), NAME + ".gz"),

@@ -427,7 +427,8 @@ def read_json(path: Path) -> Any:
         raise LoadError(f"the compressed file is damaged or truncated ({exc})", path=str(path)) from exc
     raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
-        return json.loads(raw.decode("utf-8"))
+        # NaN and Infinity are not JSON, but Python's json module (and pandas' to_json) write them: read as null.
+        return json.loads(raw.decode("utf-8"), parse_constant=lambda _name: None)
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise LoadError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); save the file as UTF-8",

@@ -109,6 +109,11 @@ def test_json_reading(tmp_path):
         read_json(tmp_path / "a.csv")
 
 
+def test_json_nan_and_infinity_read_as_missing(tmp_path):
+    (tmp_path / "nan.json").write_text('{"name": NaN, "level": Infinity, "low": -Infinity, "ok": 1.5}')
+    assert read_json(tmp_path / "nan.json") == {"name": None, "level": None, "low": None, "ok": 1.5}
+
+
 def test_counting_reader_counts_and_keeps_the_last_byte_however_it_is_read():
     data = bytes(range(256)) * 1000
     reader = CountingReader(io.BytesIO(data))

@@ -352,7 +352,9 @@ def _zip_tables(path: Path) -> Iterator[Table]:
 
 
 def _xlsx_tables(path: Path) -> Iterator[Table]:
-    """The first worksheet of an .xlsx workbook as a table of text cells (streamed, read-only)."""
+    """The first worksheet holding anything, as a table of text cells (streamed, read-only): its first row
+    with a cell filled is the header, as blank records before a CSV's header are skipped; a workbook's cover
+    or notes sheet left empty before the data is passed over."""
     try:
         import openpyxl  # optional: only the csv-by-mapping command reads workbooks
     except ImportError as exc:  # pragma: no cover - openpyxl is in requirements.txt
@@ -361,21 +363,31 @@ def _xlsx_tables(path: Path) -> Iterator[Table]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise LoadError(f"cannot read the workbook: {exc}", path=str(path)) from exc
-    sheet = book.worksheets[0]
-    label = f"{path}:{sheet.title}"
-    rows_iter = sheet.iter_rows(values_only=True)
-    header_cells = next(rows_iter, None)
-    if header_cells is None:
-        book.close()
-        raise LoadError("the first worksheet is empty", path=label)
-    header = [_cell_text(c).strip() for c in header_cells]
+    for sheet in book.worksheets:
+        rows_iter = sheet.iter_rows(values_only=True)
+        header: list[str] = []
+        header_row = 0
+        for header_row, cells in enumerate(rows_iter, 1):
+            header = [_cell_text(c).strip() for c in cells]
+            if any(header):
+                break
+        if any(header):
+            yield _sheet_table(f"{path}:{sheet.title}", header, header_row, rows_iter, book.close)
+            return
+    names = ", ".join(repr(sheet.title) for sheet in book.worksheets)
+    book.close()
+    raise LoadError(f"every worksheet is empty ({names})", path=str(path))
+
+
+def _sheet_table(label: str, header: list[str], header_row: int, rows_iter: Iterator[tuple],
+                 close: Callable[[], None]) -> Table:
     while header and not header[-1]:
         header.pop()
     width = len(header)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         seen = 0
-        for number, cells in enumerate(rows_iter, 2):
+        for number, cells in enumerate(rows_iter, header_row + 1):
             values = [_cell_text(c) for c in cells[:width]]
             values += [""] * (width - len(values))
             if any(values):
@@ -384,7 +396,7 @@ def _xlsx_tables(path: Path) -> Iterator[Table]:
         if not seen:
             raise LoadError("the worksheet has a header but no data rows", path=label)
 
-    yield Table(label, header, rows(), None, lambda: 0, book.close)
+    return Table(label, header, rows(), None, lambda: 0, close)
 
 
 def _cell_text(value: Any) -> str:

@@ -98,6 +98,29 @@ def test_xlsx_only_where_spreadsheets_are_accepted(tmp_path):
     assert header == ["Agency", "Count"] and data == [(2, ["ICE", "3"])]
 
 
+def test_xlsx_data_after_an_empty_cover_sheet_and_blank_rows_keeps_the_sheets_row_numbers(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Cover"
+    data = book.create_sheet("Contracts")
+    data["A3"], data["B3"] = "Agency", "Count"
+    data["A4"], data["B4"] = "ICE", 3
+    book.save(tmp_path / "s.xlsx")
+    [(name, header, found)] = rows(tmp_path / "s.xlsx", spreadsheets=True)
+    assert name.endswith(":Contracts")
+    assert header == ["Agency", "Count"] and found == [(4, ["ICE", "3"])]  # row 4, as the spreadsheet shows it
+
+
+def test_xlsx_with_every_sheet_empty_names_its_sheets(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Cover"
+    book.create_sheet("Data")
+    book.save(tmp_path / "s.xlsx")
+    with pytest.raises(LoadError, match="every worksheet is empty \\('Cover', 'Data'\\)"):
+        rows(tmp_path / "s.xlsx", spreadsheets=True)
+
+
 def test_json_reading(tmp_path):
     (tmp_path / "a.json").write_text('{"data": {"Products": []}}')
     assert read_json(tmp_path / "a.json") == {"data": {"Products": []}}

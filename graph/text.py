@@ -7,6 +7,7 @@ import unicodedata
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 # A cell starting with one of these is a formula to Excel, LibreOffice and Sheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"[+-][0-9][0-9,]*(\.[0-9]+)?\Z")
 
 
 def fold(text: str) -> str:
@@ -27,8 +28,9 @@ def compact(text: str) -> str:
 
 
 def spreadsheet_cell(value: object) -> object:
-    """A value for a CSV cell: text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """A value for a CSV cell: text a spreadsheet would run as a formula gets a leading apostrophe (a plain
+    signed number, "-500" or "-1,234.50", is a number to a spreadsheet and stays as it is)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _SIGNED_NUMBER.match(value):
         return "'" + value
     return value
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -71,7 +72,9 @@ def test_graph_exports_keep_hostile_names_as_data(seed_graph, chosen, lang):
         assert labels == {xml_text(node.name) for node in nodes}
     for data in (nodes_csv(view), edges_csv(view)):
         for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))):
-            assert not [cell for cell in row if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+            # A cell starting so runs as a formula, unless it is a plain signed number ("-0", "-1,234.5").
+            assert not [cell for cell in row if cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+                        and not re.fullmatch(r"[+-][0-9][0-9,]*(\.[0-9]+)?", cell)]
     assert {node["id"] for node in json.loads(to_json(view))["nodes"]} == {node.id for node in nodes}
     for export in FORMATS:
         assert export.build(view, lang)

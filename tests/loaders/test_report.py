@@ -46,10 +46,12 @@ def test_rejects_csv_and_summary(tmp_path):
 def test_rejects_and_merges_csv_cells_never_run_as_spreadsheet_formulas(tmp_path):
     report = LoadReport("usaspending")
     report.reject("a.csv", 7, "recipient_name", '=HYPERLINK("http://x.test","y")', "not an amount", malformed=True)
-    report.reject("a.csv", 8, "total_obligated_amount", "-500", "not a date")
+    report.reject("a.csv", 8, "total_obligated_amount", "-500", "not a date")  # a number to a spreadsheet
+    report.reject("a.csv", 9, "recipient_name", "-2+3+cmd|' /C calc'!A0", "no UEI")
     report.merge("Contract", "@SUM(A1)", "product:icm", "linked FOR_PRODUCT: the description names '+cmd'")
     rejects = list(csv.reader(report.write_rejects(tmp_path / "r.csv").open(encoding="utf-8")))
-    assert [row[3] for row in rejects[1:]] == ['\'=HYPERLINK("http://x.test","y")', "'-500"]
+    assert [row[3] for row in rejects[1:]] == ['\'=HYPERLINK("http://x.test","y")', "-500",
+                                           "'-2+3+cmd|' /C calc'!A0"]
     report.write_merges(tmp_path / "m.csv")
     [_header, merge] = list(csv.reader((tmp_path / "m.csv").open(encoding="utf-8")))
     assert merge[1] == "'@SUM(A1)" and merge[3] == "linked FOR_PRODUCT: the description names '+cmd'"

@@ -41,13 +41,19 @@ ATO_KEYS = ("atos", "ATOs", "Atos", "AtoMapping", "ato_mapping", "AtoMappings")
 NOT_AN_AGENCY = {"", "#n/a", "n/a", "na", "none", "not in process"}
 
 
+def _first(data: dict, names: tuple[str, ...]) -> tuple[str, Any] | None:
+    """(name, value) of the first non-empty field among several spellings of a field."""
+    for name in names:
+        value = data.get(name)
+        if value not in (None, "", [], {}):
+            return name, value
+    return None
+
+
 def _get(entry: dict, *names: str) -> Any:
     """The first non-empty value among several spellings of a field."""
-    for name in names:
-        value = entry.get(name)
-        if value not in (None, "", [], {}):
-            return value
-    return None
+    found = _first(entry, names)
+    return found[1] if found else None
 
 
 def _list(entry: Entry, *names: str) -> list:
@@ -56,30 +62,28 @@ def _list(entry: Entry, *names: str) -> list:
     Anything else (a number, an object) stops the load naming the entry and field,
     rather than being read character by character or crashing.
     """
-    for name in names:
-        value = entry.data.get(name)
-        if value in (None, "", [], {}):
-            continue
-        if isinstance(value, str):
-            return [value]
-        if isinstance(value, list):
-            return value
-        raise LoadError(f"should be a list, not {type(value).__name__}", path=entry.file, row=entry.where, field=name)
-    return []
+    found = _first(entry.data, names)
+    if found is None:
+        return []
+    name, value = found
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return value
+    raise LoadError(f"should be a list, not {type(value).__name__}", path=entry.file, row=entry.where, field=name)
 
 
 def _field(entry: Entry, *names: str) -> str | None:
     """The text of the first non-empty field among several spellings; an object or a list there stops the load
     naming the entry and field (its Python spelling, "{'a': 1}", would otherwise become a name)."""
-    for name in names:
-        value = entry.data.get(name)
-        if value in (None, "", [], {}):
-            continue
-        if isinstance(value, (dict, list)):
-            raise LoadError(f"should be text, not {'an object' if isinstance(value, dict) else 'a list'}",
-                            path=entry.file, row=entry.where, field=name)
-        return _text(value)
-    return None
+    found = _first(entry.data, names)
+    if found is None:
+        return None
+    name, value = found
+    if isinstance(value, (dict, list)):
+        raise LoadError(f"should be text, not {'an object' if isinstance(value, dict) else 'a list'}",
+                        path=entry.file, row=entry.where, field=name)
+    return _text(value)
 
 
 def _text(value: Any) -> str | None:

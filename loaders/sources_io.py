@@ -144,11 +144,11 @@ def _check_file(path: Path) -> bytes:
 
 
 def _csv_rows(text: IO[str], name: str, *, delimiter: str = ",",
-              undecodable: Callable[[], tuple[int, str | None, str] | None] = lambda: None,
+              undecodable: Callable[[], tuple[int, str | None, int] | None] = lambda: None,
               ) -> tuple[list[str], Iterator[tuple[int, list[str]]], bool]:
     """Header, a row iterator for CSV text, and whether the header was the first record; problems raise LoadError.
 
-    `undecodable` finds the first cell that is not UTF-8 (record number, column name, cell): text is decoded
+    `undecodable` finds the first byte that is not UTF-8 (record number, column name, byte): text is decoded
     ahead of the records read, so the record being read when decoding fails may come before it.
     """
     reader = csv.reader(text, delimiter=delimiter, strict=True)
@@ -167,11 +167,7 @@ def _csv_rows(text: IO[str], name: str, *, delimiter: str = ",",
                                 row=reading) from exc
             raise LoadError(f"malformed CSV: {reason}", path=name, row=reading) from exc
         except UnicodeDecodeError as exc:
-            byte, row, column = exc.object[exc.start], reading, None
-            found = undecodable()
-            if found:
-                row, column, cell = found
-                byte = ord(next(c for c in cell if "\udc80" <= c <= "\udcff")) - 0xDC00
+            row, column, byte = undecodable() or (reading, None, exc.object[exc.start])
             raise LoadError(f"not UTF-8 text (byte 0x{byte:02x}); save the file as CSV UTF-8", path=name, row=row,
                             field=column) from exc
         except (EOFError, zlib.error, zipfile.BadZipFile) as exc:
@@ -223,16 +219,17 @@ def _open_text(binary: IO[bytes], errors: str = "strict") -> IO[str]:
     return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="", errors=errors)
 
 
-def _first_undecodable(opener: Callable[[], IO[bytes]], delimiter: str) -> tuple[int, str | None, str] | None:
-    """(record number, column name, cell) of the first cell holding bytes that are not UTF-8, reading afresh."""
+def _first_undecodable(opener: Callable[[], IO[bytes]], delimiter: str) -> tuple[int, str | None, int] | None:
+    """(record number, column name, byte) of the first byte that is not UTF-8, reading afresh."""
     header: list[str] = []
     with _open_text(opener(), errors="surrogateescape") as text:
         try:
             for number, record in enumerate(csv.reader(text, delimiter=delimiter), 1):
                 for index, cell in enumerate(record):
-                    if any("\udc80" <= c <= "\udcff" for c in cell):
+                    escaped = next((c for c in cell if "\udc80" <= c <= "\udcff"), None)  # surrogateescape's
+                    if escaped is not None:
                         column = header[index].strip() if index < len(header) else None
-                        return number, column, cell
+                        return number, column, ord(escaped) - 0xDC00
                 if not header and any(cell.strip() for cell in record):
                     header = record
         except (csv.Error, OSError, EOFError, zlib.error, zipfile.BadZipFile):

@@ -156,8 +156,9 @@ class ColumnWriter:
         for name, array in columns.items():
             array = np.ascontiguousarray(array)
             self._layout[name] = [self._offset, array.dtype.str, list(array.shape)]
-            self._write(array)
-            self._offset += -(-array.nbytes // _ALIGN) * _ALIGN
+            if array.nbytes:
+                self._behind.write(memoryview(array).cast("B"))
+            self._end_column(array.nbytes)
 
     def update_chunks(self, name: str, chunks: Iterable[np.ndarray], dtype: np.dtype) -> None:
         """One 1-d column written piece by piece, so it is never in memory whole."""
@@ -166,19 +167,15 @@ class ColumnWriter:
             chunk = np.ascontiguousarray(chunk, dtype=dtype)
             self._behind.write(memoryview(chunk).cast("B"))
             count += len(chunk)
-        nbytes = count * np.dtype(dtype).itemsize
+        self._layout[name] = [start, np.dtype(dtype).str, [count]]
+        self._end_column(count * np.dtype(dtype).itemsize)
+
+    def _end_column(self, nbytes: int) -> None:
+        """Pad the column of `nbytes` just written so the next starts aligned, and move past both."""
         pad = -nbytes % _ALIGN
         if pad:
             self._behind.write(b"\0" * pad)
-        self._layout[name] = [start, np.dtype(dtype).str, [count]]
         self._offset += nbytes + pad
-
-    def _write(self, array: np.ndarray) -> None:
-        if array.nbytes:
-            self._behind.write(memoryview(array).cast("B"))
-        pad = -array.nbytes % _ALIGN
-        if pad:
-            self._behind.write(b"\0" * pad)
 
     def commit(self, header: dict[str, Any]) -> None:
         """Write `path`: `header` (with where each column starts) on one line, then the columns."""

@@ -1,5 +1,6 @@
 """Threads in a graph file's write: columns made side by side are put in the makers' order, and bytes are written
 behind the work in the order given; both with a bounded amount in hand, both raising what failed."""
+import os
 import time
 
 import numpy as np
@@ -92,3 +93,15 @@ def test_a_failed_write_is_raised_at_a_following_call():
     writer.stop()
     assert handed < 20  # raised while the caller was still handing bytes over, not only at the end
     assert target.chunks == [bytes([i]) * 7 for i in range(3)]
+
+
+def test_written_bytes_are_sent_to_disk_every_so_often_not_all_at_the_commit(tmp_path, monkeypatch):
+    synced_sizes = []
+    monkeypatch.setattr("graph.columns._sync_data", lambda fd: synced_sizes.append(os.fstat(fd).st_size))
+    with open(tmp_path / "graph.cols", "w+b") as target:
+        writer = _WriterThread(target, sync_every=20)
+        for i in range(10):
+            writer.write(bytes([i]) * 7)
+        writer.finish()
+        writer.stop()
+    assert synced_sizes == [21, 42, 63]  # flushed first: the file holds every byte handed over so far

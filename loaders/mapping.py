@@ -290,7 +290,7 @@ class MappingLoad:
         source_props = {k: v for k, v in mapping.source.items() if k != "id"}
         self.batch.add_node(mapping.source["id"], "Source", source_props)
         needed = list(dict.fromkeys([*mapping.columns, *mapping.referenced_columns()]))
-        for table in open_tables(path, spreadsheets=True):
+        for table in open_tables(path, spreadsheets=True, wanted=needed):
             report.files.append(table.name)
             table.require(needed)
             progress = Progress(Path(table.name).name, table.size)

@@ -283,8 +283,9 @@ def _gzip_reopen(path: Path) -> tuple[IO[bytes], Callable[[], int]]:
     return gzip.GzipFile(fileobj=io.BufferedReader(raw), mode="rb"), lambda: raw.count
 
 
-def open_tables(path: Path, *, spreadsheets: bool = False) -> Iterator[Table]:
-    """Every table in a file: one for a CSV (plain or gzipped), one per CSV in a zip.
+def open_tables(path: Path, *, spreadsheets: bool = False, wanted: Sequence[str] = ()) -> Iterator[Table]:
+    """Every table in a file: one for a CSV (plain or gzipped), one per CSV in a zip, one worksheet of a
+    workbook (where `spreadsheets` are accepted: the first with all the `wanted` columns).
 
     Raises LoadError for a missing, empty, truncated or wrong-type file. Zip
     members that are not CSV are skipped; a zip with no CSV is an error.
@@ -295,7 +296,7 @@ def open_tables(path: Path, *, spreadsheets: bool = False) -> Iterator[Table]:
     if kind == "zip" and (lower.endswith(SPREADSHEET_SUFFIXES) or _is_xlsx(path)):
         if not spreadsheets:
             raise LoadError(WRONG_TYPE["xlsx"], path=str(path))
-        yield from _xlsx_tables(path)
+        yield from _xlsx_tables(path, wanted)
         return
     if kind in WRONG_TYPE:
         raise LoadError(WRONG_TYPE[kind], path=str(path))
@@ -348,10 +349,11 @@ def _zip_tables(path: Path) -> Iterator[Table]:
                 table.close()
 
 
-def _xlsx_tables(path: Path) -> Iterator[Table]:
-    """The first worksheet holding anything, as a table of text cells (streamed, read-only): its first row
-    with a cell filled is the header, as blank records before a CSV's header are skipped; a workbook's cover
-    or notes sheet left empty before the data is passed over."""
+def _xlsx_tables(path: Path, wanted: Sequence[str]) -> Iterator[Table]:
+    """The first worksheet whose header holds every `wanted` column, as a table of text cells (streamed,
+    read-only). A sheet's first row with a cell filled is its header, as blank records before a CSV's header
+    are skipped. An empty cover sheet before the data is passed over, and so is a notes sheet that lacks the
+    wanted columns (research workbooks often open with one)."""
     try:
         import openpyxl  # optional: only the csv-by-mapping command reads workbooks
     except ImportError as exc:  # pragma: no cover - openpyxl is in requirements.txt
@@ -360,6 +362,7 @@ def _xlsx_tables(path: Path) -> Iterator[Table]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise LoadError(f"cannot read the workbook: {exc}", path=str(path)) from exc
+    lacking: list[str] = []
     for sheet in book.worksheets:
         rows_iter = sheet.iter_rows(values_only=True)
         header: list[str] = []
@@ -368,11 +371,17 @@ def _xlsx_tables(path: Path) -> Iterator[Table]:
             header = [_cell_text(c).strip() for c in cells]
             if any(header):
                 break
-        if any(header):
+        if not any(header):
+            continue
+        missing = [column for column in wanted if column not in header]
+        if not missing:
             yield _sheet_table(f"{path}:{sheet.title}", header, header_row, rows_iter, book.close)
             return
-    names = ", ".join(repr(sheet.title) for sheet in book.worksheets)
+        lacking.append(f"{sheet.title!r} lacks {', '.join(missing)}")
     book.close()
+    if lacking:
+        raise LoadError(f"no worksheet has every column needed ({'; '.join(lacking)})", path=str(path))
+    names = ", ".join(repr(sheet.title) for sheet in book.worksheets)
     raise LoadError(f"every worksheet is empty ({names})", path=str(path))
 
 

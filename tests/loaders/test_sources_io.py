@@ -121,6 +121,32 @@ def test_xlsx_with_every_sheet_empty_names_its_sheets(tmp_path):
         rows(tmp_path / "s.xlsx", spreadsheets=True)
 
 
+def test_xlsx_the_first_sheet_with_the_wanted_columns_is_read_past_a_notes_sheet(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "About"
+    book.active.append(["How this sheet was made: public records requests, 2025"])
+    data = book.create_sheet("Data")
+    data.append(["Agency", "Technology"])
+    data.append(["ICE", "Face recognition"])
+    book.save(tmp_path / "s.xlsx")
+    [(name, header, found)] = rows(tmp_path / "s.xlsx", spreadsheets=True, wanted=["Agency", "Technology"])
+    assert name.endswith(":Data") and found == [(2, ["ICE", "Face recognition"])]
+
+
+def test_xlsx_without_a_sheet_holding_the_wanted_columns_says_what_each_sheet_lacks(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "About"
+    book.active.append(["Notes"])
+    data = book.create_sheet("Data")
+    data.append(["Agency", "Tech"])
+    book.save(tmp_path / "s.xlsx")
+    with pytest.raises(LoadError, match="no worksheet has every column needed "
+                                        "\('About' lacks Agency, Technology; 'Data' lacks Technology\)"):
+        rows(tmp_path / "s.xlsx", spreadsheets=True, wanted=["Agency", "Technology"])
+
+
 def test_json_reading(tmp_path):
     (tmp_path / "a.json").write_text('{"data": {"Products": []}}')
     assert read_json(tmp_path / "a.json") == {"data": {"Products": []}}

@@ -187,9 +187,7 @@ def _csv_rows(text: IO[str], name: str, *, delimiter: str = ",",
     header = [cell.strip() for cell in header]
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0].lstrip("\ufeff")
-    dupes = sorted({c for c in header if c and header.count(c) > 1})
-    if dupes:
-        raise LoadError(f"duplicate column names in the header: {', '.join(dupes)}", path=name, row=1)
+    _refuse_duplicates(header, name, 1)
     width = len(header)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -389,6 +387,7 @@ def _sheet_table(label: str, header: list[str], header_row: int, rows_iter: Iter
                  close: Callable[[], None]) -> Table:
     while header and not header[-1]:
         header.pop()
+    _refuse_duplicates(header, label, header_row)
     width = len(header)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -403,6 +402,13 @@ def _sheet_table(label: str, header: list[str], header_row: int, rows_iter: Iter
             raise LoadError("the worksheet has a header but no data rows", path=label)
 
     return Table(label, header, rows(), None, lambda: 0, close)
+
+
+def _refuse_duplicates(header: list[str], name: str, row: int) -> None:
+    """LoadError naming the column names the header holds more than once (which of them would a row's value be?)."""
+    dupes = sorted({c for c in header if c and header.count(c) > 1})
+    if dupes:
+        raise LoadError(f"duplicate column names in the header: {', '.join(dupes)}", path=name, row=row)
 
 
 def _cell_text(value: Any) -> str:

@@ -143,8 +143,19 @@ def test_xlsx_without_a_sheet_holding_the_wanted_columns_says_what_each_sheet_la
     data.append(["Agency", "Tech"])
     book.save(tmp_path / "s.xlsx")
     with pytest.raises(LoadError, match="no worksheet has every column needed "
-                                        "\('About' lacks Agency, Technology; 'Data' lacks Technology\)"):
+                                        r"\('About' lacks Agency, Technology; 'Data' lacks Technology\)"):
         rows(tmp_path / "s.xlsx", spreadsheets=True, wanted=["Agency", "Technology"])
+
+
+def test_xlsx_header_with_a_column_name_twice_is_refused_like_a_csvs(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active["A2"], book.active["B2"], book.active["C2"] = "Agency", "Notes", "Notes"
+    book.active.append(["ICE", "a", "b"])
+    book.save(tmp_path / "s.xlsx")
+    with pytest.raises(LoadError, match="duplicate column names in the header: Notes") as error:
+        rows(tmp_path / "s.xlsx", spreadsheets=True)
+    assert "row 2" in str(error.value)
 
 
 def test_json_reading(tmp_path):

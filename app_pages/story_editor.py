@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from app_pages import picker, present, routes, workshop
 from app_pages.common import current_lang, store_or_stop
@@ -169,10 +168,10 @@ def add_step(draft: Draft, store: GraphStore, lang: str) -> None:
                                   format_func=lambda number: escape_markdown(
                                       " → ".join(caption(node) for node in paths[number].nodes)))
                 step = step_from_path(paths[chosen])
-                add_col, deck_col, handout_col = st.columns(3, vertical_alignment="bottom")
-                add_col.button(t("editor.add_path", lang), key="editor.add.path", icon=":material/add:",
-                               on_click=lambda: draft.add(step))
-                export_view(step, store, lang, deck_col, handout_col)
+                with st.container(horizontal=True):  # a row that wraps: equal columns would cut the labels
+                    st.button(t("editor.add_path", lang), key="editor.add.path", icon=":material/add:",
+                              on_click=lambda: draft.add(step))
+                    export_view(step, store, lang)
     with entity_tab:
         node = picker.resolve_or_warn(store, st.text_input(t("editor.entity", lang), key=ENTITY), lang)
         if node is not None:
@@ -181,22 +180,21 @@ def add_step(draft: Draft, store: GraphStore, lang: str) -> None:
             except StoryError:
                 st.info(t("editor.no_sources", lang, name=escape_markdown(node.name)))
             else:
-                add_col, deck_col, handout_col = st.columns(3, vertical_alignment="bottom")
-                add_col.button(t("editor.add_entity", lang, name=escape_markdown(node.name)),
-                               key="editor.add.entity", icon=":material/add:", on_click=lambda: draft.add(step))
-                export_view(step, store, lang, deck_col, handout_col)
+                with st.container(horizontal=True):
+                    st.button(t("editor.add_entity", lang, name=escape_markdown(node.name)),
+                              key="editor.add.entity", icon=":material/add:", on_click=lambda: draft.add(step))
+                    export_view(step, store, lang)
 
 
-def export_view(step: Step, store: GraphStore, lang: str, deck_col: DeltaGenerator,
-                handout_col: DeltaGenerator) -> None:
+def export_view(step: Step, store: GraphStore, lang: str) -> None:
     """The view on its own, without making a story of it: one offline HTML file, or a handout."""
     view = build_view(story_from_steps(VIEW_ID, dict(step.title), {}, [step]), store, lang)
     key = "editor.view." + ("path" if step.highlight_edges else "entity")
-    deck_col.download_button(t("editor.view_deck", lang), deck_html(view), file_name=f"{VIEW_ID}.html",
-                             mime="text/html", key=f"{key}.deck", on_click="ignore", icon=":material/slideshow:")
-    handout_col.download_button(t("present.download_handout", lang), handout_html(view), mime="text/html",
-                                file_name=f"{VIEW_ID}-a4.html", key=f"{key}.handout", on_click="ignore",
-                                icon=":material/print:")
+    st.download_button(t("editor.view_deck", lang), deck_html(view), file_name=f"{VIEW_ID}.html",
+                       mime="text/html", key=f"{key}.deck", on_click="ignore", icon=":material/slideshow:")
+    st.download_button(t("present.download_handout", lang), handout_html(view), mime="text/html",
+                       file_name=f"{VIEW_ID}-a4.html", key=f"{key}.handout", on_click="ignore",
+                       icon=":material/print:")
 
 
 def move(draft: Draft, uid: int, offset: int) -> None:
@@ -294,17 +292,17 @@ def finish(draft: Draft, store: GraphStore, lang: str) -> None:
     except StoryError as exc:
         st.error(t("editor.invalid", lang, error=escape_markdown(str(exc))))
         return
-    save_col, yaml_col, deck_col, handout_col = st.columns(4, vertical_alignment="bottom")
-    if save_col.button(t("editor.save", lang), type="primary", key="editor.save", icon=":material/save:"):
+    row = st.container(horizontal=True)
+    if row.button(t("editor.save", lang), type="primary", key="editor.save", icon=":material/save:"):
         saved = save(story)
         st.success(t("editor.saved", lang, path=escape_markdown(str(saved))))
         st.page_link(routes.page("present", lang), label=t("editor.open", lang), icon=":material/slideshow:",
                      query_params={"lang": lang, present.STORY: story.id, present.STEP: "1", present.EDGE: "1"})
-    yaml_col.download_button(t("editor.download_yaml", lang), story_to_yaml(story), file_name=f"{story.id}.yaml",
-                             mime="application/yaml", key="editor.yaml", on_click="ignore")
-    deck_col.download_button(t("present.download_deck", lang), deck_html(view), file_name=f"{story.id}.html",
-                             mime="text/html", key="editor.deck", on_click="ignore")
-    handout_col.download_button(t("present.download_handout", lang), handout_html(view), mime="text/html",
-                                file_name=f"{story.id}-a4.html", key="editor.handout", on_click="ignore")
+    row.download_button(t("editor.download_yaml", lang), story_to_yaml(story), file_name=f"{story.id}.yaml",
+                        mime="application/yaml", key="editor.yaml", on_click="ignore")
+    row.download_button(t("present.download_deck", lang), deck_html(view), file_name=f"{story.id}.html",
+                        mime="text/html", key="editor.deck", on_click="ignore")
+    row.download_button(t("present.download_handout", lang), handout_html(view), mime="text/html",
+                        file_name=f"{story.id}-a4.html", key="editor.handout", on_click="ignore")
     with st.expander(t("editor.yaml_preview", lang)):
         st.code(story_to_yaml(story), language="yaml")

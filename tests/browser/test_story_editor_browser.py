@@ -1,0 +1,27 @@
+"""The story editor in a real browser on a trainer's laptop: every button reads in full, in Spanish too."""
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+from tests.browser.test_explorer import LONG
+
+# A button's label is cut ("…") when its text is wider than the box Streamlit gives it.
+CUT_LABELS = """() => [...document.querySelectorAll('[data-testid=stMain] button [data-testid=stMarkdownContainer]')]
+    .filter(label => label.scrollWidth > label.clientWidth + 1).map(label => label.textContent)"""
+
+
+def test_the_editors_buttons_are_not_cut_on_a_laptop(page: Page, app_server: str):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{app_server}/story_editor?lang=es&from=Palantir&to=HSI")
+    page.get_by_role("button", name="Añadir esta ruta como paso").click(timeout=LONG)
+    page.get_by_role("textbox", name="Identificador (nombre del archivo)").fill("mi-historia")
+    page.get_by_role("textbox", name="Título (Español)").fill("Mi historia")
+    page.get_by_role("textbox", name="Título (English)").fill("My story")
+    page.keyboard.press("Tab")
+    page.get_by_role("button", name="Guardar historia").wait_for(timeout=LONG)
+    page.get_by_role("tab", name="Una entidad").click()
+    page.get_by_role("textbox", name="Entidad (nombre o alias)").fill("U.S. Immigration and Customs Enforcement")
+    page.keyboard.press("Tab")
+    page.get_by_role("button", name="Añadir «U.S. Immigration and Customs Enforcement» como paso").wait_for(timeout=LONG)
+    page.wait_for_timeout(500)
+    assert page.evaluate(CUT_LABELS) == []

@@ -192,7 +192,7 @@ def common_connections(store: GraphStore, source: Node, target: Node, where: Pat
         node = nodes[node_id]
         how = [sentence(edge, names, lang) for edge in (*left.edges, *right.edges)
                if {edge.source, edge.target} in ({source.id, node_id}, {target.id, node_id})]
-        name_col, how_col = st.columns([1, 2])
-        with name_col:
-            routes.link("profile", lang, escape_markdown(node.name), icon=display.icon(node.label), id=node_id)
-        how_col.markdown(escape_markdown("; ".join(dict.fromkeys(how)) + "."))
+        # The name above what links it, not in a narrow column beside it: a page link does not wrap, so a
+        # long name (a contract's) would be cut.
+        routes.link("profile", lang, escape_markdown(node.name), icon=display.icon(node.label), id=node_id)
+        st.markdown(escape_markdown("; ".join(dict.fromkeys(how)) + "."))

@@ -150,7 +150,11 @@ def add_step(draft: Draft, store: GraphStore, lang: str) -> None:
     st.subheader(t("editor.add_header", lang), anchor=False)
     st.text_input(t("editor.link", lang), key=LINK, on_change=follow_explorer_link,
                   placeholder="http://…/trace?from=Palantir&to=HSI&path=1")
-    path_tab, entity_tab = st.tabs([t("editor.from_path", lang), t("editor.from_entity", lang)])
+    tabs = [t("editor.from_path", lang), t("editor.from_entity", lang)]
+    # A link that names one entity (a profile's) opens on its tab, else its step would wait in a hidden tab.
+    # The key follows the tab to open: the browser keeps a drawn tab bar's choice and ignores a new default.
+    opened = 1 if st.session_state[ENTITY] and not (st.session_state[FROM] or st.session_state[TO]) else 0
+    path_tab, entity_tab = st.tabs(tabs, default=tabs[opened], key=f"editor.tabs.{opened}")
     with path_tab:
         left, right = st.columns(2)
         source = picker.resolve_or_warn(store, left.text_input(t("trace.from", lang), key=FROM), lang)

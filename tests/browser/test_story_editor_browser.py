@@ -25,3 +25,18 @@ def test_the_editors_buttons_are_not_cut_on_a_laptop(page: Page, app_server: str
     page.get_by_role("button", name="Añadir «U.S. Immigration and Customs Enforcement» como paso").wait_for(timeout=LONG)
     page.wait_for_timeout(500)
     assert page.evaluate(CUT_LABELS) == []
+
+
+def test_a_pasted_profile_link_opens_the_entity_tab(page: Page, app_server: str):
+    """A profile link names one entity: the editor shows that entity's step, not an empty path form."""
+    page.goto(f"{app_server}/story_editor?lang=es")
+    link = page.get_by_role("textbox", name="Enlace de una vista del explorador (opcional)")
+    link.fill(f"{app_server}/profile?id=agency:ice&lang=es", timeout=LONG)
+    page.keyboard.press("Enter")
+    add = page.get_by_role("button", name="Añadir «U.S. Immigration and Customs Enforcement» como paso")
+    add.wait_for(timeout=LONG)
+    add.click()
+    page.get_by_text("Paso 1 de 1").wait_for(timeout=LONG)
+    link.fill(f"{app_server}/trace?from=Palantir&to=HSI&lang=es")  # and a trace link after it, the path tab
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Añadir esta ruta como paso").wait_for(timeout=LONG)

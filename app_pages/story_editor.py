@@ -34,6 +34,7 @@ from graph.story_view import build_view, check_story
 DRAFT = "editor.draft"
 FROM, TO, PATH, ENTITY, LINK = "editor.from", "editor.to", "editor.path", "editor.entity", "editor.link"
 AVOID = "editor.avoid"
+COPY = "editor.copy"  # the story to start from
 # The explorer's link parameters (app_pages/state.py and trace.py) that this page understands.
 EXPLORER_KEYS = {"from": FROM, "to": TO, "id": ENTITY}
 PATHS_SHOWN = 3
@@ -77,8 +78,11 @@ def start_from_story(draft: Draft, lang: str) -> None:
         return
     with st.expander(t("editor.start_from", lang)):
         titles = {story.id: story.title[lang] for story in stories}
-        chosen = st.selectbox(t("present.choose", lang), list(titles), format_func=titles.__getitem__,
-                              key="editor.copy")
+        if st.session_state.get(COPY) in titles:
+            # Set again, so that the browser also gets the title in the language chosen now: it keeps showing
+            # a choice in the words it was made in.
+            st.session_state[COPY] = st.session_state[COPY]
+        chosen = st.selectbox(t("present.choose", lang), list(titles), format_func=titles.__getitem__, key=COPY)
         st.button(t("editor.copy", lang), key="editor.copy.go", on_click=copy_story,
                   args=(next(story for story in stories if story.id == chosen),))
 

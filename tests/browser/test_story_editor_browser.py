@@ -1,7 +1,7 @@
 """The story editor in a real browser on a trainer's laptop: every button reads in full, in Spanish too."""
 from __future__ import annotations
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.test_explorer import LONG
 
@@ -40,3 +40,13 @@ def test_a_pasted_profile_link_opens_the_entity_tab(page: Page, app_server: str)
     link.fill(f"{app_server}/trace?from=Palantir&to=HSI&lang=es")  # and a trace link after it, the path tab
     page.keyboard.press("Enter")
     page.get_by_role("button", name="Añadir esta ruta como paso").wait_for(timeout=LONG)
+
+
+def test_the_story_to_copy_is_named_in_the_new_language_after_a_switch(page: Page, app_server: str):
+    page.goto(f"{app_server}/story_editor?lang=es")
+    page.get_by_text("Partir de una historia existente").click(timeout=LONG)
+    picked = page.locator("[data-testid=stMain] [data-testid=stSelectbox] input").first
+    expect(picked).to_have_value("¿Quién está detrás de ICE? Palantir → ICM → HSI", timeout=LONG)
+    page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name="Story editor").wait_for(timeout=LONG)
+    expect(picked).to_have_value("Who is behind ICE? Palantir → ICM → HSI", timeout=10_000)

@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from app_pages import picker, present, routes, workshop
 from app_pages.common import current_lang, store_or_stop
@@ -35,6 +34,7 @@ from graph.story_view import build_view, check_story
 DRAFT = "editor.draft"
 FROM, TO, PATH, ENTITY, LINK = "editor.from", "editor.to", "editor.path", "editor.entity", "editor.link"
 AVOID = "editor.avoid"
+COPY = "editor.copy"  # the story to start from
 # The explorer's link parameters (app_pages/state.py and trace.py) that this page understands.
 EXPLORER_KEYS = {"from": FROM, "to": TO, "id": ENTITY}
 PATHS_SHOWN = 3
@@ -78,8 +78,11 @@ def start_from_story(draft: Draft, lang: str) -> None:
         return
     with st.expander(t("editor.start_from", lang)):
         titles = {story.id: story.title[lang] for story in stories}
-        chosen = st.selectbox(t("present.choose", lang), list(titles), format_func=titles.__getitem__,
-                              key="editor.copy")
+        if st.session_state.get(COPY) in titles:
+            # Set again, so that the browser also gets the title in the language chosen now: it keeps showing
+            # a choice in the words it was made in.
+            st.session_state[COPY] = st.session_state[COPY]
+        chosen = st.selectbox(t("present.choose", lang), list(titles), format_func=titles.__getitem__, key=COPY)
         st.button(t("editor.copy", lang), key="editor.copy.go", on_click=copy_story,
                   args=(next(story for story in stories if story.id == chosen),))
 
@@ -151,7 +154,11 @@ def add_step(draft: Draft, store: GraphStore, lang: str) -> None:
     st.subheader(t("editor.add_header", lang), anchor=False)
     st.text_input(t("editor.link", lang), key=LINK, on_change=follow_explorer_link,
                   placeholder="http://…/trace?from=Palantir&to=HSI&path=1")
-    path_tab, entity_tab = st.tabs([t("editor.from_path", lang), t("editor.from_entity", lang)])
+    tabs = [t("editor.from_path", lang), t("editor.from_entity", lang)]
+    # A link that names one entity (a profile's) opens on its tab, else its step would wait in a hidden tab.
+    # The key follows the tab to open: the browser keeps a drawn tab bar's choice and ignores a new default.
+    opened = 1 if st.session_state[ENTITY] and not (st.session_state[FROM] or st.session_state[TO]) else 0
+    path_tab, entity_tab = st.tabs(tabs, default=tabs[opened], key=f"editor.tabs.{opened}")
     with path_tab:
         left, right = st.columns(2)
         source = picker.resolve_or_warn(store, left.text_input(t("trace.from", lang), key=FROM), lang)
@@ -169,10 +176,10 @@ def add_step(draft: Draft, store: GraphStore, lang: str) -> None:
                                   format_func=lambda number: escape_markdown(
                                       " → ".join(caption(node) for node in paths[number].nodes)))
                 step = step_from_path(paths[chosen])
-                add_col, deck_col, handout_col = st.columns(3, vertical_alignment="bottom")
-                add_col.button(t("editor.add_path", lang), key="editor.add.path", icon=":material/add:",
-                               on_click=lambda: draft.add(step))
-                export_view(step, store, lang, deck_col, handout_col)
+                with st.container(horizontal=True):  # a row that wraps: equal columns would cut the labels
+                    st.button(t("editor.add_path", lang), key="editor.add.path", icon=":material/add:",
+                              on_click=lambda: draft.add(step))
+                    export_view(step, store, lang)
     with entity_tab:
         node = picker.resolve_or_warn(store, st.text_input(t("editor.entity", lang), key=ENTITY), lang)
         if node is not None:
@@ -181,22 +188,21 @@ def add_step(draft: Draft, store: GraphStore, lang: str) -> None:
             except StoryError:
                 st.info(t("editor.no_sources", lang, name=escape_markdown(node.name)))
             else:
-                add_col, deck_col, handout_col = st.columns(3, vertical_alignment="bottom")
-                add_col.button(t("editor.add_entity", lang, name=escape_markdown(node.name)),
-                               key="editor.add.entity", icon=":material/add:", on_click=lambda: draft.add(step))
-                export_view(step, store, lang, deck_col, handout_col)
+                with st.container(horizontal=True):
+                    st.button(t("editor.add_entity", lang, name=escape_markdown(node.name)),
+                              key="editor.add.entity", icon=":material/add:", on_click=lambda: draft.add(step))
+                    export_view(step, store, lang)
 
 
-def export_view(step: Step, store: GraphStore, lang: str, deck_col: DeltaGenerator,
-                handout_col: DeltaGenerator) -> None:
+def export_view(step: Step, store: GraphStore, lang: str) -> None:
     """The view on its own, without making a story of it: one offline HTML file, or a handout."""
     view = build_view(story_from_steps(VIEW_ID, dict(step.title), {}, [step]), store, lang)
     key = "editor.view." + ("path" if step.highlight_edges else "entity")
-    deck_col.download_button(t("editor.view_deck", lang), deck_html(view), file_name=f"{VIEW_ID}.html",
-                             mime="text/html", key=f"{key}.deck", on_click="ignore", icon=":material/slideshow:")
-    handout_col.download_button(t("present.download_handout", lang), handout_html(view), mime="text/html",
-                                file_name=f"{VIEW_ID}-a4.html", key=f"{key}.handout", on_click="ignore",
-                                icon=":material/print:")
+    st.download_button(t("editor.view_deck", lang), deck_html(view), file_name=f"{VIEW_ID}.html",
+                       mime="text/html", key=f"{key}.deck", on_click="ignore", icon=":material/slideshow:")
+    st.download_button(t("present.download_handout", lang), handout_html(view), mime="text/html",
+                       file_name=f"{VIEW_ID}-a4.html", key=f"{key}.handout", on_click="ignore",
+                       icon=":material/print:")
 
 
 def move(draft: Draft, uid: int, offset: int) -> None:
@@ -294,17 +300,17 @@ def finish(draft: Draft, store: GraphStore, lang: str) -> None:
     except StoryError as exc:
         st.error(t("editor.invalid", lang, error=escape_markdown(str(exc))))
         return
-    save_col, yaml_col, deck_col, handout_col = st.columns(4, vertical_alignment="bottom")
-    if save_col.button(t("editor.save", lang), type="primary", key="editor.save", icon=":material/save:"):
+    row = st.container(horizontal=True)
+    if row.button(t("editor.save", lang), type="primary", key="editor.save", icon=":material/save:"):
         saved = save(story)
         st.success(t("editor.saved", lang, path=escape_markdown(str(saved))))
         st.page_link(routes.page("present", lang), label=t("editor.open", lang), icon=":material/slideshow:",
                      query_params={"lang": lang, present.STORY: story.id, present.STEP: "1", present.EDGE: "1"})
-    yaml_col.download_button(t("editor.download_yaml", lang), story_to_yaml(story), file_name=f"{story.id}.yaml",
-                             mime="application/yaml", key="editor.yaml", on_click="ignore")
-    deck_col.download_button(t("present.download_deck", lang), deck_html(view), file_name=f"{story.id}.html",
-                             mime="text/html", key="editor.deck", on_click="ignore")
-    handout_col.download_button(t("present.download_handout", lang), handout_html(view), mime="text/html",
-                                file_name=f"{story.id}-a4.html", key="editor.handout", on_click="ignore")
+    row.download_button(t("editor.download_yaml", lang), story_to_yaml(story), file_name=f"{story.id}.yaml",
+                        mime="application/yaml", key="editor.yaml", on_click="ignore")
+    row.download_button(t("present.download_deck", lang), deck_html(view), file_name=f"{story.id}.html",
+                        mime="text/html", key="editor.deck", on_click="ignore")
+    row.download_button(t("present.download_handout", lang), handout_html(view), mime="text/html",
+                        file_name=f"{story.id}-a4.html", key="editor.handout", on_click="ignore")
     with st.expander(t("editor.yaml_preview", lang)):
         st.code(story_to_yaml(story), language="yaml")

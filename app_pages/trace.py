@@ -142,15 +142,15 @@ def explanation_markdown(path: Path, store: GraphStore, lang: str) -> str:
     steps = t("trace.steps_one", lang) if len(path) == 1 else t("trace.steps_many", lang, count=len(path))
     chain = " → ".join(node.name for node in path.nodes)
     paragraphs = [f"**{escape_markdown(chain)}** · {escape_markdown(steps)}", escape_markdown(explanation.text())]
-    quoted = [step for step in explanation.steps if step.quote]
+    quoted = explanation.quotes()
     if quoted:
         paragraphs.append(f"**{escape_markdown(t('explain.quotes', lang))}**")
         opening, closing = QUOTE_MARKS[lang]
-        for step in quoted:
-            marks = "".join(f"[{number}]" for number in step.notes)
+        for quote in quoted:
+            marks = "".join(f"[{number}]" for number in quote.notes)
             # The quote as printed; readers of the English view also get the gloss.
-            gloss = f" ({step.quote_en})" if lang == "en" and step.quote_en else ""
-            paragraphs.append("> " + escape_markdown(f"{opening}{step.quote}{closing}{gloss} {marks}"))
+            gloss = f" ({quote.gloss})" if lang == "en" and quote.gloss else ""
+            paragraphs.append("> " + escape_markdown(f"{opening}{quote.text}{closing}{gloss} {marks}"))
     paragraphs.append(f"**{escape_markdown(t('explain.sources', lang))}**")
     for note in explanation.footnotes:
         source = store.get(note.source_id)
@@ -192,7 +192,7 @@ def common_connections(store: GraphStore, source: Node, target: Node, where: Pat
         node = nodes[node_id]
         how = [sentence(edge, names, lang) for edge in (*left.edges, *right.edges)
                if {edge.source, edge.target} in ({source.id, node_id}, {target.id, node_id})]
-        name_col, how_col = st.columns([1, 2])
-        with name_col:
-            routes.link("profile", lang, escape_markdown(node.name), icon=display.icon(node.label), id=node_id)
-        how_col.markdown(escape_markdown("; ".join(dict.fromkeys(how)) + "."))
+        # The name above what links it, not in a narrow column beside it: a page link does not wrap, so a
+        # long name (a contract's) would be cut.
+        routes.link("profile", lang, escape_markdown(node.name), icon=display.icon(node.label), id=node_id)
+        st.markdown(escape_markdown("; ".join(dict.fromkeys(how)) + "."))

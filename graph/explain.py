@@ -40,6 +40,17 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A source's own words, the gloss in English (or ""), every footnote that cites them, and the number (from 1)
+    of the first step that quotes them."""
+
+    text: str
+    gloss: str
+    notes: tuple[int, ...]
+    first: int
+
+
+@dataclass(frozen=True)
 class Explanation:
     lang: str
     steps: tuple[Step, ...]
@@ -51,14 +62,24 @@ class Explanation:
         joined = "; ".join(parts)
         return f"{joined[:1].upper()}{joined[1:]}." if joined else ""
 
+    def quotes(self) -> tuple[Quote, ...]:
+        """Each quote once, in order, with every mark of the steps that quote it (two relationships often rest
+        on the same sentence of an article); the gloss only where it differs from the quote."""
+        found: dict[str, tuple[str, list[int], int]] = {}
+        for number, step in enumerate(self.steps, 1):
+            if step.quote:
+                _gloss, notes, _first = found.setdefault(step.quote, (step.quote_en, [], number))
+                notes.extend(note for note in step.notes if note not in notes)
+        return tuple(Quote(text, gloss if gloss != text else "", tuple(notes), first)
+                     for text, (gloss, notes, first) in found.items())
+
     def full_text(self) -> str:
         """Sentences, then the quotes, then the numbered sources."""
         opening, closing = QUOTE_MARKS[self.lang]
         lines = [self.text(), ""]
-        for step in self.steps:
-            if step.quote:
-                gloss = f" ({step.quote_en})" if step.quote_en and self.lang == "en" else ""
-                lines.append(f"{opening}{step.quote}{closing}{gloss} {''.join(f'[{n}]' for n in step.notes)}")
+        for quote in self.quotes():
+            gloss = f" ({quote.gloss})" if quote.gloss and self.lang == "en" else ""
+            lines.append(f"{opening}{quote.text}{closing}{gloss} {''.join(f'[{n}]' for n in quote.notes)}")
         lines += ["", f"{SOURCES_HEADING[self.lang]}:"]
         lines += [f"[{note.number}] {note.citation}" for note in self.footnotes]
         return "\n".join(line for i, line in enumerate(lines) if line or (i and lines[i - 1]))

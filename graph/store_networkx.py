@@ -49,7 +49,9 @@ class EmbeddedStore:
 
     def __init__(self, path: FilePath) -> None:
         self.path = path
-        self._snap = self._open() if path.exists() else Snapshot.empty()
+        # An empty file is an empty graph: `touch graph.json` or mktemp before the first load. (This store never
+        # leaves one: it writes a temporary file and renames it.)
+        self._snap = self._open() if path.exists() and path.stat().st_size else Snapshot.empty()
 
     # -- persistence -------------------------------------------------------
     def _open(self) -> Snapshot:

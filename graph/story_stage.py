@@ -163,7 +163,9 @@ def stage_scripts(view: StoryView, frames: Sequence[Frame]) -> str:
 
 
 # A click on the slide's graph moves the keyboard focus into its frame; the arrow keys still belong
-# to the page around it, whose buttons answer them.
+# to the page around it, whose buttons answer them. A click on the sidebar's language radio leaves the
+# focus on it, and a focused radio takes the arrows for itself (→ would switch the language back): the
+# frame, drawn anew in the new language, takes that focus away.
 FORWARD_KEYS_JS = """
 document.addEventListener("keydown", (event) => {
   if (!["ArrowLeft", "ArrowRight"].includes(event.key)) { return; }
@@ -172,6 +174,10 @@ document.addEventListener("keydown", (event) => {
                                                                         bubbles: true}));
   } catch (error) { /* a parent from another origin keeps its keys */ }
 });
+try {
+  const focused = window.parent.document.activeElement;
+  if (focused && focused.matches("[data-testid=stSidebar] input[type=radio]")) { focused.blur(); }
+} catch (error) { /* a parent from another origin keeps its focus */ }
 """
 
 

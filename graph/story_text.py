@@ -41,20 +41,14 @@ def quotes(step: StepView, lang: str, *, slide: bool = False) -> list[Line]:
     marked as a translation.
     """
     opening, closing = QUOTE_MARKS[lang]
-    found: dict[str, tuple[str, list[int], int]] = {}
-    for number, item in enumerate(step.explanation.steps, 1):
-        if not item.quote:
-            continue
-        gloss, notes, first = found.setdefault(item.quote, (item.quote_en, [], number))
-        notes.extend(note for note in item.notes if note not in notes)
     lines = []
-    for quote, (gloss, notes, first) in found.items():
-        translate = lang == "en" and gloss and gloss != quote
+    for quote in step.explanation.quotes():
+        translate = lang == "en" and quote.gloss
         if translate and slide:
-            text = f"{opening}{gloss}{closing} {t('present.translated', lang)}"
+            text = f"{opening}{quote.gloss}{closing} {t('present.translated', lang)}"
         else:
-            text = f"{opening}{quote}{closing}" + (f" ({gloss})" if translate else "")
-        lines.append(Line(f"{text} {marks(tuple(notes))}", first))
+            text = f"{opening}{quote.text}{closing}" + (f" ({quote.gloss})" if translate else "")
+        lines.append(Line(f"{text} {marks(quote.notes)}", quote.first))
     return lines
 
 

@@ -96,6 +96,15 @@ def test_browser_language_decides_the_first_view(header, lang):
     assert browser_lang(header) == lang
 
 
+def test_an_empty_graph_file_is_an_empty_graph_and_gets_the_seed(app, db_path: Path):
+    """`touch graph.json` (or a file made by mktemp) before the first start: the app seeds it, not an error."""
+    db_path.touch()
+    at = app.run()
+    assert not at.exception and not at.error, [error.value for error in at.error]
+    assert any(ICM_CHAIN.split(" → ")[0] in text for text in shown(at))
+    assert EmbeddedStore(db_path).get("company:palantir-technologies") is not None
+
+
 def test_unreadable_graph_file_gets_one_friendly_line(app, db_path: Path):
     db_path.write_text("not json", encoding="utf-8")
     at = app.run()

@@ -230,3 +230,9 @@ def test_only_http_links_are_links():
     assert safe_url("http://example.org:8080/x") == "http://example.org:8080/x"
     assert link("javascript:alert(1)").startswith("javascript\\:")
     assert link("https://a.example/<script>") == "[https\u2060\\:\\/\\/a\\.example\\/\\<script\\>](<https://a.example/%3Cscript%3E>)"
+
+
+def test_trace_prints_a_quote_two_relationships_share_once(app):
+    at = open_view(app, page="trace", **{"from": "Amazon", "to": "Palantir"})
+    quote = "Empresas como Palantir, Amazon, Salesforce, Microsoft y Hewlett-Packard tienen contratos con el DHS"
+    assert sum(text.count(quote) for text in texts(at)) == 1

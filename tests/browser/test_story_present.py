@@ -48,3 +48,17 @@ def test_a_step_on_the_projector_screenshot(page, app_server):
     page.wait_for_timeout(800)  # let the canvas settle after the last draw
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "story-present-1920x1080.png"))
+
+
+def test_after_switching_language_the_arrow_keys_move_the_story_not_the_language(page, app_server):
+    """The language radio keeps the focus after a click, and a focused radio takes ← and → for itself."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_server}/present?lang=es&story={STORY}&step=4&edge=1")
+    page.get_by_role("heading", name="HSI dentro de ICE").wait_for(timeout=60_000)
+    page.locator("[data-testid=stExpandSidebarButton]").click()
+    page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name="HSI inside ICE").wait_for(timeout=30_000)
+    _highlight(page)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"step=4&edge=2"), timeout=30_000)
+    assert "lang=en" in page.url

@@ -28,3 +28,13 @@ def test_a_link_typed_with_the_trace_path_opens_the_tracer_without_page_not_foun
     assert page.get_by_text("FALCON-SA → Homeland Security Investigations").first.is_visible()
     assert page.get_by_role("dialog").count() == 0 and page.get_by_text("Page not found").count() == 0
     assert "/trace" in page.url
+
+
+def test_common_connections_show_whole_names_on_a_projector(page, app_server):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_server}/trace?lang=es&from=Palantir&to=ICE")
+    page.get_by_text("Conexiones en común (7)").wait_for(timeout=60_000)
+    page.get_by_role("link", name="HSCETC15C00001 (FALCON O&M, Palantir)").wait_for()
+    cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stPageLink] *')]
+        .filter(e => e.children.length == 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+    assert cut == []

@@ -120,6 +120,15 @@ def test_a_version_2_file_keeps_its_award_keys_as_aliases_and_is_saved_as_versio
     assert [h.node.id for h in again.search("none")] == ["contract:70DE0011C00000000"]  # still an alias there
 
 
+def test_an_empty_file_is_an_empty_graph_that_can_be_written(tmp_path):
+    path = tmp_path / "touched.json"
+    path.touch()
+    store = EmbeddedStore(path)
+    assert list(store.nodes()) == []
+    store.write(tiny_nodes(), tiny_edges())
+    assert EmbeddedStore(path).get("company:acme") is not None
+
+
 def test_a_newer_or_damaged_file_is_a_clear_error(tiny_store, db_path, tmp_path):
     newer = tmp_path / "newer.json"
     newer.write_text('{"format": "hilos-graph", "version": 9}\n')

@@ -1,4 +1,6 @@
 """Explanations read a path as sentences with numbered footnotes that cite each edge."""
+from dataclasses import replace
+
 import pytest
 
 from graph.explain import explain
@@ -24,3 +26,12 @@ def test_english_explanation_uses_summaries_and_glosses(tiny_store):
 def test_unknown_language_is_refused(tiny_store):
     with pytest.raises(ValueError):
         explain(tiny_store.paths("company:acme", "agency:hsi")[0], "fr", tiny_store.get)
+
+
+def test_a_quote_two_relationships_share_is_printed_once_with_every_mark(tiny_store):
+    path = tiny_store.paths("company:acme", "agency:hsi")[0]
+    shared = "Acme y HSI trabajan juntas."
+    edges = tuple(replace(edge, properties={**edge.properties, "quote": shared, "quote_en": ""}) for edge in path.edges)
+    full = explain(replace(path, edges=edges), "es", tiny_store.get).full_text()
+    assert full.count(shared) == 1
+    assert f"«{shared}» [1]" in full

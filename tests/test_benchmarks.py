@@ -132,7 +132,9 @@ def test_a_phase_over_its_time_limit_is_stopped_and_the_kept_folder_is_said(tmp_
 
 @pytest.mark.timeout(300)
 def test_an_interrupted_run_keeps_what_it_measured_and_removes_its_folder(tmp_path):
-    run = _tiny_run(tmp_path)
+    # A second, bigger graph keeps the run busy after the first graph's query phase is saved: the interrupt
+    # must land mid-run however late this test looks (on a busy machine the tiny run alone finished first).
+    run = _tiny_run(tmp_path, "--sizes", "300,200k")
     saved = tmp_path / "bench.json"
     deadline = time.time() + 240
     while not (saved.exists() and json.loads(saved.read_text())["runs"][0].get("query")):

@@ -192,9 +192,17 @@ def parse_parameters(text: str) -> dict[str, Any]:
     if not text.strip():
         return {}
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=_integer)
     except ValueError as exc:
         raise ConsoleRejected("parameters", str(exc)) from exc
     if not isinstance(value, dict):
         raise ConsoleRejected("parameters", "expected a JSON object such as {\"id\": \"agency:ice\"}")
     return value
+
+
+def _integer(digits: str) -> int:
+    """A JSON integer Neo4j can hold (64 bits); the driver would fail on a larger one with an OverflowError."""
+    number = int(digits)
+    if not -2**63 <= number < 2**63:
+        raise ValueError(f"{digits} is too large for a Neo4j integer (64 bits): write it as text, \"{digits}\"")
+    return number

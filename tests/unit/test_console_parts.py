@@ -132,3 +132,15 @@ def test_connection_problems_are_told_apart_by_their_cause():
     assert problem(raised(ServiceUnavailable("down"))) == "unreachable"
     assert problem(StoreError("NEO4J_URI 'http://x' is not a Neo4j address")) == "address"
     assert problem(raised(RuntimeError("?"))) == "other"
+
+
+@pytest.mark.parametrize("text", ['{"x": 9223372036854775808}', '{"x": [1, -9223372036854775809]}'])
+def test_integers_neo4j_cannot_hold_are_refused_before_the_driver_overflows(text: str):
+    with pytest.raises(ConsoleRejected) as refused:
+        parse_parameters(text)
+    assert refused.value.reason == "parameters" and "9223372036854775" in refused.value.detail
+
+
+def test_the_largest_integers_neo4j_holds_are_parameters():
+    assert parse_parameters('{"x": [9223372036854775807, -9223372036854775808]}') == {
+        "x": [2**63 - 1, -2**63]}

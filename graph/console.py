@@ -21,7 +21,7 @@ from typing import Any, Iterator, Mapping
 
 from neo4j import READ_ACCESS, Record
 from neo4j.graph import Node as DriverNode
-from neo4j.exceptions import Neo4jError
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph import cypher
 from graph.console_values import loose_ends, plain
@@ -78,7 +78,8 @@ class ConsoleRejected(QueryRejected):
 
 def run_read_only(store: Neo4jStore, text: str, parameters: Mapping[str, Any] | None = None, *,
                   timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP) -> ConsoleResult:
-    """Run `text` read-only; ConsoleRejected (reason write, admin, invalid, failed, timeout or empty) if it cannot.
+    """Run `text` read-only; ConsoleRejected (reason write, admin, invalid, failed, timeout, dropped or empty) if
+    it cannot.
 
     Connection problems raise StoreError, as every store read does.
     """
@@ -160,6 +161,10 @@ def _fetch(tx: Any, text: str, parameters: Mapping[str, Any],
         if rejection.reason != "timeout" or not records:
             raise rejection from exc
         return columns, records, False, True
+    except (ServiceUnavailable, SessionExpired) as exc:
+        # The query was planned on this connection, so the server was there: most often it gave up encoding a
+        # huge value (RETURN range(1, 100000000)) and closed the connection.
+        raise ConsoleRejected("dropped", str(exc)) from exc
     return columns, records, False, False
 
 

@@ -45,6 +45,8 @@ WRITE_CODES = frozenset({
     "Neo.DatabaseError.Transaction.TransactionStartFailed",  # CALL { ... } IN TRANSACTIONS in a transaction
 })
 ADMIN_CODES = frozenset({"Neo.ClientError.Statement.UnsupportedAdministrationCommand"})
+# What the server says of PROFILE after the console's own EXPLAIN (the user wrote only PROFILE).
+PROFILE_CONFLICT = "conflicting values for execution mode"
 TIMEOUT_CODES = frozenset({
     "Neo.ClientError.Transaction.TransactionTimedOut",
     "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
@@ -78,8 +80,8 @@ class ConsoleRejected(QueryRejected):
 
 def run_read_only(store: Neo4jStore, text: str, parameters: Mapping[str, Any] | None = None, *,
                   timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP) -> ConsoleResult:
-    """Run `text` read-only; ConsoleRejected (reason write, admin, invalid, failed, timeout, dropped or empty) if
-    it cannot.
+    """Run `text` read-only; ConsoleRejected (reason write, admin, invalid, failed, timeout, dropped, profile or
+    empty) if it cannot.
 
     Connection problems raise StoreError, as every store read does.
     """
@@ -117,6 +119,8 @@ def _check_plan(tx: Any, text: str, parameters: Mapping[str, Any]) -> tuple[str,
     try:
         summary = tx.run(EXPLAIN + text, parameters).consume()
     except Neo4jError as exc:
+        if PROFILE_CONFLICT in (exc.message or ""):
+            raise ConsoleRejected("profile") from exc
         rejection = _rejection(exc)
         if rejection is None:
             raise

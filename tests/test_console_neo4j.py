@@ -142,6 +142,14 @@ def test_syntax_errors_give_the_servers_message_about_the_users_text(seeded):
     assert "EXPLAIN" not in first_line.value.detail
 
 
+def test_profile_is_refused_as_profile_not_as_a_conflict_the_user_did_not_write(seeded):
+    """The console puts EXPLAIN before every query to check it; the server then refused PROFILE with "Can't
+    specify multiple conflicting values for execution mode", which the page showed as an unreadable query."""
+    with pytest.raises(ConsoleRejected) as refused:
+        run_read_only(seeded, "PROFILE MATCH (n:Agency) RETURN n.name")
+    assert refused.value.reason == "profile"
+
+
 def test_missing_parameters_and_runtime_errors_are_reported(seeded):
     with pytest.raises(ConsoleRejected, match="invalid"):
         run_read_only(seeded, "MATCH (n {id: $id}) RETURN n")

@@ -45,6 +45,9 @@ WRITE_CODES = frozenset({
     "Neo.DatabaseError.Transaction.TransactionStartFailed",  # CALL { ... } IN TRANSACTIONS in a transaction
 })
 ADMIN_CODES = frozenset({"Neo.ClientError.Statement.UnsupportedAdministrationCommand"})
+# The query outgrew the memory the server gives one transaction (or all of them): the query's doing, not the server's.
+MEMORY_CODES = frozenset({"Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+                          "Neo.TransientError.General.TransactionMemoryLimit"})
 # What the server says of PROFILE after the console's own EXPLAIN (the user wrote only PROFILE).
 PROFILE_CONFLICT = "conflicting values for execution mode"
 TIMEOUT_CODES = frozenset({
@@ -80,8 +83,8 @@ class ConsoleRejected(QueryRejected):
 
 def run_read_only(store: Neo4jStore, text: str, parameters: Mapping[str, Any] | None = None, *,
                   timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP) -> ConsoleResult:
-    """Run `text` read-only; ConsoleRejected (reason write, admin, invalid, failed, timeout, dropped, profile or
-    empty) if it cannot.
+    """Run `text` read-only; ConsoleRejected (reason write, admin, invalid, failed, timeout, memory, dropped,
+    profile or empty) if it cannot.
 
     Connection problems raise StoreError, as every store read does.
     """
@@ -189,6 +192,8 @@ def _rejection(exc: Neo4jError) -> ConsoleRejected | None:
         return ConsoleRejected("admin", message)
     if code in TIMEOUT_CODES:
         return ConsoleRejected("timeout", message)
+    if code in MEMORY_CODES:
+        return ConsoleRejected("memory", message)
     if code.startswith(INVALID_PREFIXES):
         return ConsoleRejected("invalid", message)
     if code.startswith(("Neo.ClientError.Statement.", "Neo.ClientError.Procedure.", "Neo.DatabaseError.")):

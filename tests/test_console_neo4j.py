@@ -150,6 +150,14 @@ def test_profile_is_refused_as_profile_not_as_a_conflict_the_user_did_not_write(
     assert refused.value.reason == "profile"
 
 
+def test_a_query_over_the_servers_memory_limit_is_refused_as_such(seeded):
+    """Sorting a billion numbers outgrows the server's transaction memory: the page said "Neo4j did not answer as
+    expected; check the server and the NEO4J_* settings"."""
+    with pytest.raises(ConsoleRejected) as refused:
+        run_read_only(seeded, "UNWIND range(1, 1000000000) AS x RETURN x ORDER BY x DESC", timeout=30)
+    assert refused.value.reason == "memory" and "MiB" in refused.value.detail
+
+
 def test_missing_parameters_and_runtime_errors_are_reported(seeded):
     with pytest.raises(ConsoleRejected, match="invalid"):
         run_read_only(seeded, "MATCH (n {id: $id}) RETURN n")

@@ -38,6 +38,9 @@ READ_ONLY, SYSTEM = "r", "s"  # the server's query types for a plain read and fo
 # A SYSTEM plan made only of these is server administration (SHOW DATABASES, CREATE USER, dbms.components()):
 # EXPLAIN tells its reads from its writes no better than this, so all of it is refused as administration.
 ADMIN_OPERATORS = frozenset({"AdministrationCommand", "ProcedureCall", "ProduceResults", "EmptyResult"})
+# Procedures the server types as reads that change the server all the same (query collection, index statistics,
+# plan caches) or hand out what other sessions ran (db.stats.retrieve('QUERIES')): administration too.
+ADMIN_PROCEDURES = ("db.stats.", "db.resampleindex", "db.resampleoutdatedindexes", "db.prepareforreplanning")
 # Server error codes that mean "this would write" or "this cannot run here".
 WRITE_CODES = frozenset({
     "Neo.ClientError.Statement.AccessMode",
@@ -130,7 +133,8 @@ def _check_plan(tx: Any, text: str, parameters: Mapping[str, Any]) -> tuple[str,
         raise ConsoleRejected(rejection.reason, unprefixed(rejection.detail)) from exc
     planned = set(operators(summary.plan or {}))
     denied = sorted(DENIED_OPERATORS & planned)
-    if summary.query_type == SYSTEM and planned <= ADMIN_OPERATORS:
+    if summary.query_type == SYSTEM and planned <= ADMIN_OPERATORS or any(
+            name.startswith(ADMIN_PROCEDURES) for name in procedures(summary.plan or {})):
         raise ConsoleRejected("admin")
     if summary.query_type != READ_ONLY or denied:
         raise ConsoleRejected("write", ", ".join(denied))
@@ -180,6 +184,14 @@ def operators(plan: Mapping[str, Any]) -> Iterator[str]:
     yield str(plan.get("operatorType", "")).split("@", 1)[0]
     for child in plan.get("children", ()):
         yield from operators(child)
+
+
+def procedures(plan: Mapping[str, Any]) -> Iterator[str]:
+    """The name, in lower case, of every procedure a plan calls (its ProcedureCall details start with it)."""
+    for child in plan.get("children", ()):
+        yield from procedures(child)
+    if str(plan.get("operatorType", "")).split("@", 1)[0] == "ProcedureCall":
+        yield str(plan.get("args", {}).get("Details", "")).split("(", 1)[0].strip().strip("`").lower()
 
 
 def _rejection(exc: Neo4jError) -> ConsoleRejected | None:

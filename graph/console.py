@@ -133,7 +133,7 @@ def _check_plan(tx: Any, text: str, parameters: Mapping[str, Any]) -> tuple[str,
         raise ConsoleRejected(rejection.reason, unprefixed(rejection.detail)) from exc
     planned = set(operators(summary.plan or {}))
     denied = sorted(DENIED_OPERATORS & planned)
-    if summary.query_type == SYSTEM and planned <= ADMIN_OPERATORS or any(
+    if (summary.query_type == SYSTEM and planned <= ADMIN_OPERATORS) or any(
             name.startswith(ADMIN_PROCEDURES) for name in procedures(summary.plan or {})):
         raise ConsoleRejected("admin")
     if summary.query_type != READ_ONLY or denied:

@@ -21,7 +21,7 @@ from typing import Any, Iterator, Mapping
 
 from neo4j import READ_ACCESS, Record
 from neo4j.graph import Node as DriverNode
-from neo4j.exceptions import Neo4jError
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph import cypher
 from graph.console_values import loose_ends, plain
@@ -38,6 +38,9 @@ READ_ONLY, SYSTEM = "r", "s"  # the server's query types for a plain read and fo
 # A SYSTEM plan made only of these is server administration (SHOW DATABASES, CREATE USER, dbms.components()):
 # EXPLAIN tells its reads from its writes no better than this, so all of it is refused as administration.
 ADMIN_OPERATORS = frozenset({"AdministrationCommand", "ProcedureCall", "ProduceResults", "EmptyResult"})
+# Procedures the server types as reads that change the server all the same (query collection, index statistics,
+# plan caches) or hand out what other sessions ran (db.stats.retrieve('QUERIES')): administration too.
+ADMIN_PROCEDURES = ("db.stats.", "db.resampleindex", "db.resampleoutdatedindexes", "db.prepareforreplanning")
 # Server error codes that mean "this would write" or "this cannot run here".
 WRITE_CODES = frozenset({
     "Neo.ClientError.Statement.AccessMode",
@@ -45,6 +48,11 @@ WRITE_CODES = frozenset({
     "Neo.DatabaseError.Transaction.TransactionStartFailed",  # CALL { ... } IN TRANSACTIONS in a transaction
 })
 ADMIN_CODES = frozenset({"Neo.ClientError.Statement.UnsupportedAdministrationCommand"})
+# The query outgrew the memory the server gives one transaction (or all of them): the query's doing, not the server's.
+MEMORY_CODES = frozenset({"Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+                          "Neo.TransientError.General.TransactionMemoryLimit"})
+# What the server says of PROFILE after the console's own EXPLAIN (the user wrote only PROFILE).
+PROFILE_CONFLICT = "conflicting values for execution mode"
 TIMEOUT_CODES = frozenset({
     "Neo.ClientError.Transaction.TransactionTimedOut",
     "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
@@ -78,7 +86,8 @@ class ConsoleRejected(QueryRejected):
 
 def run_read_only(store: Neo4jStore, text: str, parameters: Mapping[str, Any] | None = None, *,
                   timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP) -> ConsoleResult:
-    """Run `text` read-only; ConsoleRejected (reason write, admin, invalid, failed, timeout or empty) if it cannot.
+    """Run `text` read-only; ConsoleRejected (reason write, admin, invalid, failed, timeout, memory, dropped,
+    profile or empty) if it cannot.
 
     Connection problems raise StoreError, as every store read does.
     """
@@ -116,13 +125,16 @@ def _check_plan(tx: Any, text: str, parameters: Mapping[str, Any]) -> tuple[str,
     try:
         summary = tx.run(EXPLAIN + text, parameters).consume()
     except Neo4jError as exc:
+        if PROFILE_CONFLICT in (exc.message or ""):
+            raise ConsoleRejected("profile") from exc
         rejection = _rejection(exc)
         if rejection is None:
             raise
         raise ConsoleRejected(rejection.reason, unprefixed(rejection.detail)) from exc
     planned = set(operators(summary.plan or {}))
     denied = sorted(DENIED_OPERATORS & planned)
-    if summary.query_type == SYSTEM and planned <= ADMIN_OPERATORS:
+    if (summary.query_type == SYSTEM and planned <= ADMIN_OPERATORS) or any(
+            name.startswith(ADMIN_PROCEDURES) for name in procedures(summary.plan or {})):
         raise ConsoleRejected("admin")
     if summary.query_type != READ_ONLY or denied:
         raise ConsoleRejected("write", ", ".join(denied))
@@ -160,6 +172,10 @@ def _fetch(tx: Any, text: str, parameters: Mapping[str, Any],
         if rejection.reason != "timeout" or not records:
             raise rejection from exc
         return columns, records, False, True
+    except (ServiceUnavailable, SessionExpired) as exc:
+        # The query was planned on this connection, so the server was there: most often it gave up encoding a
+        # huge value (RETURN range(1, 100000000)) and closed the connection.
+        raise ConsoleRejected("dropped", str(exc)) from exc
     return columns, records, False, False
 
 
@@ -168,6 +184,14 @@ def operators(plan: Mapping[str, Any]) -> Iterator[str]:
     yield str(plan.get("operatorType", "")).split("@", 1)[0]
     for child in plan.get("children", ()):
         yield from operators(child)
+
+
+def procedures(plan: Mapping[str, Any]) -> Iterator[str]:
+    """The name, in lower case, of every procedure a plan calls (its ProcedureCall details start with it)."""
+    for child in plan.get("children", ()):
+        yield from procedures(child)
+    if str(plan.get("operatorType", "")).split("@", 1)[0] == "ProcedureCall":
+        yield str(plan.get("args", {}).get("Details", "")).split("(", 1)[0].strip().strip("`").lower()
 
 
 def _rejection(exc: Neo4jError) -> ConsoleRejected | None:
@@ -180,6 +204,8 @@ def _rejection(exc: Neo4jError) -> ConsoleRejected | None:
         return ConsoleRejected("admin", message)
     if code in TIMEOUT_CODES:
         return ConsoleRejected("timeout", message)
+    if code in MEMORY_CODES:
+        return ConsoleRejected("memory", message)
     if code.startswith(INVALID_PREFIXES):
         return ConsoleRejected("invalid", message)
     if code.startswith(("Neo.ClientError.Statement.", "Neo.ClientError.Procedure.", "Neo.DatabaseError.")):
@@ -192,9 +218,17 @@ def parse_parameters(text: str) -> dict[str, Any]:
     if not text.strip():
         return {}
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=_integer)
     except ValueError as exc:
         raise ConsoleRejected("parameters", str(exc)) from exc
     if not isinstance(value, dict):
         raise ConsoleRejected("parameters", "expected a JSON object such as {\"id\": \"agency:ice\"}")
     return value
+
+
+def _integer(digits: str) -> int:
+    """A JSON integer Neo4j can hold (64 bits); the driver would fail on a larger one with an OverflowError."""
+    number = int(digits)
+    if not -2**63 <= number < 2**63:
+        raise ValueError(f"{digits} is too large for a Neo4j integer (64 bits): write it as text, \"{digits}\"")
+    return number

@@ -28,6 +28,8 @@ HTML_HEIGHT = 800
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # GEXF gives these attribute names a meaning of its own (time spells, edge direction).
 _GEXF_RENAMES = {"start": "start_date", "end": "end_date", "type": "rel_type"}
+# `kind` holds a node's label in GraphML and GEXF; a Source's own kind (article, report...) moves aside.
+_NODE_RENAMES = {"kind": "source_kind"}
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,8 @@ def to_networkx(view: View) -> nx.MultiDiGraph:
 
     graph = nx.MultiDiGraph()
     for node in view.nodes:
-        graph.add_node(node.id, **_attributes({**node.properties, "label": node.name, "kind": node.label}))
+        properties = {_NODE_RENAMES.get(key, key): value for key, value in node.properties.items()}
+        graph.add_node(node.id, **_attributes({**properties, "label": node.name, "kind": node.label}))
     for edge in view.edges:
         graph.add_edge(edge.source, edge.target, key=edge.type,
                        **_attributes({**edge.properties, "label": edge.type, "type": edge.type}))

@@ -10,6 +10,7 @@ give identical answers.
 """
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections import Counter
@@ -46,6 +47,10 @@ SCAN_NODES = 20000
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 TIMEOUT_CODES = ("Neo.ClientError.Transaction.TransactionTimedOut",
                  "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration")
+# The driver logs each server notification as a warning: on a graph without some relationship type or
+# property the store's own statements draw "does not exist" notes, a screenful on every CLI command's stderr.
+# The console reads a query's notes from its summary, not from this log.
+logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
 
 
 @dataclass

@@ -98,7 +98,14 @@ class Table:
         missing = [c for c in columns if c not in self.header]
         if missing:
             raise LoadError(f"missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
-                            f"(the file has {len(self.header)} columns)", path=self.name)
+                            f"(the file has {len(self.header)} columns{self._separator_hint()})", path=self.name)
+
+    def _separator_hint(self) -> str:
+        """Why a header is one column: Excel in Spanish, French or German saves "CSV" with ';' between cells."""
+        if len(self.header) != 1 or ";" not in self.header[0]:
+            return ""
+        return ("; its header looks separated by ';', as a spreadsheet set to Spanish and other languages saves "
+                "CSV: save it as \"CSV UTF-8 (comma delimited)\"")
 
 
 def _sniff(head: bytes) -> str:

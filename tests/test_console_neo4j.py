@@ -75,6 +75,12 @@ ADMINISTRATION = {
     "show databases": "SHOW DATABASES",
     "show users": "SHOW USERS",
     "dbms procedure": "CALL dbms.components()",
+    # READ-mode procedures that change the server (query collection, index statistics, plan caches) or hand out
+    # the text of what other sessions ran:
+    "start query collection": "CALL db.stats.collect('QUERIES')",
+    "other sessions' queries": "CALL db.stats.retrieve('QUERIES') YIELD section, data RETURN data",
+    "resample indexes": "CALL db.resampleOutdatedIndexes()",
+    "replan": "CALL db.prepareForReplanning()",
 }
 
 REFUSALS = [(statement, "write") for statement in WRITES.values()]
@@ -89,6 +95,11 @@ def test_writes_and_administration_are_refused_as_such_and_nothing_changes(seede
         run_read_only(seeded, statement)
     assert refused.value.reason == reason
     assert database_state(seeded) == before
+
+
+def test_read_procedures_still_run(seeded):
+    result = run_read_only(seeded, "CALL db.labels() YIELD label RETURN label ORDER BY label")
+    assert ("Agency",) in result.rows
 
 
 def test_a_drop_of_every_constraint_name_is_refused(seeded):
@@ -140,6 +151,22 @@ def test_syntax_errors_give_the_servers_message_about_the_users_text(seeded):
         run_read_only(seeded, "RETRUN 1")
     assert first_line.value.detail.endswith('(line 1, column 1 (offset: 0))\n"RETRUN 1"\n ^')
     assert "EXPLAIN" not in first_line.value.detail
+
+
+def test_profile_is_refused_as_profile_not_as_a_conflict_the_user_did_not_write(seeded):
+    """The console puts EXPLAIN before every query to check it; the server then refused PROFILE with "Can't
+    specify multiple conflicting values for execution mode", which the page showed as an unreadable query."""
+    with pytest.raises(ConsoleRejected) as refused:
+        run_read_only(seeded, "PROFILE MATCH (n:Agency) RETURN n.name")
+    assert refused.value.reason == "profile"
+
+
+def test_a_query_over_the_servers_memory_limit_is_refused_as_such(seeded):
+    """Sorting a billion numbers outgrows the server's transaction memory: the page said "Neo4j did not answer as
+    expected; check the server and the NEO4J_* settings"."""
+    with pytest.raises(ConsoleRejected) as refused:
+        run_read_only(seeded, "UNWIND range(1, 1000000000) AS x RETURN x ORDER BY x DESC", timeout=30)
+    assert refused.value.reason == "memory" and "MiB" in refused.value.detail
 
 
 def test_missing_parameters_and_runtime_errors_are_reported(seeded):

@@ -140,3 +140,13 @@ def test_bootstrap_remakes_a_full_text_index_made_with_other_options(neo4j_store
     assert index["options"]["indexConfig"] == cypher.FULLTEXT_CONFIG and index["state"] == "ONLINE"
     neo4j_store.write(tiny_nodes(), tiny_edges())
     assert [hit.node.id for hit in neo4j_store.search("acme data", limit=1)] == ["company:acme"]
+
+
+def test_the_stores_own_queries_print_no_server_notifications(neo4j_store: Neo4jStore,
+                                                             caplog: pytest.LogCaptureFixture):
+    """A graph without some relationship types or properties makes the server warn about the store's own
+    statements; users of the CLI saw a screenful of driver warnings on stderr for each command."""
+    with caplog.at_level("INFO"):
+        neo4j_store.write(tiny_nodes(), tiny_edges())
+        neo4j_store.stats()
+    assert not [record for record in caplog.records if record.name.startswith("neo4j.notifications")]

@@ -207,3 +207,14 @@ def test_json_nested_too_deeply_is_refused_not_a_crash(tmp_path):
     (tmp_path / "deep.json").write_text('{"data": {"Products": [' + "[" * 100_000 + "]" * 100_000 + "]}}")
     with pytest.raises(LoadError, match="nested too deeply"):
         read_json(tmp_path / "deep.json")
+
+
+def test_a_semicolon_separated_file_is_named_as_such_when_its_columns_are_missing(tmp_path):
+    """Excel in Spanish (and French, German...) saves "CSV" with ';' between cells: the header is then one
+    column, and the error only listed every column as missing."""
+    path = tmp_path / "atlas.csv"
+    path.write_bytes("\ufeffAOSNUMBER;Agency;Vendor\r\nAOS1;Town PD;Acme\r\n".encode("utf-8"))
+    [table] = open_tables(path)
+    with pytest.raises(LoadError, match="separated by ';'") as missing:
+        table.require(["AOSNUMBER", "Agency", "Vendor"])
+    assert "missing required columns: AOSNUMBER, Agency, Vendor" in str(missing.value)

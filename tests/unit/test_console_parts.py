@@ -132,3 +132,42 @@ def test_connection_problems_are_told_apart_by_their_cause():
     assert problem(raised(ServiceUnavailable("down"))) == "unreachable"
     assert problem(StoreError("NEO4J_URI 'http://x' is not a Neo4j address")) == "address"
     assert problem(raised(RuntimeError("?"))) == "other"
+
+
+@pytest.mark.parametrize("text", ['{"x": 9223372036854775808}', '{"x": [1, -9223372036854775809]}'])
+def test_integers_neo4j_cannot_hold_are_refused_before_the_driver_overflows(text: str):
+    with pytest.raises(ConsoleRejected) as refused:
+        parse_parameters(text)
+    assert refused.value.reason == "parameters" and "9223372036854775" in refused.value.detail
+
+
+def test_the_largest_integers_neo4j_holds_are_parameters():
+    assert parse_parameters('{"x": [9223372036854775807, -9223372036854775808]}') == {
+        "x": [2**63 - 1, -2**63]}
+
+
+class _BrokenResult:
+    """A result whose stream breaks as the driver's does when the server drops the connection mid-record."""
+
+    def keys(self) -> list[str]:
+        return ["r"]
+
+    def __iter__(self):
+        raise ServiceUnavailable("Failed to read from defunct connection")
+
+
+class _BrokenTx:
+    def run(self, text, parameters):
+        return _BrokenResult()
+
+
+def test_a_connection_dropped_while_sending_the_result_says_so_in_both_languages():
+    """`RETURN range(1, 100000000)`: the server runs out of memory encoding one huge row and closes the
+    connection; the page said "Cannot reach Neo4j: check that the server is running"."""
+    from graph.console import _fetch
+    from graph.i18n import t
+
+    with pytest.raises(ConsoleRejected) as refused:
+        _fetch(_BrokenTx(), "RETURN range(1, 100000000) AS r", {}, 10)
+    assert refused.value.reason == "dropped"
+    assert t("console.refused.dropped", "es") != t("console.refused.dropped", "en")

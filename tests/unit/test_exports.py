@@ -92,3 +92,11 @@ def test_every_format_builds_and_names_its_file():
     for fmt in FORMATS:
         assert fmt.build(view, "en")
     json.loads(to_json(view))
+
+
+@pytest.mark.parametrize("write, read", [(to_graphml, nx.read_graphml), (to_gexf, nx.read_gexf)])
+def test_graphml_and_gexf_keep_a_sources_kind_beside_its_label(write, read):
+    source = Node("source:a", "Source", {"name": "A", "kind": "public_record"})
+    graph = read(io.BytesIO(write(View(Subgraph((source,), ()), name="s"))))
+    attrs = graph.nodes["source:a"]
+    assert attrs["kind"] == "Source" and attrs["source_kind"] == "public_record"

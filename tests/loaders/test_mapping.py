@@ -35,6 +35,7 @@ def test_the_example_sheet_loads_and_links_to_seed_entities(graph):
         assert ("agency:springfield-police-department-zz", "USES", flock) in edges
         assert ("agency:shelbyville-sheriff-s-office-zz", "USES", flock) in edges
         assert store.get("source:aos-ex000001").properties["date"] == "2021-03-15"
+        assert store.get("source:aos-ex000001").properties["kind"] == "article"  # a kind citations name in es/en
         assert "not a real record" in store.get("source:aos-ex000002").properties["title"]
         assert store.get("product:drones").name == "Drones"  # no vendor: the product is the technology
         assert store.get("product:icm").aliases == ["ICM"]

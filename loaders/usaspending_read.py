@@ -22,7 +22,7 @@ from loaders.prefetch import prefetched
 from loaders.report import Progress, rows_with_progress
 from loaders.sources_io import Table, open_tables
 from loaders.usaspending_held import HeldRows
-from loaders.usaspending_rows import Award
+from loaders.usaspending_rows import DELETE_MARK, Award
 
 AWARDS, TRANSACTIONS = "awards", "transactions"
 
@@ -123,7 +123,8 @@ class UsaspendingFiles(HeldRows):
     def _read_table(self, table: Table, kind: str) -> None:
         self.report.files.append(table.name)
         file_source = self._file_source(table, kind)
-        index = {c: table.index(c) for c in (*REQUIRED[kind], *OPTIONAL) if table.index(c) is not None}
+        wanted = (*REQUIRED[kind], *OPTIONAL, *((DELETE_MARK,) if kind == TRANSACTIONS else ()))
+        index = {c: table.index(c) for c in wanted if table.index(c) is not None}
         progress = self.progress_factory(Path(table.name).name, table.size)
         try:
             if table.reopen is not None and kind == AWARDS and self.hold_clean_rows:

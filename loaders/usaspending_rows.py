@@ -20,6 +20,9 @@ from typing import Callable
 from loaders import values
 from loaders.report import LoadReport
 
+# The Award Data Archive's delta files add this first column: D marks a transaction USAspending has deleted.
+DELETE_MARK = "correction_delete_ind"
+
 
 @dataclass(slots=True)
 class Award:
@@ -153,6 +156,10 @@ class RowLogic:
         self.report.rows_used += 1
 
     def _transaction_row(self, name, number, cell, conv, bad, file_source) -> None:
+        if cell(DELETE_MARK).strip().upper() == "D":
+            self.report.reject(name, number, DELETE_MARK, cell(DELETE_MARK),
+                               "a deletion in a delta file: USAspending withdrew this transaction, it is not loaded")
+            return
         key, piid = conv("contract_award_unique_key", values.text), conv("award_id_piid", values.text)
         obligation = conv("federal_action_obligation", values.amount)
         action_date = conv("action_date", self._date)

@@ -240,3 +240,34 @@ def test_a_graph_holding_award_keys_as_aliases_reloads_as_before(graph, stored, 
         store.close()
     assert graph.invoke(usaspending, AWARDS).exit_code == 0
     assert ("contract:HSCETC14C00002@7012" in _contract_ids(graph)) == told_apart
+
+
+def test_a_delta_files_deleted_transactions_are_not_loaded_and_are_listed(graph, tmp_path):
+    """The Award Data Archive's delta files start with correction_delete_ind: D is a withdrawn transaction."""
+    with open(TRANSACTIONS, newline="", encoding="utf-8-sig") as handle:
+        header, *rows = list(csv.reader(handle))
+    at = {name: i for i, name in enumerate(header)}
+    deleted = next(i for i, row in enumerate(rows) if row[at["action_date_fiscal_year"]] == "2016")
+    marks = ["D" if i == deleted else "C" if i == 0 else "" for i in range(len(rows))]
+    delta = tmp_path / "FY2015_070_Contracts_Delta_20151008.csv"
+    with open(delta, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([["correction_delete_ind", *header],
+                                      *([mark, *row] for mark, row in zip(marks, rows))])
+    result = graph.invoke(usaspending, str(delta), "--dry-run", "--rejects", str(tmp_path / "rejects.csv"))
+    assert result.exit_code == 0, result.output
+    assert "rejected 1 × a deletion in a delta file" in result.output
+    with open(tmp_path / "rejects.csv", newline="", encoding="utf-8") as handle:
+        rejected = [row for row in csv.DictReader(handle) if row["column"] == "correction_delete_ind"]
+    assert [(row["row"], row["value"]) for row in rejected] == [(str(deleted + 2), "D")]
+    state_fy = None
+
+    def capture(self):
+        nonlocal state_fy
+        state_fy = dict(self.awards)[KEY].fy_obligations
+        return real_build(self)
+
+    real_build = usaspending_module.UsaspendingLoad.build
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(usaspending_module.UsaspendingLoad, "build", capture)
+        graph.invoke(usaspending, str(delta), "--dry-run")
+    assert state_fy == {2014: 20000000.0, 2015: 15000000.0}  # 2016's -500 was the deleted transaction

@@ -42,6 +42,13 @@ def current_lang() -> str:
     return st.session_state[LANG]
 
 
+def choice_in_this_language(key: str, options: Any) -> None:
+    """Before a selectbox whose options are named in the page's language: set its choice again, so that the
+    browser shows the choice in the words of this run; it keeps the words the choice was made in."""
+    if st.session_state.get(key) in options:
+        st.session_state[key] = st.session_state[key]
+
+
 def _secrets() -> dict[str, Any]:
     """The Hilos keys of .streamlit/secrets.toml; none when there is no such file."""
     try:

@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import state, workshop
-from app_pages.common import current_lang, store_or_stop
+from app_pages.common import choice_in_this_language, current_lang, store_or_stop
 from app_pages.graph_view import show_graph
 from app_pages.markup import escape_markdown
 from graph.connection import problem
@@ -133,6 +133,7 @@ def query_library(lang: str) -> list[LibraryQuery]:
         st.warning(_text("console.library_broken", lang))
         st.code(str(exc), language=None)
     by_key = {query.key: query for query in library}
+    choice_in_this_language(PICK, by_key)
     picked = st.selectbox(t("console.library", lang), list(by_key), index=None, key=PICK,
                           placeholder=t("console.pick", lang), help=t("console.library_help", lang),
                           format_func=lambda key: label(by_key[key], lang) if key in by_key else key,

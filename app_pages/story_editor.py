@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import streamlit as st
 
 from app_pages import picker, present, routes, workshop
-from app_pages.common import current_lang, store_or_stop
+from app_pages.common import choice_in_this_language, current_lang, store_or_stop
 from app_pages.markup import escape_markdown
 from graph.handout import handout_html
 from graph.i18n import LANGS, t
@@ -78,10 +78,7 @@ def start_from_story(draft: Draft, lang: str) -> None:
         return
     with st.expander(t("editor.start_from", lang)):
         titles = {story.id: story.title[lang] for story in stories}
-        if st.session_state.get(COPY) in titles:
-            # Set again, so that the browser also gets the title in the language chosen now: it keeps showing
-            # a choice in the words it was made in.
-            st.session_state[COPY] = st.session_state[COPY]
+        choice_in_this_language(COPY, titles)
         chosen = st.selectbox(t("present.choose", lang), list(titles), format_func=titles.__getitem__, key=COPY)
         st.button(t("editor.copy", lang), key="editor.copy.go", on_click=copy_story,
                   args=(next(story for story in stories if story.id == chosen),))

@@ -77,3 +77,15 @@ def test_console_on_neo4j_runs_examples_draws_paths_and_refuses_writes(page: Pag
     editor.press("Tab")
     run.click()
     expect(page.get_by_text("only the first 1,000 rows are shown")).to_be_visible(timeout=LONG)
+
+
+@pytest.mark.neo4j
+def test_a_picked_query_is_named_in_the_new_language_after_a_switch(page: Page, neo4j_server: str):
+    page.goto(f"{neo4j_server}/console?lang=es")
+    page.locator("[data-testid=stSelectbox]").first.click(timeout=LONG)
+    page.get_by_role("option", name="Todos los caminos de FALCON-SA a HSI").click()
+    picked = page.locator("[data-testid=stMain] [data-testid=stSelectbox] input").first
+    expect(picked).to_have_value("Todos los caminos de FALCON-SA a HSI", timeout=LONG)
+    page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name="Cypher console").wait_for(timeout=LONG)
+    expect(picked).to_have_value("All paths from FALCON-SA to HSI", timeout=10_000)

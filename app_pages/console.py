@@ -206,6 +206,10 @@ def show_result(result: ConsoleResult, timeout: float, cap: int, *, lang: str) -
         with st.expander(t("console.notes", lang, count=len(result.notes)), icon=":material/lightbulb:"):
             for note in result.notes:
                 st.code(note, language=None, wrap_lines=True)
+    if result.plan:
+        st.caption(_text("console.plan", lang))
+        st.code("\n".join(result.plan), language=None)  # text, never Markdown or HTML
+        return
     if not result.rows:
         st.info(_text("console.no_rows", lang))
         return

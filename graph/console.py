@@ -74,6 +74,7 @@ class ConsoleResult:
     timed_out: bool = False  # stopped by the timeout: the rows are those fetched before it
     seconds: float = 0.0
     notes: tuple[str, ...] = ()  # the server's notifications about the query, e.g. a cartesian product
+    plan: tuple[str, ...] = ()  # for EXPLAIN: the plan's operators, one line each, indented by depth
 
 
 class ConsoleRejected(QueryRejected):
@@ -102,12 +103,12 @@ def run_read_only(store: Neo4jStore, text: str, parameters: Mapping[str, Any] | 
             tx = session.begin_transaction(timeout=timeout)
             try:
                 notes = _check_plan(tx, text, parameters or {})
-                columns, raw, capped, timed_out = _fetch(tx, text, parameters or {}, row_cap)
+                columns, raw, capped, timed_out, plan = _fetch(tx, text, parameters or {}, row_cap)
                 ends = _ends(tx, raw) if not timed_out else {}
             finally:
                 tx.close()  # rolls back: nothing a console query did is ever committed
     return ConsoleResult(tuple(columns), tuple(tuple(plain(value, ends) for value in record.values()) for record in raw),
-                         tuple(raw), ends, capped, timed_out, time.monotonic() - started, notes)
+                         tuple(raw), ends, capped, timed_out, time.monotonic() - started, notes, plan)
 
 
 def _ends(tx: Any, records: list[Record]) -> dict[str, DriverNode]:
@@ -154,8 +155,9 @@ def unprefixed(message: str) -> str:
 
 
 def _fetch(tx: Any, text: str, parameters: Mapping[str, Any],
-           row_cap: int) -> tuple[list[str], list[Record], bool, bool]:
-    """(columns, up to row_cap records, cap hit, timed out); a timeout keeps the rows already fetched."""
+           row_cap: int) -> tuple[list[str], list[Record], bool, bool, tuple[str, ...]]:
+    """(columns, up to row_cap records, cap hit, timed out, the plan's lines if the user asked for one with
+    EXPLAIN, which returns no rows); a timeout keeps the rows already fetched."""
     records: list[Record] = []
     columns: list[str] = []
     try:
@@ -163,20 +165,21 @@ def _fetch(tx: Any, text: str, parameters: Mapping[str, Any],
         columns = list(result.keys())
         for record in result:
             if len(records) == row_cap:
-                return columns, records, True, False
+                return columns, records, True, False, ()
             records.append(record)
+        plan = () if records else tuple(plan_lines(result.consume().plan or {}))
     except Neo4jError as exc:
         rejection = _rejection(exc)
         if rejection is None:
             raise
         if rejection.reason != "timeout" or not records:
             raise rejection from exc
-        return columns, records, False, True
+        return columns, records, False, True, ()
     except (ServiceUnavailable, SessionExpired) as exc:
         # The query was planned on this connection, so the server was there: most often it gave up encoding a
         # huge value (RETURN range(1, 100000000)) and closed the connection.
         raise ConsoleRejected("dropped", str(exc)) from exc
-    return columns, records, False, False
+    return columns, records, False, False, plan
 
 
 def operators(plan: Mapping[str, Any]) -> Iterator[str]:
@@ -184,6 +187,20 @@ def operators(plan: Mapping[str, Any]) -> Iterator[str]:
     yield str(plan.get("operatorType", "")).split("@", 1)[0]
     for child in plan.get("children", ()):
         yield from operators(child)
+
+
+def plan_lines(plan: Mapping[str, Any], depth: int = 0) -> Iterator[str]:
+    """A plan tree as text, one operator a line under its parent, with its details and estimated rows (as
+    cypher-shell prints a plan, more briefly)."""
+    if not plan:
+        return
+    args = plan.get("args", {})
+    details = f"  {args['Details']}" if args.get("Details") else ""
+    estimate = args.get("EstimatedRows")
+    rows = f"  ~{estimate:,.{1 if estimate < 10 else 0}f} rows" if isinstance(estimate, (int, float)) else ""
+    yield f"{'  ' * depth}{str(plan.get('operatorType', '')).split('@', 1)[0]}{details}{rows}"
+    for child in plan.get("children", ()):
+        yield from plan_lines(child, depth + 1)
 
 
 def procedures(plan: Mapping[str, Any]) -> Iterator[str]:

@@ -304,3 +304,13 @@ def test_an_unknown_database_is_named(seeded):
     with pytest.raises(StoreError) as missing:
         Neo4jStore.connect(Neo4jSettings(seeded.settings.uri, database="nosuchdb"))
     assert problem(missing.value) == "database" and "nosuchdb" in str(missing.value)
+
+
+def test_explain_shows_the_plan_instead_of_no_rows(seeded):
+    """EXPLAIN returns no rows; the page said only "the query returned no rows"."""
+    result = run_read_only(seeded, "EXPLAIN MATCH (a:Agency {id: $id})-[:PART_OF]->(b) RETURN b.name",
+                           {"id": "agency:hsi"})
+    assert result.rows == () and result.plan[0].startswith("ProduceResults")
+    assert any(line.startswith("  ") and "a:Agency" in line for line in result.plan)  # deeper operators indented
+    assert all("~" in line and line.endswith("rows") for line in result.plan)
+    assert run_read_only(seeded, "MATCH (a:Agency) RETURN count(a)").plan == ()

@@ -167,6 +167,15 @@ def test_the_row_cap_is_announced(neo4j_app):
 
 
 @pytest.mark.neo4j
+def test_explain_shows_the_plan_as_text(neo4j_app):
+    at = run_query(open_console(neo4j_app), "EXPLAIN MATCH (a:Agency) RETURN a.name AS name")
+    assert t("console.plan", "en") in [plain(c.value) for c in at.caption]
+    plan = at.code[-1]
+    assert plan.value.startswith("ProduceResults") and "NodeByLabelScan" in plan.value
+    assert plan.language == "plaintext" and not at.dataframe and not at.info
+
+
+@pytest.mark.neo4j
 def test_a_write_is_refused_with_a_clear_message_and_changes_nothing(neo4j_app):
     at = run_query(open_console(neo4j_app), "MATCH (n:Agency {id: 'agency:ice'}) DETACH DELETE n")
     assert [plain(e.value) for e in at.error] == [t("console.refused.write", "en")]

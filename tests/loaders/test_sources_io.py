@@ -121,40 +121,37 @@ def test_xlsx_with_every_sheet_empty_names_its_sheets(tmp_path):
         rows(tmp_path / "s.xlsx", spreadsheets=True)
 
 
-def test_xlsx_the_first_sheet_with_the_wanted_columns_is_read_past_a_notes_sheet(tmp_path):
+def workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    """An .xlsx of these sheets, in order, each filled row by row from its first row."""
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
-    book.active.title = "About"
-    book.active.append(["How this sheet was made: public records requests, 2025"])
-    data = book.create_sheet("Data")
-    data.append(["Agency", "Technology"])
-    data.append(["ICE", "Face recognition"])
-    book.save(tmp_path / "s.xlsx")
-    [(name, header, found)] = rows(tmp_path / "s.xlsx", spreadsheets=True, wanted=["Agency", "Technology"])
+    book.remove(book.active)
+    for title, sheet_rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in sheet_rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_xlsx_the_first_sheet_with_the_wanted_columns_is_read_past_a_notes_sheet(tmp_path):
+    path = workbook(tmp_path / "s.xlsx", {"About": [["How this sheet was made: public records requests, 2025"]],
+                                          "Data": [["Agency", "Technology"], ["ICE", "Face recognition"]]})
+    [(name, header, found)] = rows(path, spreadsheets=True, wanted=["Agency", "Technology"])
     assert name.endswith(":Data") and found == [(2, ["ICE", "Face recognition"])]
 
 
 def test_xlsx_without_a_sheet_holding_the_wanted_columns_says_what_each_sheet_lacks(tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
-    book = openpyxl.Workbook()
-    book.active.title = "About"
-    book.active.append(["Notes"])
-    data = book.create_sheet("Data")
-    data.append(["Agency", "Tech"])
-    book.save(tmp_path / "s.xlsx")
+    path = workbook(tmp_path / "s.xlsx", {"About": [["Notes"]], "Data": [["Agency", "Tech"]]})
     with pytest.raises(LoadError, match="no worksheet has every column needed "
                                         r"\('About' lacks Agency, Technology; 'Data' lacks Technology\)"):
-        rows(tmp_path / "s.xlsx", spreadsheets=True, wanted=["Agency", "Technology"])
+        rows(path, spreadsheets=True, wanted=["Agency", "Technology"])
 
 
 def test_xlsx_header_with_a_column_name_twice_is_refused_like_a_csvs(tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
-    book = openpyxl.Workbook()
-    book.active["A2"], book.active["B2"], book.active["C2"] = "Agency", "Notes", "Notes"
-    book.active.append(["ICE", "a", "b"])
-    book.save(tmp_path / "s.xlsx")
+    path = workbook(tmp_path / "s.xlsx", {"Data": [[], ["Agency", "Notes", "Notes"], ["ICE", "a", "b"]]})
     with pytest.raises(LoadError, match="duplicate column names in the header: Notes") as error:
-        rows(tmp_path / "s.xlsx", spreadsheets=True)
+        rows(path, spreadsheets=True)
     assert "row 2" in str(error.value)
 
 

@@ -41,6 +41,10 @@ ADMIN_OPERATORS = frozenset({"AdministrationCommand", "ProcedureCall", "ProduceR
 # Procedures the server types as reads that change the server all the same (query collection, index statistics,
 # plan caches) or hand out what other sessions ran (db.stats.retrieve('QUERIES')): administration too.
 ADMIN_PROCEDURES = ("db.stats.", "db.resampleindex", "db.resampleoutdatedindexes", "db.prepareforreplanning")
+# SHOW commands the server types as reads that hand out what other sessions run (their queries, with their
+# parameters) or how the server is set up: administration too. SHOW INDEXES, CONSTRAINTS, PROCEDURES and
+# FUNCTIONS describe the database and still run.
+ADMIN_SHOW_OPERATORS = frozenset({"ShowTransactions", "ShowSettings"})
 # Server error codes that mean "this would write" or "this cannot run here".
 WRITE_CODES = frozenset({
     "Neo.ClientError.Statement.AccessMode",
@@ -134,7 +138,7 @@ def _check_plan(tx: Any, text: str, parameters: Mapping[str, Any]) -> tuple[str,
         raise ConsoleRejected(rejection.reason, unprefixed(rejection.detail)) from exc
     planned = set(operators(summary.plan or {}))
     denied = sorted(DENIED_OPERATORS & planned)
-    if (summary.query_type == SYSTEM and planned <= ADMIN_OPERATORS) or any(
+    if (summary.query_type == SYSTEM and planned <= ADMIN_OPERATORS) or planned & ADMIN_SHOW_OPERATORS or any(
             name.startswith(ADMIN_PROCEDURES) for name in procedures(summary.plan or {})):
         raise ConsoleRejected("admin")
     if summary.query_type != READ_ONLY or denied:

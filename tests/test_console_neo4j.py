@@ -81,6 +81,9 @@ ADMINISTRATION = {
     "other sessions' queries": "CALL db.stats.retrieve('QUERIES') YIELD section, data RETURN data",
     "resample indexes": "CALL db.resampleOutdatedIndexes()",
     "replan": "CALL db.prepareForReplanning()",
+    # SHOW commands typed as reads that show other sessions' queries (with their parameters) or the settings:
+    "show transactions": "SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery",
+    "show settings": "SHOW SETTINGS",
 }
 
 REFUSALS = [(statement, "write") for statement in WRITES.values()]
@@ -100,6 +103,12 @@ def test_writes_and_administration_are_refused_as_such_and_nothing_changes(seede
 def test_read_procedures_still_run(seeded):
     result = run_read_only(seeded, "CALL db.labels() YIELD label RETURN label ORDER BY label")
     assert ("Agency",) in result.rows
+
+
+def test_show_commands_that_describe_the_database_still_run(seeded):
+    indexes = run_read_only(seeded, "SHOW INDEXES YIELD name RETURN name")
+    assert (cypher.FULLTEXT_INDEX,) in indexes.rows
+    assert run_read_only(seeded, "SHOW FUNCTIONS YIELD name WHERE name = 'toUpper' RETURN name").rows == (("toUpper",),)
 
 
 def test_a_drop_of_every_constraint_name_is_refused(seeded):

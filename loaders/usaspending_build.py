@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.text import fold, slugify
+from graph.types import clean_date
 from loaders import award_columns, award_parties
 from loaders.allocators import give_back
 from loaders.columnar_awards import ColumnarAwards
@@ -45,7 +46,7 @@ class AwardBuilder(HeldRows):
         self._claims: dict[str, str] = {}
         self._placed_offices: set[str] = set()
         self._linked: set[tuple[str, str, str]] = set()  # hierarchy and parent edges already drafted, per file
-        self._fy_count = self._computed_amounts = 0
+        self._fy_count = self._computed_amounts = self._older = 0
         self._take_out_for_build()
         held = award_parties.Parties(self.columnar.alive_tables(), funded="FUNDED" in batch.schema.rel_types)
         slow = sorted(self.awards.values(), key=lambda a: a.order)
@@ -70,6 +71,9 @@ class AwardBuilder(HeldRows):
         if self._fy_count and "obligations_by_fy" not in self._schema_contract:
             report.notice(f"obligations per fiscal year were computed for {self._fy_count} contract(s) but not "
                           "stored: the schema has no Contract property for them yet (see docs/LOADING.md)")
+        if self._older:
+            report.notice(f"{self._older} award(s) were not applied: the store holds them from a later "
+                          "modification (last_modified_date), and an older export never rolls a newer one back")
         if self._computed_amounts:
             report.notice(f"{self._computed_amounts} contract amount(s) are the sum of the transactions loaded "
                           "(the transactions file had no total_dollars_obligated)")
@@ -140,6 +144,9 @@ class AwardBuilder(HeldRows):
 
     def _build_award(self, award: Award) -> None:
         """One award the row logic holds: its parties, Contract, Source and relationships."""
+        if self._older_than_stored(award):
+            self._older += 1
+            return
         batch, report = self.batch, self.report
         evidence = {"evidence": "public_record"}
         awarder = self._awarder(award.dept, award.sub, award.office, award.office_code, award.file_source)
@@ -195,6 +202,17 @@ class AwardBuilder(HeldRows):
             batch.add_edge(contract_id, "FOR_PRODUCT", product, {
                 **evidence, "sources": src, "quote": (award.description or "")[:400], "quote_lang": "en"})
             report.merge("Contract", f"{award.piid}", product, f"linked FOR_PRODUCT: the description names '{term}'")
+
+    def _older_than_stored(self, award: Award) -> bool:
+        """True when the store holds this award's contract from a later modification than this row's."""
+        if not award.last_modified:
+            return False
+        existing = self.batch.existing(f"contract:{award.piid}")
+        if existing is None or existing.properties.get("award_key") != award.key:
+            return False
+        stored, mine = existing.properties.get("last_modified"), clean_date(award.last_modified)
+        # A date the schema refuses is not compared: the build names it as it would any malformed value.
+        return isinstance(stored, str) and mine is not None and mine < stored
 
     def _funder(self, dept_name: str | None, sub_name: str | None, office_name: str | None,
                 office_code: str | None, file_source: str) -> str | None:

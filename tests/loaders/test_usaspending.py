@@ -90,6 +90,29 @@ def test_loading_twice_changes_nothing_and_a_newer_export_updates(graph, tmp_pat
         store.close()
 
 
+def test_an_older_export_loaded_after_a_newer_one_rolls_nothing_back(graph, tmp_path):
+    assert graph.invoke(usaspending, AWARDS).exit_code == 0
+    with open(AWARDS, newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["last_modified_date"] = "2001-01-01 00:00:00"
+        row["total_obligated_amount"] = row["total_obligated_amount"] and "1.00"
+    older = tmp_path / "older.csv"
+    with open(older, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = graph.invoke(usaspending, older)
+    assert result.exit_code == 0, result.output
+    assert "were not applied: the store holds them from a later modification" in result.output
+    store = graph.open()
+    try:
+        contract = store.get("contract:HSCETC14C00002")
+        assert contract.properties["amount_usd"] == 41234567.89 and contract.properties["last_modified"] > "2001"
+    finally:
+        store.close()
+
+
 def test_compressed_downloads_load_the_same(graph, tmp_path):
     with gzip.open(tmp_path / "a.csv.gz", "wb") as handle:
         handle.write(AWARDS.read_bytes())

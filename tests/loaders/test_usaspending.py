@@ -218,22 +218,26 @@ def test_transactions_add_obligations_per_fiscal_year(graph, tmp_path):
         assert contract.properties["fiscal_year"] == 2014
     finally:
         store.close()
-    state_fy = None
+    assert _obligations_by_year(graph, TRANSACTIONS) == {2014: 20000000.0, 2015: 15000000.0, 2016: -500.0}
+
+
+KEY = "CONT_AWD_HSCETC14C00002_7012_-NONE-_-NONE-"  # HSCETC14C00002's award key in the fixture
+OTHER_KEY = "CONT_AWD_HSCETC14C00002_7012_HSCETC13D00001_7012"
+
+
+def _obligations_by_year(graph, *files) -> dict[int, float]:
+    """The obligations per fiscal year the loader sums for HSCETC14C00002 (KEY) from `files`, in a dry run."""
+    found = {}
 
     def capture(self):
-        nonlocal state_fy
-        state_fy = dict(self.awards)["CONT_AWD_HSCETC14C00002_7012_-NONE-_-NONE-"].fy_obligations
+        found.update(dict(self.awards)[KEY].fy_obligations)
         return real_build(self)
 
     real_build = usaspending_module.UsaspendingLoad.build
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(usaspending_module.UsaspendingLoad, "build", capture)
-        graph.invoke(usaspending, TRANSACTIONS, "--dry-run")
-    assert state_fy == {2014: 20000000.0, 2015: 15000000.0, 2016: -500.0}
-
-
-KEY = "CONT_AWD_HSCETC14C00002_7012_-NONE-_-NONE-"  # HSCETC14C00002's award key in the fixture
-OTHER_KEY = "CONT_AWD_HSCETC14C00002_7012_HSCETC13D00001_7012"
+        graph.invoke(usaspending, *map(str, files), "--dry-run")
+    return found
 
 
 def _contract_ids(graph) -> set[str]:
@@ -282,15 +286,4 @@ def test_a_delta_files_deleted_transactions_are_not_loaded_and_are_listed(graph,
     with open(tmp_path / "rejects.csv", newline="", encoding="utf-8") as handle:
         rejected = [row for row in csv.DictReader(handle) if row["column"] == "correction_delete_ind"]
     assert [(row["row"], row["value"]) for row in rejected] == [(str(deleted + 2), "D")]
-    state_fy = None
-
-    def capture(self):
-        nonlocal state_fy
-        state_fy = dict(self.awards)[KEY].fy_obligations
-        return real_build(self)
-
-    real_build = usaspending_module.UsaspendingLoad.build
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(usaspending_module.UsaspendingLoad, "build", capture)
-        graph.invoke(usaspending, str(delta), "--dry-run")
-    assert state_fy == {2014: 20000000.0, 2015: 15000000.0}  # 2016's -500 was the deleted transaction
+    assert _obligations_by_year(graph, delta) == {2014: 20000000.0, 2015: 15000000.0}  # 2016's -500 was deleted

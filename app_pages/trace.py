@@ -12,7 +12,7 @@ from app_pages.common import current_lang, store_or_stop
 from app_pages.exports import offer_exports
 from app_pages.graph_view import show_graph
 from app_pages.markup import escape_markdown
-from graph.explain import QUOTE_MARKS, explain, sentence
+from graph.explain import QUOTE_MARKS, explain, prose, sentence
 from graph.exports import View
 from graph.i18n import t
 from graph.model import Edge, Node, Path, Subgraph
@@ -195,4 +195,4 @@ def common_connections(store: GraphStore, source: Node, target: Node, where: Pat
         # The name above what links it, not in a narrow column beside it: a page link does not wrap, so a
         # long name (a contract's) would be cut.
         routes.link("profile", lang, escape_markdown(node.name), icon=display.icon(node.label), id=node_id)
-        st.markdown(escape_markdown("; ".join(dict.fromkeys(how)) + "."))
+        st.markdown(escape_markdown(prose(dict.fromkeys(how))))

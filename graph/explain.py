@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from graph.model import Edge, Node, Path
 from graph.schema import get_schema
@@ -57,10 +57,8 @@ class Explanation:
     footnotes: tuple[Footnote, ...]
 
     def text(self) -> str:
-        """The sentences, joined with '; ', each followed by its footnote marks."""
-        parts = [f"{step.sentence} {''.join(f'[{n}]' for n in step.notes)}".strip() for step in self.steps]
-        joined = "; ".join(parts)
-        return f"{joined[:1].upper()}{joined[1:]}." if joined else ""
+        """The sentences, each followed by its footnote marks."""
+        return prose(f"{step.sentence} {''.join(f'[{n}]' for n in step.notes)}".strip() for step in self.steps)
 
     def quotes(self) -> tuple[Quote, ...]:
         """Each quote once, in order, with every mark of the steps that quote it (two relationships often rest
@@ -95,6 +93,12 @@ def cite(source: Node | None, source_id: str, lang: str) -> str:
     kind = props.get("kind")
     parts.append(SOURCE_KINDS.get(kind, {}).get(lang, kind))
     return ", ".join(str(p) for p in parts if p)
+
+
+def prose(sentences: Iterable[str]) -> str:
+    """Sentences as a paragraph: each begins with a capital and ends with a full stop. (Joined with '; ', an
+    edge's own summary, a full sentence, put a capital in mid-sentence: "…Palantir; Según la prensa…".)"""
+    return " ".join(f"{text[:1].upper()}{text[1:]}." for text in sentences if text)
 
 
 def sentence(edge: Edge, names: dict[str, str], lang: str) -> str:

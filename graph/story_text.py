@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.explain import QUOTE_MARKS
+from graph.explain import QUOTE_MARKS, prose
 from graph.i18n import t
 from graph.story_view import StepView
 
@@ -28,8 +28,7 @@ def sentences(step: StepView) -> list[Line]:
     """Each highlighted relationship as one sentence with its footnote marks, shown as it is revealed."""
     lines = []
     for number, item in enumerate(step.explanation.steps, 1):
-        text = item.sentence[:1].upper() + item.sentence[1:]
-        lines.append(Line(f"{text} {marks(item.notes)}".strip() + ".", number))
+        lines.append(Line(prose([f"{item.sentence} {marks(item.notes)}".strip()]), number))
     return lines
 
 

@@ -276,7 +276,7 @@ def test_hop_edge_is_the_first_passing_edge_in_type_order(store):
 def test_explanations_read_the_same(store):
     path = store.paths("company:acme", "agency:hsi", k=2)[1]
     explanation = explain(path, "es", store.get)
-    assert explanation.text() == "Acme Data desarrolla y vende Tool-SA [1]; HSI usa Tool-SA [2]."
+    assert explanation.text() == "Acme Data desarrolla y vende Tool-SA [1]. HSI usa Tool-SA [2]."
     assert [f.citation for f in explanation.footnotes] == [
         "R. W., “Campaña revela lazos”, Foco, artículo", "“Contract X1”, X1, registro público"]
     english = explain(store.paths("company:acme", "agency:hsi")[0], "en", store.get).full_text()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from graph.model import Node
 from graph.store import GraphStore, open_store
 from loaders.seed import load_seed
 
@@ -36,6 +37,14 @@ class Graph:
 
     def open(self) -> GraphStore:
         return open_store(self.db, self.backend)
+
+    def get(self, node_id: str) -> Node | None:
+        """The node as the store holds it now (the store is opened and closed around the read)."""
+        store = self.open()
+        try:
+            return store.get(node_id)
+        finally:
+            store.close()
 
     def invoke(self, command, *args: str):
         result = CliRunner().invoke(command, [*map(str, args), *self.args()], catch_exceptions=False)

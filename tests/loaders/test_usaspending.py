@@ -83,11 +83,7 @@ def test_loading_twice_changes_nothing_and_a_newer_export_updates(graph, tmp_pat
     newer.write_text(text, encoding="utf-8")
     result = graph.invoke(usaspending, newer)
     assert "nodes: 1 created" in result.output  # the new file's own Source node
-    store = graph.open()
-    try:
-        assert store.get("contract:HSCETC14C00002").properties["amount_usd"] == 42000000.0
-    finally:
-        store.close()
+    assert graph.get("contract:HSCETC14C00002").properties["amount_usd"] == 42000000.0
 
 
 def test_an_older_export_loaded_after_a_newer_one_rolls_nothing_back(graph, tmp_path):
@@ -105,12 +101,8 @@ def test_an_older_export_loaded_after_a_newer_one_rolls_nothing_back(graph, tmp_
     result = graph.invoke(usaspending, older)
     assert result.exit_code == 0, result.output
     assert "were not applied: the store holds them from a later modification" in result.output
-    store = graph.open()
-    try:
-        contract = store.get("contract:HSCETC14C00002")
-        assert contract.properties["amount_usd"] == 41234567.89 and contract.properties["last_modified"] > "2001"
-    finally:
-        store.close()
+    contract = graph.get("contract:HSCETC14C00002")
+    assert contract.properties["amount_usd"] == 41234567.89 and contract.properties["last_modified"] > "2001"
 
 
 def test_compressed_downloads_load_the_same(graph, tmp_path):
@@ -143,12 +135,8 @@ def test_skip_invalid_loads_the_other_rows(graph):
     result = graph.invoke(usaspending, BAD_AMOUNT, "--skip-invalid")
     assert result.exit_code == 0, result.output
     assert "rejected 1 × not an amount" in result.output and "rejected 1 × not a date" in result.output
-    store = graph.open()
-    try:
-        assert store.get("contract:HSCETC15C00001") is not None
-        assert store.get("contract:70B01C19C00000001") is None
-    finally:
-        store.close()
+    assert graph.get("contract:HSCETC15C00001") is not None
+    assert graph.get("contract:70B01C19C00000001") is None
 
 
 def test_missing_columns_are_listed(graph, tmp_path):
@@ -211,13 +199,9 @@ def test_transactions_add_obligations_per_fiscal_year(graph, tmp_path):
     result = graph.invoke(usaspending, TRANSACTIONS)
     assert result.exit_code == 0, result.output
     assert "rejected 1 × duplicate transaction" in result.output
-    store = graph.open()
-    try:
-        contract = store.get("contract:HSCETC14C00002")
-        assert contract.properties["amount_usd"] == 34999500.0  # total_dollars_obligated of the latest row
-        assert contract.properties["fiscal_year"] == 2014
-    finally:
-        store.close()
+    contract = graph.get("contract:HSCETC14C00002")
+    assert contract.properties["amount_usd"] == 34999500.0  # total_dollars_obligated of the latest row
+    assert contract.properties["fiscal_year"] == 2014
     assert _obligations_by_year(graph, TRANSACTIONS) == {2014: 20000000.0, 2015: 15000000.0, 2016: -500.0}
 
 

@@ -57,12 +57,6 @@ def render() -> None:
         embedded_help(store, lang)
 
 
-def count(value: int, lang: str) -> str:
-    """A whole number the way each language groups its digits: '1.000' or '1,000'."""
-    digits = f"{value:,}"
-    return digits.replace(",", ".") if lang == "es" else digits
-
-
 def _text(key: str, lang: str, **fmt: Any) -> str:
     """A catalog message as Markdown that shows exactly its text."""
     return escape_markdown(t(key, lang, **fmt))
@@ -102,7 +96,7 @@ def cypher_script(store: GraphStore) -> bytes:
 # -- Neo4j -------------------------------------------------------------------
 def console(store: Neo4jStore, lang: str) -> None:
     """The library, the editor, the limits, and the last result."""
-    st.caption(_text("console.help", lang, seconds=int(DEFAULT_TIMEOUT), rows=count(DEFAULT_ROW_CAP, lang)))
+    st.caption(_text("console.help", lang, seconds=int(DEFAULT_TIMEOUT), rows=f"{DEFAULT_ROW_CAP:,}"))
     library = query_library(lang)
     if QUERY not in st.session_state:
         load_query(library[0])
@@ -196,9 +190,9 @@ def show_problem(exc: ConsoleRejected | StoreError, store: Neo4jStore, lang: str
 
 def show_result(result: ConsoleResult, timeout: float, cap: int, *, lang: str) -> None:
     """Limits hit, the rows as a table, the nodes and relationships as a graph, and the downloads."""
-    st.caption(_text("console.rows", lang, count=count(len(result.rows), lang), seconds=f"{result.seconds:.2f}"))
+    st.caption(_text("console.rows", lang, count=f"{len(result.rows):,}", seconds=f"{result.seconds:.2f}"))
     if result.capped:
-        st.warning(_text("console.capped", lang, rows=count(cap, lang)), icon=":material/block:")
+        st.warning(_text("console.capped", lang, rows=f"{cap:,}"), icon=":material/block:")
     if result.timed_out:
         st.warning(_text("console.timed_out_partial", lang, seconds=int(timeout), count=len(result.rows)),
                    icon=":material/timer_off:")

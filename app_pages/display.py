@@ -42,9 +42,26 @@ def label_title(label: str, lang: str, plural: bool = False) -> str:
 
 
 def amount(value: Any, lang: str) -> str:
-    """US dollars the way each language writes them: '53.100.000 US$' or '$53,100,000'."""
-    digits = f"{float(value):,.0f}"
-    return f"{digits.replace(',', '.')} US$" if lang == "es" else f"${digits}"
+    """US dollars: 'US$53,100,000' in Spanish, '$53,100,000' in English.
+
+    Hilos's Spanish is that of the US and Mexico (es-US, es-MX): digits grouped with ',' and decimals marked
+    with '.', as in the seed's summaries ('unos 53.1 millones'). Spain's '53.100.000' beside them would read
+    as another number."""
+    number = float(value)
+    sign = "-" if round(number) < 0 else ""  # a deobligation: '-$3,000', not '$-3,000'
+    return f"{sign}{'US$' if lang == 'es' else '$'}{abs(number):,.0f}"
+
+
+def obligations(items: list[Any], lang: str) -> str:
+    """USAspending's obligations per fiscal year, stored as 'YYYY=amount': '2019: $1,250,000 · 2020: -$3,000'."""
+    shown = []
+    for item in items:
+        year, _, money = str(item).partition("=")
+        try:
+            shown.append(f"{year}: {amount(money, lang)}")
+        except ValueError:  # not written by the loader: shown as stored
+            shown.append(str(item))
+    return " · ".join(shown)
 
 
 def span(start: str | None, end: str | None) -> str:
@@ -86,6 +103,8 @@ def property_value(name: str, value: Any, lang: str) -> str:
         return escape_markdown(SOURCE_KINDS[value][lang])
     if name.endswith("_usd") and isinstance(value, (int, float)):
         return escape_markdown(amount(value, lang))
+    if name == "obligations_by_fy" and isinstance(value, (list, tuple)):
+        return escape_markdown(obligations(list(value), lang))
     if isinstance(value, (list, tuple)):
         return escape_markdown(", ".join(str(item) for item in value))
     return escape_markdown(str(value))

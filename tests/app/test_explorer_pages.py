@@ -11,9 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages.display import link, safe_url
 from app_pages.markup import WORD_JOINER
+from app_pages.profile import NOT_FACTS
 from app_pages.trace import FIRST_YEAR, LAST_YEAR
-from graph.i18n import t
+from graph.i18n import MESSAGES, t
 from graph.model import Edge, Node
+from graph.schema import get_schema
 from graph.store_networkx import EmbeddedStore
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -236,3 +238,23 @@ def test_trace_prints_a_quote_two_relationships_share_once(app):
     at = open_view(app, page="trace", **{"from": "Amazon", "to": "Palantir"})
     quote = "Empresas como Palantir, Amazon, Salesforce, Microsoft y Hewlett-Packard tienen contratos con el DHS"
     assert sum(text.count(quote) for text in texts(at)) == 1
+
+
+def test_a_loaded_contract_reads_as_titled_facts_in_either_language(app, db_path: Path):
+    EmbeddedStore(db_path).write([Node("contract:70CTD022FR0000170", "Contract", {
+        "name": "ICM O&M", "amount_usd": -3000.0, "award_key": "CONT_AWD_70CTD022FR0000170_7012_47QTCA19D00MM_4732",
+        "naics_code": "541511", "psc_code": "DA01", "last_modified": "2024-06-01",
+        "obligations_by_fy": ["2022=150700000.00", "2023=-3000.00"]})], [])
+    shown = texts(open_view(app, page="profile", id="contract:70CTD022FR0000170"))
+    assert "**Importe comprometido:** -US$3,000" in shown
+    assert "**Comprometido por año fiscal:** 2022: US$150,700,000 · 2023: -US$3,000" in shown
+    assert {"**Código NAICS (sector):** 541511", "**Código PSC (producto o servicio):** DA01",
+            "**Última modificación en USAspending:** 2024-06-01"} <= set(shown)
+    english = texts(open_view(AppTest.from_file(app._script_path, default_timeout=60), page="profile",
+                              id="contract:70CTD022FR0000170", lang="en"))
+    assert "**Obligated by fiscal year:** 2022: $150,700,000 · 2023: -$3,000" in english
+
+
+def test_every_property_a_profile_can_show_has_a_title_in_both_languages():
+    shown = {name for label in get_schema().labels.values() for name in label.properties} - NOT_FACTS
+    assert sorted(name for name in shown if f"prop.{name}" not in MESSAGES) == []

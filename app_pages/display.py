@@ -103,6 +103,8 @@ def property_value(name: str, value: Any, lang: str) -> str:
         return escape_markdown(SOURCE_KINDS[value][lang])
     if name.endswith("_usd") and isinstance(value, (int, float)):
         return escape_markdown(amount(value, lang))
+    if name == "award_type" and isinstance(value, str) and _award_type_key(value) in MESSAGES:
+        return escape_markdown(t(_award_type_key(value), lang))
     if name == "obligations_by_fy" and isinstance(value, (list, tuple)):
         return escape_markdown(obligations(list(value), lang))
     if isinstance(value, (list, tuple)):
@@ -110,7 +112,17 @@ def property_value(name: str, value: Any, lang: str) -> str:
     return escape_markdown(str(value))
 
 
-def facts(properties: Mapping[str, Any], lang: str, skip: frozenset[str]) -> list[str]:
-    """'**Title:** value' lines for every property not in `skip`, in the order stored."""
-    return [f"**{escape_markdown(property_title(name, lang))}:** {property_value(name, value, lang)}"
-            for name, value in properties.items() if name not in skip and value not in (None, "", [])]
+def _award_type_key(value: str) -> str:
+    """USAspending's 'DELIVERY ORDER' and the seed's 'order' name their message 'award_type.delivery_order'."""
+    return "award_type." + "_".join(value.casefold().split())
+
+
+def facts(label: str, properties: Mapping[str, Any], lang: str, skip: frozenset[str]) -> list[str]:
+    """'**Title:** value' lines for every property not in `skip`: in the schema's order for `label` (a contract's
+    start and end together, whatever order a loader stored them in), then any others as stored."""
+    known = get_schema().labels.get(label)
+    order = {name: number for number, name in enumerate(known.properties if known else ())}
+    shown = sorted((name for name in properties if name not in skip and properties[name] not in (None, "", [])),
+                   key=lambda name: order.get(name, len(order)))
+    return [f"**{escape_markdown(property_title(name, lang))}:** {property_value(name, properties[name], lang)}"
+            for name in shown]

@@ -59,7 +59,7 @@ def header(node: Node, store: GraphStore, lang: str) -> None:
     if node.description(lang):
         st.markdown(escape_markdown(node.description(lang)))
     other_role = "role_en" if lang == "es" else "role_es"
-    for line in display.facts(node.properties, lang, NOT_FACTS | {other_role}):
+    for line in display.facts(node.label, node.properties, lang, NOT_FACTS | {other_role}):
         st.markdown(line)
     for number, source_id in enumerate(node.properties.get("sources") or [], start=1):
         st.caption(citation(number, source_id, store, lang))

@@ -240,13 +240,16 @@ def test_trace_prints_a_quote_two_relationships_share_once(app):
     assert sum(text.count(quote) for text in texts(at)) == 1
 
 
-def test_a_loaded_contract_reads_as_titled_facts_in_either_language(app, db_path: Path):
+def test_a_loaded_contract_reads_as_titled_facts_in_the_schemas_order_in_either_language(app, db_path: Path):
     EmbeddedStore(db_path).write([Node("contract:70CTD022FR0000170", "Contract", {
-        "name": "ICM O&M", "amount_usd": -3000.0, "award_key": "CONT_AWD_70CTD022FR0000170_7012_47QTCA19D00MM_4732",
+        "name": "ICM O&M", "end": "2027-09-30", "award_type": "DELIVERY ORDER", "start": "2022-09-30",
+        "amount_usd": -3000.0, "award_key": "CONT_AWD_70CTD022FR0000170_7012_47QTCA19D00MM_4732",
         "naics_code": "541511", "psc_code": "DA01", "last_modified": "2024-06-01",
         "obligations_by_fy": ["2022=150700000.00", "2023=-3000.00"]})], [])
     shown = texts(open_view(app, page="profile", id="contract:70CTD022FR0000170"))
-    assert "**Importe comprometido:** -US$3,000" in shown
+    facts = [text for text in shown if text.startswith("**")]
+    assert facts[:4] == ["**Tipo de adjudicación:** orden de entrega", "**Inicio:** 2022-09-30",
+                         "**Fin:** 2027-09-30", "**Importe comprometido:** -US$3,000"]
     assert "**Comprometido por año fiscal:** 2022: US$150,700,000 · 2023: -US$3,000" in shown
     assert {"**Código NAICS (sector):** 541511", "**Código PSC (producto o servicio):** DA01",
             "**Última modificación en USAspending:** 2024-06-01"} <= set(shown)

@@ -40,6 +40,7 @@ _SUFFIXES = [s.split() for s in (
 _SUFFIXES.sort(key=len, reverse=True)
 _AGENCY_PREFIXES = [p.split() for p in ("the", "u s", "us", "united states")]
 _UEI = re.compile(r"^[A-Z0-9]{12}$")
+_PARENTHESIS_AT_END = re.compile(r"\s*\([^()]*\)\s*$")
 _UNKNOWN = object()
 
 
@@ -406,13 +407,23 @@ class Resolver:
         forced = self.overrides.force_name.get(("Product", key))
         if forced:
             return forced, "forced by the overrides file"
+        found = self._one_product(key, fedramp_id)
+        if found:
+            return found, "same name or alias"
+        # The marketplace often adds an acronym or a note: "Palantir Federal Cloud Service (PFCS)".
+        bare = _PARENTHESIS_AT_END.sub("", name)
+        found = self._one_product(compact(bare), fedramp_id) if bare != name and compact(bare) else None
+        if found:
+            return found, f"same name without '{name[len(bare):].strip()}'"
+        return None, ""
+
+    def _one_product(self, key: str, fedramp_id: str | None) -> str | None:
+        """The one product named `key` that no override forbids and no other FedRAMP package holds, if any."""
         candidates = sorted(n for n in self.by_key["Product"].get(key, set())
                             if not self.overrides.forbidden(n, None, key)
                             and not (fedramp_id and self.batch.prop(n, "fedramp_id")
                                      and self.batch.prop(n, "fedramp_id") != fedramp_id))
-        if len(candidates) == 1:
-            return candidates[0], "same name or alias"
-        return None, ""
+        return candidates[0] if len(candidates) == 1 else None
 
 
 # -- naming products in free text -------------------------------------------

@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from graph.model import Node
 from loaders.commands import fedramp
 from tests.loaders.conftest import FIXTURES
 
@@ -111,3 +112,20 @@ def test_a_lone_surrogate_escape_in_a_name_loads_as_a_replacement_character(grap
     finally:
         store.close()
 
+
+
+def test_a_package_named_with_an_acronym_in_brackets_is_the_product_the_graph_already_holds(graph):
+    store = graph.open()
+    try:
+        store.write([Node("product:palantir-federal-cloud-service", "Product",
+                          {"name": "Palantir Federal Cloud Service", "sources": ["source:fedramp-marketplace"]})], [])
+    finally:
+        store.close()
+    result = graph.invoke(fedramp, DATA)
+    assert result.exit_code == 0, result.output
+    assert ("Product 'Palantir Federal Cloud Service (PFCS)' (FR1234567890) -> product:palantir-federal-cloud-service:"
+            " same name without '(PFCS)'") in result.output
+    pfcs = graph.get("product:palantir-federal-cloud-service")
+    assert pfcs.name == "Palantir Federal Cloud Service" and pfcs.aliases == ["Palantir Federal Cloud Service (PFCS)"]
+    assert pfcs.properties["fedramp_id"] == "FR1234567890"
+    assert graph.get("product:fedramp-fr1234567890") is None

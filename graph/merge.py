@@ -2,20 +2,41 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Generic, Hashable, Iterable, TypeVar
+from functools import cache
+from typing import Any, Callable, Generic, Hashable, Iterable, Mapping, TypeVar
 
 from graph.model import Edge, Node
+from graph.schema import get_schema
 from graph.store import WriteResult
 
 Record = TypeVar("Record", Node, Edge)
 Key = TypeVar("Key", bound=Hashable)
 
 
+@cache
+def _dates(label: str | None) -> frozenset[str]:
+    """The date properties of a node label, or of relationships (label None)."""
+    schema = get_schema()
+    known = schema.labels.get(label) if label else None
+    properties = known.properties if known else schema.rel_properties
+    return frozenset(name for name, prop in properties.items() if prop.type == "date")
+
+
+def _keep_precise_dates(props: dict[str, Any], old: Mapping[str, Any], dates: frozenset[str]) -> None:
+    """A date that only restates the start of the stored one ('2018' for '2018-09-28') keeps the stored one:
+    reloading the seed's year must not undo the day a USAspending file gave."""
+    for name in dates:
+        stored, given = old.get(name), props.get(name)
+        if isinstance(stored, str) and isinstance(given, str) and stored.startswith(given + "-"):
+            props[name] = stored
+
+
 def merge_node(old: Node | None, new: Node) -> Node:
-    """New values win; aliases and sources accumulate."""
+    """New values win, except a date less precise than the same stored date; aliases and sources accumulate."""
     if old is None:
         return new
     props: dict[str, Any] = {**old.properties, **new.properties}
+    _keep_precise_dates(props, old.properties, _dates(new.label))
     for listed in ("aliases", "sources"):
         union = list(dict.fromkeys([*old.properties.get(listed, []), *new.properties.get(listed, [])]))
         if union:
@@ -24,10 +45,11 @@ def merge_node(old: Node | None, new: Node) -> Node:
 
 
 def merge_edge(old: Edge | None, new: Edge) -> Edge:
-    """New values win; sources accumulate."""
+    """New values win, except a date less precise than the same stored date; sources accumulate."""
     if old is None:
         return new
     props = {**old.properties, **new.properties}
+    _keep_precise_dates(props, old.properties, _dates(None))
     props["sources"] = list(dict.fromkeys([*old.sources, *new.sources]))
     return Edge(new.source, new.type, new.target, props)
 

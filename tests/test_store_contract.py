@@ -110,6 +110,20 @@ def test_merge_keeps_aliases_and_sources_and_updates_values(store):
                                  "amount_usd": 5.0}
 
 
+def test_a_date_that_only_restates_the_start_of_the_stored_one_keeps_the_stored_one(empty_store):
+    day = Node("contract:X1", "Contract", {"name": "X1", "start": "2018-09-28", "end": "2019-03"})
+    edge = Edge("agency:ice", "AWARDED", "contract:X1", {"sources": [RECORD], "evidence": "public_record",
+                                                          "start": "2018-09-28"})
+    empty_store.write([day, Node("agency:ice", "Agency", {"name": "ICE"})], [edge])
+    year = Node("contract:X1", "Contract", {"name": "X1", "start": "2018", "end": "2020"})
+    assert empty_store.write([year], [Edge(edge.source, edge.type, edge.target, {**edge.properties,
+                                                                                  "start": "2018-09"})]) == \
+        WriteResult(nodes_updated=1, unchanged=1)
+    assert empty_store.get("contract:X1").properties == {"name": "X1", "start": "2018-09-28", "end": "2020"}
+    assert next(iter(empty_store.edges_of("contract:X1"))).properties["start"] == "2018-09-28"
+    assert empty_store.write([year], []) == WriteResult(unchanged=1)  # loading the year again changes nothing
+
+
 def test_repeated_records_in_one_write_merge_in_order(empty_store):
     first = Node("company:acme", "Company", {"name": "Acme", "aliases": ["A"]})
     second = Node("company:acme", "Company", {"name": "Acme Data", "aliases": ["B"]})

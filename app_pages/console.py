@@ -22,6 +22,7 @@ from app_pages.markup import escape_markdown
 from graph.connection import problem
 from graph.console import (DEFAULT_ROW_CAP, DEFAULT_TIMEOUT, ConsoleRejected, ConsoleResult, parse_parameters,
                            run_read_only)
+from graph.console_budget import DEFAULT_MAX_BYTES
 from graph.console_values import result_graph, table, to_csv, to_json
 from graph.errors import StoreError
 from graph.export_cypher import write_script
@@ -96,7 +97,8 @@ def cypher_script(store: GraphStore) -> bytes:
 # -- Neo4j -------------------------------------------------------------------
 def console(store: Neo4jStore, lang: str) -> None:
     """The library, the editor, the limits, and the last result."""
-    st.caption(_text("console.help", lang, seconds=int(DEFAULT_TIMEOUT), rows=f"{DEFAULT_ROW_CAP:,}"))
+    st.caption(_text("console.help", lang, seconds=int(DEFAULT_TIMEOUT), rows=f"{DEFAULT_ROW_CAP:,}",
+                     megabytes=DEFAULT_MAX_BYTES // 2**20))
     library = query_library(lang)
     if QUERY not in st.session_state:
         load_query(library[0])
@@ -183,7 +185,7 @@ def show_problem(exc: ConsoleRejected | StoreError, store: Neo4jStore, lang: str
         seconds = int(st.session_state.get(TIMEOUT, DEFAULT_TIMEOUT))
         st.warning(_text("console.timed_out", lang, seconds=seconds), icon=":material/timer_off:")
         return
-    st.error(_text(f"console.refused.{exc.reason}", lang))
+    st.error(_text(f"console.refused.{exc.reason}", lang, megabytes=DEFAULT_MAX_BYTES // 2**20))
     if exc.detail:
         st.code(exc.detail, language=None, wrap_lines=True)
 

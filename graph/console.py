@@ -9,13 +9,16 @@ Three guards, so that no query can change the database or reach outside it:
    stop other people's work; CALL { ... } IN TRANSACTIONS commits on its own);
 3. the transaction is explicit and never committed: it is rolled back at the end.
 The server stops the transaction after `timeout` seconds; rows past `row_cap`
-are not fetched (one more is asked for, to know the cap was hit).
+are not fetched (one more is asked for, to know the cap was hit); an answer over
+`max_bytes`, or still arriving a moment after the timeout, is cut off as it arrives
+(graph.console_budget), so no single huge value can fill the app's memory.
 """
 from __future__ import annotations
 
 import json
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
@@ -24,12 +27,14 @@ from neo4j.graph import Node as DriverNode
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph import cypher
+from graph.console_budget import DEFAULT_MAX_BYTES, Budget, spending
 from graph.console_values import loose_ends, plain
 from graph.errors import QueryRejected
 from graph.store_neo4j import Neo4jStore, translated
 
 DEFAULT_TIMEOUT = 10.0  # seconds
 DEFAULT_ROW_CAP = 1000
+SENDING_GRACE = 2.0  # seconds after the timeout for rows the server made in time to arrive
 DENIED_OPERATORS = frozenset({"LoadCSV", "TerminateTransactions", "TransactionApply", "TransactionForeach"})
 EXPLAIN = "EXPLAIN "
 _POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)")
@@ -90,29 +95,48 @@ class ConsoleRejected(QueryRejected):
 
 
 def run_read_only(store: Neo4jStore, text: str, parameters: Mapping[str, Any] | None = None, *,
-                  timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP) -> ConsoleResult:
+                  timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP,
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> ConsoleResult:
     """Run `text` read-only; ConsoleRejected (reason write, admin, invalid, failed, timeout, memory, dropped,
-    profile or empty) if it cannot.
+    too_big, profile or empty) if it cannot.
 
     Connection problems raise StoreError, as every store read does.
     """
     if not text.strip():
         raise ConsoleRejected("empty")
-    if timeout <= 0 or row_cap < 1:
-        raise ValueError(f"timeout and row_cap must be positive, not {timeout!r} and {row_cap!r}")
+    if timeout <= 0 or row_cap < 1 or max_bytes < 1:
+        raise ValueError(f"timeout, row_cap and max_bytes must be positive, not {timeout!r}, {row_cap!r} and "
+                         f"{max_bytes!r}")
     started = time.monotonic()
+    budget = Budget(max_bytes, started + timeout + SENDING_GRACE)
     with translated(store.settings):
         with store.driver.session(database=store.database, default_access_mode=READ_ACCESS,
                                   fetch_size=min(row_cap + 1, 1000)) as session:
             tx = session.begin_transaction(timeout=timeout)
             try:
                 notes = _check_plan(tx, text, parameters or {})
-                columns, raw, capped, timed_out, plan = _fetch(tx, text, parameters or {}, row_cap)
-                ends = _ends(tx, raw) if not timed_out else {}
+                with _answer_within(budget):
+                    columns, raw, capped, timed_out, plan = _fetch(tx, text, parameters or {}, row_cap)
+                    ends = _ends(tx, raw) if not timed_out else {}
             finally:
                 tx.close()  # rolls back: nothing a console query did is ever committed
     return ConsoleResult(tuple(columns), tuple(tuple(plain(value, ends) for value in record.values()) for record in raw),
                          tuple(raw), ends, capped, timed_out, time.monotonic() - started, notes, plan)
+
+
+@contextmanager
+def _answer_within(budget: Budget) -> Iterator[None]:
+    """Count the answer's bytes against `budget`; the connection the budget broke is told as too_big or
+    timeout rather than as a server that went away."""
+    try:
+        with spending(budget):
+            yield
+    except (ServiceUnavailable, SessionExpired, ConsoleRejected) as exc:
+        if budget.exceeded == "bytes":
+            raise ConsoleRejected("too_big") from exc
+        if budget.exceeded == "time":
+            raise ConsoleRejected("timeout") from exc
+        raise
 
 
 def _ends(tx: Any, records: list[Record]) -> dict[str, DriverNode]:

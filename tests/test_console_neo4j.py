@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import time
+import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
 from typing import Iterator
 
 import pytest
@@ -14,6 +16,7 @@ import pytest
 from graph import cypher
 from graph.connection import problem
 from graph.console import ConsoleRejected, run_read_only
+from graph.console_budget import DEFAULT_MAX_BYTES, Budget, spending
 from graph.console_values import cell_text, result_graph, table, to_csv, to_json
 from graph.errors import StoreError
 from graph.query_library import examples
@@ -144,6 +147,33 @@ def test_the_row_cap_is_reported(seeded):
     assert capped.capped and len(capped.rows) == 1000 and capped.rows[-1] == (1000,)
     exact = run_read_only(seeded, "UNWIND range(1, 1000) AS n RETURN n", row_cap=1000)
     assert not exact.capped and len(exact.rows) == 1000
+
+
+def test_an_answer_over_the_byte_budget_is_cut_off_before_it_becomes_objects(seeded):
+    """One row of ten million numbers passes the row cap; the driver used to make ~650 MB of objects of it."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(ConsoleRejected) as refused:
+            run_read_only(seeded, "RETURN range(1, 10000000) AS numbers")
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert refused.value.reason == "too_big" and peak < DEFAULT_MAX_BYTES * 3
+    assert run_read_only(seeded, "RETURN 1 AS one").rows == ((1,),)  # the cut connection is not used again
+    with pytest.raises(ConsoleRejected) as many_rows:
+        run_read_only(seeded, "UNWIND range(1, 5000) AS n RETURN n", max_bytes=2000)
+    assert many_rows.value.reason == "too_big"
+    assert len(run_read_only(seeded, "UNWIND range(1, 5000) AS n RETURN n", max_bytes=50_000).rows) == 1000
+
+
+def test_a_budget_counts_only_the_reads_of_its_own_thread(seeded):
+    """Each Streamlit session runs in its own thread: one session's budget must not cut another's answers."""
+    budget = Budget(1, time.monotonic() + 60)
+    with spending(budget), ThreadPoolExecutor(1) as other_session:
+        answer = other_session.submit(lambda: seeded.driver.execute_query("RETURN range(1, 1000) AS r",
+                                                                          database_=seeded.database).records)
+        assert len(answer.result()[0]["r"]) == 1000
+    assert budget.received == 0 and budget.exceeded is None
 
 
 def test_parameters_reach_the_query(seeded):

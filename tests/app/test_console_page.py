@@ -123,12 +123,12 @@ def neo4j_app(app: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     store.close()
 
 
-def run_query(at: AppTest, text: str | None = None, *, cap: int | None = None) -> AppTest:
+def run_query(at: AppTest, text: str | None = None, *, cap: int | None = None, lang: str = "en") -> AppTest:
     if text is not None:
         at.text_area(key=QUERY).set_value(text)
     if cap is not None:
         at.number_input(key="console.cap").set_value(cap)
-    next(b for b in at.button if b.label == t("console.run", "en")).click()
+    next(b for b in at.button if b.label == t("console.run", lang)).click()
     at.run()
     assert not at.exception, at.exception
     return at
@@ -180,6 +180,15 @@ def test_a_write_is_refused_with_a_clear_message_and_changes_nothing(neo4j_app):
     at = run_query(open_console(neo4j_app), "MATCH (n:Agency {id: 'agency:ice'}) DETACH DELETE n")
     assert [plain(e.value) for e in at.error] == [t("console.refused.write", "en")]
     at = run_query(at, "MATCH (n:Agency {id: 'agency:ice'}) RETURN n.name AS name")
+    assert list(at.dataframe[0].value["name"]) == ["U.S. Immigration and Customs Enforcement"]
+
+
+@pytest.mark.neo4j
+def test_an_answer_too_big_to_take_says_so_in_spanish_and_the_next_query_runs(neo4j_app):
+    at = run_query(open_console(neo4j_app, "es"), "RETURN range(1, 10000000) AS numbers", lang="es")
+    assert [plain(e.value) for e in at.error] == [t("console.refused.too_big", "es", megabytes=16)]
+    assert "16 MB" in at.error[0].value and not at.dataframe
+    at = run_query(at, "MATCH (n:Agency {id: 'agency:ice'}) RETURN n.name AS name", lang="es")
     assert list(at.dataframe[0].value["name"]) == ["U.S. Immigration and Customs Enforcement"]
 
 

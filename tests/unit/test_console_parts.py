@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 
 from graph.connection import problem
 from graph.console import ConsoleRejected, operators, parse_parameters, unprefixed
+from graph.console_budget import Budget
 from graph.errors import StoreError
 from graph.i18n import LANGS
 from graph.query_library import (LibraryError, delete_query, examples, save_query, saved_queries,
@@ -171,3 +173,15 @@ def test_a_connection_dropped_while_sending_the_result_says_so_in_both_languages
         _fetch(_BrokenTx(), "RETURN range(1, 100000000) AS r", {}, 10)
     assert refused.value.reason == "dropped"
     assert t("console.refused.dropped", "es") != t("console.refused.dropped", "en")
+
+
+def test_a_budget_is_spent_by_bytes_or_by_time():
+    by_bytes = Budget(100, time.monotonic() + 60)
+    by_bytes.spend(100)
+    with pytest.raises(OSError):
+        by_bytes.spend(1)
+    assert by_bytes.exceeded == "bytes"
+    late = Budget(10**9, time.monotonic() - 1)  # the answer still arriving after the timeout and its grace
+    with pytest.raises(OSError):
+        late.spend(1)
+    assert late.exceeded == "time"

@@ -162,7 +162,7 @@ class FedrampLoad:
             try:
                 value, placeholder = values.date_or_placeholder(raw)
             except values.BadValue as exc:
-                self.report.reject(entry.file, entry.where, name, raw, str(exc), malformed=True)
+                self.report.reject(entry.file, entry.where, name, raw, exc.args[0], malformed=True)
                 entry.data["__bad__"] = True
                 return None
             if placeholder:

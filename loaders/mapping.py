@@ -293,7 +293,7 @@ class MappingLoad:
         for table in open_tables(path, spreadsheets=True, wanted=needed):
             report.files.append(table.name)
             table.require(needed)
-            progress = Progress(Path(table.name).name, table.size)
+            progress = Progress(Path(table.name).name, table.size, lang=report.lang)
             try:
                 for number, cells in rows_with_progress(table.rows(), progress, table.position):
                     report.rows_read += 1

@@ -81,7 +81,7 @@ class UsaspendingFiles(HeldRows):
     """Reading a load's files; the state (`sources`, `progress_factory`) is UsaspendingLoad's."""
 
     sources: dict[str, dict]
-    progress_factory: Callable[[str, int | None], Progress]
+    progress_factory: Callable[..., Progress]  # (label, size, lang=...)
     #: Clean Prime Award Summaries rows are held in columns and become parts (False: the row logic reads all).
     hold_clean_rows: ClassVar[bool] = True
 
@@ -125,7 +125,7 @@ class UsaspendingFiles(HeldRows):
         file_source = self._file_source(table, kind)
         wanted = (*REQUIRED[kind], *OPTIONAL, *((DELETE_MARK,) if kind == TRANSACTIONS else ()))
         index = {c: table.index(c) for c in wanted if table.index(c) is not None}
-        progress = self.progress_factory(Path(table.name).name, table.size)
+        progress = self.progress_factory(Path(table.name).name, table.size, lang=self.report.lang)
         try:
             if table.reopen is not None and kind == AWARDS and self.hold_clean_rows:
                 self._read_award_columns(table, list(index), file_source, progress)
@@ -205,7 +205,7 @@ class UsaspendingFiles(HeldRows):
                 try:
                     return fn(raw)
                 except values.BadValue as exc:
-                    bad.append((column, raw, str(exc)))
+                    bad.append((column, raw, exc.args[0]))
                     return None
 
             if kind == AWARDS:

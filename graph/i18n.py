@@ -53,7 +53,7 @@ def _add_file(path: Path, messages: dict[str, dict[str, str]]) -> None:
 MESSAGES = load_messages()
 
 
-def t(key: str, lang: str, **fmt: object) -> str:
+def t(key: str, lang: str, /, **fmt: object) -> str:
     """The message `key` in `lang`, with `{placeholders}` filled from `fmt`."""
     return MESSAGES[key][lang].format(**fmt)
 
@@ -67,7 +67,7 @@ class Message:
 
     __slots__ = ("key", "fmt")
 
-    def __init__(self, key: str, **fmt: object) -> None:
+    def __init__(self, key: str, /, **fmt: object) -> None:
         if key not in MESSAGES:  # a typo fails where it is raised, not when someone finally meets the error
             raise KeyError(f"no message {key!r} in graph/messages")
         self.key, self.fmt = key, fmt

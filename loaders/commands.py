@@ -118,7 +118,7 @@ def run_load(command: str, files: list[Path], work: Work, *, db: str | None, bac
             click.echo("\n" + t("load.interrupted", lang), err=True)
             raise click.exceptions.Exit(INTERRUPTED)
         except HilosError as exc:
-            failure = t("load.failed", lang, error=error_text(exc, lang))
+            failure = t("load.failed", lang, error=error_text(exc, lang).rstrip("."))  # not "...is right.. Nothing"
         finally:
             if store is not None:
                 store.close()

@@ -37,6 +37,7 @@ from typing import Any
 
 from graph import yaml_text
 from graph.errors import LoadError
+from graph.i18n import Message
 from graph.schema import Schema
 from graph.text import slugify
 from graph.types import CLEANERS
@@ -130,7 +131,7 @@ def resolve_mapping_path(text: str) -> Path:
     if shipped.exists():
         return shipped
     known = ", ".join(p.stem for p in sorted(MAPPINGS_DIR.glob("*.yaml")))
-    raise LoadError(f"mapping file not found (shipped mappings: {known})", path=text)
+    raise LoadError(Message("mapping.not_found", known=known), path=text)
 
 
 def _properties(spec: dict, where: str, field_name: str) -> dict[str, Any]:
@@ -175,9 +176,9 @@ def load_mapping(path: Path, schema: Schema) -> Mapping:
     try:
         data = yaml_text.load(path.read_text(encoding="utf-8-sig"))
     except (OSError, yaml_text.YAMLError, UnicodeDecodeError) as exc:
-        raise LoadError(f"cannot read the mapping: {exc}", path=where) from exc
+        raise LoadError(Message("mapping.unreadable", error=exc), path=where) from exc
     if not isinstance(data, dict):
-        raise LoadError("a mapping is a YAML mapping with 'source', 'nodes' and 'relationships'", path=where)
+        raise LoadError(Message("mapping.not_mapping"), path=where)
     unknown = sorted(set(data) - {"name", "description", "columns", "source", "row_source", "nodes",
                                   "relationships", "evidence"}, key=str)
     if unknown:
@@ -280,7 +281,7 @@ class MappingLoad:
             if cleaned is None:
                 column = (columns_of(templates.get(name)) or [name])[0]
                 self.report.reject(where["file"], where["row"], column, value,
-                                   f"not a valid {spec[name].type} (property {name})", malformed=True)
+                                   Message("reject.bad_property", type=spec[name].type, name=name), malformed=True)
                 return None
             out[name] = cleaned
         return out
@@ -335,7 +336,7 @@ class MappingLoad:
             planned[alias] = (name_text, render(spec.uei, row) if spec.uei else "",
                               {**props, "aliases": aliases}, lookups)
         if not planned:
-            report.reject(name, number, "", "", "no node could be made from this row (empty names)")
+            report.reject(name, number, "", "", Message("reject.no_node"))
             return
         rel_props: list[tuple[RelSpec, dict]] = []
         for rel in mapping.relationships:
@@ -384,11 +385,11 @@ class MappingLoad:
 
         if not node_id.startswith(f"{prefix}:") or len(node_id) <= len(prefix) + 1:
             self.report.reject(where["file"], where["row"], (columns_of(spec.id) or ["id"])[0], node_id,
-                               f"cannot make an id for {spec.alias} (empty cells)")
+                               Message("reject.no_id", alias=spec.alias))
             return None
         label = self.batch.label_of(node_id)
         if label and label != spec.label:
-            self.report.reject(where["file"], where["row"], "", node_id, f"id already used by a {label}")
+            self.report.reject(where["file"], where["row"], "", node_id, Message("reject.id_taken", label=label))
             return None
         return node_id
 

@@ -23,6 +23,7 @@ from graph.store import WriteResult
 from graph.text import spreadsheet_cell
 
 MAX_VALUE = 200  # characters of a rejected value kept in messages and the rejects CSV
+KEPT_APART = "(kept apart)"  # a merge's `into` when it was refused: English in the merges CSV, shown translated
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class Merge:
     reason: str | Message  # str() is English, as the merges CSV has it
 
     def line(self, lang: str = DEFAULT_LANG) -> str:
-        return f"{self.kind} {self.record} -> {self.into}: {in_lang(self.reason, lang)}"
+        into = t("merge.kept_apart", lang) if self.into == KEPT_APART else self.into
+        return f"{self.kind} {self.record} -> {into}: {in_lang(self.reason, lang)}"
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Callable, ClassVar
 import pyarrow as pa
 
 from graph.errors import LoadError
+from graph.i18n import Message
 from graph.text import slugify
 from loaders import arrow_csv, award_columns, values
 from loaders.allocators import give_back
@@ -101,16 +102,14 @@ class UsaspendingFiles(HeldRows):
                     skipped.append(f"{table.name} (not a USAspending contracts file)")
                     table.close()
                     continue
-                raise LoadError(f"not a USAspending contracts download: missing required columns: "
-                                f"{', '.join(missing)}", path=table.name)
+                raise LoadError(Message("usaspending.missing_columns", columns=", ".join(missing)), path=table.name)
             table.require(REQUIRED[kind])
             self._read_table(table, kind)
             loaded += 1
         for text in skipped:
-            self.report.notice(f"skipped {text}")
+            self.report.notice(Message("notice.skipped", what=text))
         if not loaded:
-            raise LoadError("no USAspending contracts table in this file (skipped: " + "; ".join(skipped) + ")",
-                            path=str(path))
+            raise LoadError(Message("usaspending.no_contracts", skipped="; ".join(skipped)), path=str(path))
 
     def _file_source(self, table: Table, kind: str) -> str:
         name = Path(table.name.split(":")[-1] if ":" in table.name else table.name).name

@@ -110,9 +110,13 @@ def location(lang: str, path: object = None, row: object = None, *, field: str |
 def error_text(exc: BaseException, lang: str) -> str:
     """An error as one line in `lang`: where it is (file, row, field) and what is wrong."""
     if isinstance(exc, LoadError):
-        place, reason = location(lang, exc.path, exc.row, field=exc.field), in_lang(exc.reason, lang)
-        return f"{place}: {reason}" if place else reason
-    return in_lang(exc.args[0], lang) if len(exc.args) == 1 else str(exc)
+        place = location(lang, exc.path, exc.row, field=exc.field)
+    elif hasattr(exc, "place"):  # graph.stories.StoryError (that module imports this one)
+        place = exc.place(lang)
+    else:
+        return in_lang(exc.args[0], lang) if len(exc.args) == 1 else str(exc)
+    reason = in_lang(exc.reason, lang)
+    return f"{place}: {reason}" if place else reason
 
 
 def browser_lang(accept_language: str | None) -> str:

@@ -111,7 +111,8 @@ def _clean_props(raw: Mapping[str, Any], spec: Mapping[str, Property], *, where:
             continue
         clean = CLEANERS[prop.type](value)
         if clean is None:
-            raise LoadError(Message("record.not_valid", type=prop.type, value=repr(str(value)[:80])), field=name, **where)
+            raise LoadError(Message("record.not_valid", type=prop.type, value=repr(str(value)[:80])), field=name,
+                            **where)
         cleaned[name] = clean
     return cleaned
 
@@ -123,8 +124,8 @@ def make_node(raw: Mapping[str, Any], *, path: str | None = None, row: int | str
     where = {"path": path, "row": row}
     label = raw.get("label")
     if not isinstance(label, str) or label not in schema.labels:
-        raise LoadError(Message("record.unknown_label", label=repr(label), known=", ".join(schema.labels)), field="label",
-                        **where)
+        raise LoadError(Message("record.unknown_label", label=repr(label), known=", ".join(schema.labels)),
+                        field="label", **where)
     spec = schema.labels[label]
     props = _clean_props({k: v for k, v in raw.items() if k != "label"}, spec.properties, where=where)
     node_id = props.pop("id")
@@ -148,8 +149,8 @@ def make_edge(raw: Mapping[str, Any], *, path: str | None = None, row: int | str
     props = _clean_props({k: v for k, v in raw.items() if k not in ("source", "type", "target")},
                          schema.rel_properties, where=where)
     if props["evidence"] not in schema.evidence:
-        raise LoadError(Message("record.bad_evidence", allowed=", ".join(schema.evidence), value=repr(props["evidence"])),
-                        field="evidence", **where)
+        raise LoadError(Message("record.bad_evidence", allowed=", ".join(schema.evidence),
+                                value=repr(props["evidence"])), field="evidence", **where)
     if not props["sources"]:
         raise LoadError(Message("record.no_sources"), field="sources", **where)
     return Edge(raw["source"], rel_type, raw["target"], props)

@@ -192,7 +192,8 @@ def _step(raw: object, number: int, path: str) -> Step:
     where = _where(path, number, line)
     unknown = sorted(set(raw) - set(STEP_FIELDS), key=str)
     if unknown:
-        raise StoryError(Message("story_error.unknown_field", allowed=", ".join(STEP_FIELDS)), field=unknown[0], **where)
+        raise StoryError(Message("story_error.unknown_field", allowed=", ".join(STEP_FIELDS)), field=unknown[0],
+                         **where)
     title = _text(raw.get("title"), "title", TITLE_LIMIT, where)  # checked in the order a step is written
     text = _text(raw.get("text"), "text", TEXT_LIMIT, where)
     lit_nodes, lit_edges = _items(raw.get("highlight"), "highlight", where)

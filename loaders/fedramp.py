@@ -71,7 +71,8 @@ def _list(entry: Entry, *names: str) -> list:
         return [value]
     if isinstance(value, list):
         return value
-    raise LoadError(f"should be a list, not {type(value).__name__}", path=entry.file, row=entry.where, field=name)
+    raise LoadError(Message("fedramp.not_list", kind=type(value).__name__), path=entry.file, row=entry.where,
+                    field=name)
 
 
 def _field(entry: Entry, *names: str) -> str | None:
@@ -82,7 +83,8 @@ def _field(entry: Entry, *names: str) -> str | None:
         return None
     name, value = found
     if isinstance(value, (dict, list)):
-        raise LoadError(f"should be text, not {'an object' if isinstance(value, dict) else 'a list'}",
+        raise LoadError(Message("fedramp.not_text", kind=Message("fedramp.an_object" if isinstance(value, dict)
+                                                           else "mapping.a_list")),
                         path=entry.file, row=entry.where, field=name)
     return _text(value)
 
@@ -142,10 +144,11 @@ class FedrampLoad:
                     if items is None:
                         continue
                     if not isinstance(items, list):
-                        raise LoadError(f"'{prefix}{key}' should be a list", path=str(path))
+                        raise LoadError(Message("fedramp.key_not_list", key=f"{prefix}{key}"), path=str(path))
                     for index, item in enumerate(items):
                         if not isinstance(item, dict):
-                            raise LoadError("entry is not an object", path=str(path), row=f"{prefix}{key}[{index}]")
+                            raise LoadError(Message("fedramp.entry_not_object"), path=str(path),
+                                            row=f"{prefix}{key}[{index}]")
                         bucket.append(Entry(item, f"{prefix}{key}[{index}]", str(path)))
                         found += 1
         if not found:

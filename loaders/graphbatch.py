@@ -276,8 +276,8 @@ class GraphBatch:
                                                       ("target", part.targets, rel.targets, drawn[1])):
                 if nodes_part is not None:
                     if nodes_part.label not in allowed:
-                        raise LoadError(Message("record.cannot_join_part", type=part.type, label=nodes_part.label), path=origin,
-                                        row=where)
+                        raise LoadError(Message("record.cannot_join_part", type=part.type, label=nodes_part.label),
+                                        path=origin, row=where)
                     continue
                 for node_id in pc.unique(column).to_pylist():
                     self._check_end(part.type, end, node_id, where, origin)
@@ -304,7 +304,8 @@ class GraphBatch:
         if label is None:
             raise LoadError(Message("record.unknown_node", id=repr(node_id)), path=origin, row=where)
         if label not in (rel.sources if end == "source" else rel.targets):
-            raise LoadError(Message("record.cannot_join", type=rel_type, label=label, id=node_id), path=origin, row=where)
+            raise LoadError(Message("record.cannot_join", type=rel_type, label=label, id=node_id), path=origin,
+                            row=where)
         if node_id not in self._fresh_labels:  # fresh ends are many and each is met once or twice
             self._ends_checked.add((rel_type, node_id, end))
 
@@ -406,7 +407,8 @@ class GraphBatch:
                 if label is None:
                     raise LoadError(Message("record.unknown_node", id=repr(end)), path=origin, row=where)
                 if label not in allowed:
-                    raise LoadError(Message("record.cannot_join", type=rel_type, label=label, id=end), path=origin, row=where)
+                    raise LoadError(Message("record.cannot_join", type=rel_type, label=label, id=end), path=origin,
+                                    row=where)
             for source_id in edge.properties["sources"]:
                 if self.label_of(source_id) != "Source":
                     raise LoadError(Message("record.unknown_source", id=repr(source_id)), path=origin, row=where)

@@ -351,7 +351,8 @@ class Resolver:
             self.register(node_id, "Agency", {"name": name})
             return node_id
         if len(candidates) > 1:
-            self.report.notice(Message("notice.name_matches", label="Agency", name=name, candidates=", ".join(candidates)))
+            self.report.notice(Message("notice.name_matches", label="Agency", name=name,
+                                       candidates=", ".join(candidates)))
         if office and code:
             base = f"agency:office-{slugify(code)}"
         elif office and parent:

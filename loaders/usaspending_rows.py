@@ -111,7 +111,7 @@ class RowLogic:
         for column, uei in (("recipient_uei", award.uei), ("recipient_parent_uei", award.parent_uei)):
             raw = conv(column, str.strip)
             if raw and not uei:
-                self.report.notice(f"ignored malformed UEI values such as {raw!r} (column {column})")
+                self.report.notice(Message("notice.bad_uei", value=repr(raw), column=column))
         award.obligated = conv(obligated_column, values.amount)
         award.current = conv("current_total_value_of_award", values.amount)
         award.potential = conv("potential_total_value_of_award", values.amount)

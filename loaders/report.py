@@ -102,7 +102,10 @@ class LoadReport:
 
     def reasons(self) -> list[tuple[str, int]]:
         """(reason up to its first ':', in the summary's language; how many rejects give it), most first."""
-        return Counter(in_lang(r.reason, self.lang).split(":")[0] for r in self.rejects).most_common()
+        counts: Counter = Counter()
+        for reason, count in Counter(r.reason for r in self.rejects).items():  # each distinct reason put in words once
+            counts[in_lang(reason, self.lang).split(":")[0]] += count
+        return counts.most_common()
 
     def summary(self, max_merges: int = 200) -> str:
         """The human summary printed at the end of a load, in `lang`."""

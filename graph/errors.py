@@ -23,12 +23,10 @@ class LoadError(HilosError):
 
     def __init__(self, message: str | Message, *, path: str | None = None, row: int | str | None = None,
                  field: str | None = None) -> None:
+        from graph.i18n import location  # graph.i18n imports this module
+
         self.path, self.row, self.field, self.reason = path, row, field, message
-        where = ", ".join(part for part in (
-            str(path) if path else "",
-            f"row {row}" if row is not None else "",
-            f"field '{field}'" if field else "",
-        ) if part)
+        where = location("en", path, row, field=field)
         super().__init__(f"{where}: {message}" if where else message)
 
 

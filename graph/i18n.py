@@ -97,7 +97,7 @@ def in_lang(value: object, lang: str) -> str:
 
 
 def location(lang: str, path: object = None, row: object = None, *, field: str | None = None,
-          column: str | None = None) -> str:
+             column: str | None = None) -> str:
     """"file.csv, row 3, column 'x'" in `lang`; the file, row and column names are never translated."""
     return ", ".join(part for part in (
         str(path) if path else "",

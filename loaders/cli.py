@@ -39,7 +39,8 @@ def seed(db: str | None, backend: str | None, folder: Path, dry_run: bool) -> No
         store = open_store(db, backend)
         if dry_run:
             batch = read_seed(folder, store)
-            click.echo(t("load.seed_valid", lang, nodes=f"{len(batch.nodes):,}", relationships=f"{len(batch.edges):,}"))
+            click.echo(t("load.seed_valid", lang, nodes=f"{len(batch.nodes):,}",
+                         relationships=f"{len(batch.edges):,}"))
             return
         result = load_seed(store, folder)
         totals = store.stats()

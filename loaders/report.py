@@ -4,8 +4,8 @@ The rejects CSV (file, row, column, value, reason) lets a researcher fix a
 source file and load it again; like the merges CSV, it holds the source's own
 text, so a cell a spreadsheet would run as a formula gets a leading
 apostrophe. Both CSVs give reasons in English whatever the language of the
-summary: researchers' scripts match on them. The progress bar writes to stderr only when stderr is a
-terminal, so logs and pipes stay clean.
+summary: researchers' scripts match on them. The progress bar writes to
+stderr only when stderr is a terminal, so logs and pipes stay clean.
 """
 from __future__ import annotations
 
@@ -36,7 +36,6 @@ class Reject:
     malformed: bool = False  # a value that cannot be read (fatal unless --skip-invalid)
 
 
-
 @dataclass(frozen=True)
 class Merge:
     """One record folded into an entity, and why (UEI, name, parent UEI, override...)."""
@@ -61,7 +60,7 @@ class LoadReport:
     rows_used: int = 0
     rejects: list[Reject] = field(default_factory=list)
     merges: list[Merge] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
+    notices: list[str | Message] = field(default_factory=list)
     result: WriteResult | None = None
     dry_run: bool = False
     lang: str = DEFAULT_LANG  # of the summary and the progress bar
@@ -142,7 +141,7 @@ class LoadReport:
             writer = csv.writer(handle)
             writer.writerow(["kind", "record", "into", "reason"])
             for m in self.merges:
-                writer.writerow([spreadsheet_cell(cell) for cell in (m.kind, m.record, m.into, m.reason)])
+                writer.writerow([spreadsheet_cell(cell) for cell in (m.kind, m.record, m.into, str(m.reason))])
 
 
 def written(result: WriteResult, lang: str, *, planned: bool = False) -> str:
@@ -176,13 +175,14 @@ class Progress:
                 self._draw(now, position)
 
     def _draw(self, now: float, position: int | None) -> None:
-        text = self._counted(now)
         if self.total and position:
             share = min(position / self.total, 1.0)
             filled = int(share * 24)
             text = t("load.progress_bar", self.lang, label=self.label, bar="#" * filled + "." * (24 - filled),
                      share=f"{share:4.0%}", rows=f"{self.rows:,}",
                      rate=f"{self.rows / max(now - self.start, 1e-6):,.0f}")
+        else:
+            text = self._counted(now)
         self.stream.write("\r" + text[:160].ljust(80))
         self.stream.flush()
         self._drawn = True

@@ -46,13 +46,18 @@ def test_the_summary_in_spanish(graph):
     assert lines[-1] == "simulación (--dry-run): no se escribió nada"
 
 
-def test_merges_are_reported_in_the_chosen_language(graph):
-    args = (AWARDS, "--overrides", FIXTURES / "overrides.yaml", "--dry-run")
-    spanish, english = graph.invoke(usaspending, *args, lang="es"), graph.invoke(usaspending, *args, lang="en")
+def test_merges_are_reported_in_the_chosen_language_and_their_csv_stays_english(graph, tmp_path):
+    merges = tmp_path / "merges.csv"
+    args = (AWARDS, "--overrides", FIXTURES / "overrides.yaml", "--dry-run", "--merges", merges)
+    spanish = graph.invoke(usaspending, *args, lang="es")
+    merges_es = merges.read_bytes()
+    english = graph.invoke(usaspending, *args, lang="en")
     assert "fusiones (" in spanish.output and "merges (" in english.output
     line = "Company 'ACME SURVEILLANCE, L.L.C.' (UEI ACMESRV0H1J2) -> company:acme-surveillance: "
     assert line + "forzada por el archivo de ajustes de fusión" in spanish.output
     assert line + "forced by the overrides file" in english.output
+    assert merges_es == merges.read_bytes()
+    assert b"company:acme-surveillance,forced by the overrides file\r\n" in merges_es
 
 
 def test_spanish_is_the_default_and_lang_goes_before_or_after_the_command(tmp_path):

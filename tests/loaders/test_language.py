@@ -24,7 +24,7 @@ def test_the_same_failing_load_in_spanish_and_english_names_the_same_file_row_co
     rejects_es = (tmp_path / "rejects.csv").read_bytes()
     english = graph.invoke(usaspending, BAD_AMOUNT, lang="en")
     assert spanish.exit_code == english.exit_code == 1
-    assert (f"{BAD_AMOUNT}, fila 3, columna 'total_obligated_amount': no es un importe: '12,3x4.00' "
+    assert (f"{BAD_AMOUNT}, fila 3, columna 'total_obligated_amount': no es un monto: '12,3x4.00' "
             "(y 1 valor mal formado más). No se escribió nada. Corrige el archivo o carga las demás filas con "
             "--skip-invalid.") in spanish.output
     assert (f"{BAD_AMOUNT}, row 3, column 'total_obligated_amount': not an amount: '12,3x4.00' "
@@ -42,7 +42,7 @@ def test_the_summary_in_spanish(graph):
     lines = result.output.splitlines()
     assert re.fullmatch(r"filas leídas: 3; usadas: 1; rechazadas: 2 \([0-9.]+ s\)", lines[0])
     assert lines[1].startswith("nodos que se escribirían: ") and " creados, " in lines[1]
-    assert "  rechazadas 1 × no es un importe" in lines and "  rechazadas 1 × no es una fecha" in lines
+    assert "  rechazadas 1 × no es un monto" in lines and "  rechazadas 1 × no es una fecha" in lines
     assert lines[-1] == "simulación (--dry-run): no se escribió nada"
 
 
@@ -54,7 +54,7 @@ def test_merges_are_reported_in_the_chosen_language_and_their_csv_stays_english(
     english = graph.invoke(usaspending, *args, lang="en")
     assert "fusiones (" in spanish.output and "merges (" in english.output
     line = "Company 'ACME SURVEILLANCE, L.L.C.' (UEI ACMESRV0H1J2) -> company:acme-surveillance: "
-    assert line + "forzada por el archivo de ajustes de fusión" in spanish.output
+    assert line + "forzada por el archivo de --overrides" in spanish.output
     assert line + "forced by the overrides file" in english.output
     assert merges_es == merges.read_bytes()
     assert b"company:acme-surveillance,forced by the overrides file\r\n" in merges_es

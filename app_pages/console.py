@@ -27,7 +27,7 @@ from graph.console_values import result_graph, table, to_csv, to_json
 from graph.errors import StoreError
 from graph.export_cypher import write_script
 from graph.exports import View
-from graph.i18n import t
+from graph.i18n import error_text, t
 from graph.query_library import (MAX_TITLE, LibraryError, LibraryQuery, delete_query, examples, save_query,
                                  saved_queries)
 from graph.store import GraphStore
@@ -127,7 +127,7 @@ def query_library(lang: str) -> list[LibraryQuery]:
         library += saved_queries()
     except LibraryError as exc:
         st.warning(_text("console.library_broken", lang))
-        st.code(str(exc), language=None)
+        st.code(error_text(exc, lang), language=None)
     by_key = {query.key: query for query in library}
     choice_in_this_language(PICK, by_key)
     picked = st.selectbox(t("console.library", lang), list(by_key), index=None, key=PICK,
@@ -238,7 +238,7 @@ def save_box(lang: str) -> None:
         outcome = st.session_state.pop(SAVED, None)
         if isinstance(outcome, Exception):
             st.error(_text("console.save_failed", lang))
-            st.code(str(outcome), language=None, wrap_lines=True)
+            st.code(error_text(outcome, lang), language=None, wrap_lines=True)
         elif outcome:
             st.success(_text("console.saved", lang))
 

@@ -15,7 +15,7 @@ from graph.exercise_print import cards_html
 from graph.exercises import MAX_STEPS_LIMIT, Card, Exercise, chain, hints, make_card, question, read_exercises
 from graph.explain import explain
 from graph.handout import PAPERS
-from graph.i18n import t
+from graph.i18n import error_text, t
 from graph.store import GraphStore
 from graph.stories import StoryError
 
@@ -47,7 +47,7 @@ def render() -> None:
                            file_name=f"hilos-exercises-{lang}-{paper.lower()}.html", icon=":material/print:",
                            on_click="ignore", key="exercises.download")
     for error in errors:
-        st.warning(t("exercises.bad_file", lang, error=escape_markdown(str(error))))
+        st.warning(t("exercises.bad_file", lang, error=escape_markdown(error_text(error, lang))))
 
 
 def own_card(store: GraphStore, lang: str) -> Card | None:

@@ -12,7 +12,7 @@ from app_pages import state
 from app_pages.common import current_lang, store_or_stop
 from app_pages.markup import escape_markdown
 from graph.handout import PAPERS, handout_html
-from graph.i18n import t
+from graph.i18n import error_text, t
 from graph.stories import Story, StoryError, all_stories
 from graph.story_export import deck_html
 from graph.story_stage import stage_page
@@ -55,7 +55,7 @@ def render() -> None:
         view = build_view(story, store, lang)
     except StoryError as exc:
         st.error(t("present.bad_story", lang, title=escape_markdown(story.title[lang]),
-                   error=escape_markdown(str(exc))))
+                   error=escape_markdown(error_text(exc, lang))))
         options(stories, story, None, errors, lang)
         return
     frame = current_frame(view)
@@ -152,7 +152,7 @@ def options(stories: list[Story], story: Story, view: StoryView | None, errors: 
         if view is not None:
             downloads(view, lang)
         for error in errors:
-            st.warning(t("stories.bad_file", lang, error=escape_markdown(str(error))))
+            st.warning(t("stories.bad_file", lang, error=escape_markdown(error_text(error, lang))))
 
 
 def downloads(view: StoryView, lang: str) -> None:

@@ -22,7 +22,7 @@ from app_pages import picker, present, routes, workshop
 from app_pages.common import choice_in_this_language, current_lang, store_or_stop
 from app_pages.markup import escape_markdown
 from graph.handout import handout_html
-from graph.i18n import LANGS, t
+from graph.i18n import LANGS, error_text, t
 from graph.store import DEFAULT_MAX_LENGTH, GraphStore, PathFilter
 from graph.stories import (SEED_STORIES, STORY_ID, TEXT_LIMIT, TITLE_LIMIT, Step, Story, StoryError, all_stories,
                            save_story, story_to_yaml, user_stories_folder)
@@ -295,7 +295,7 @@ def finish(draft: Draft, store: GraphStore, lang: str) -> None:
         check_story(story, store)
         view = build_view(story, store, lang)
     except StoryError as exc:
-        st.error(t("editor.invalid", lang, error=escape_markdown(str(exc))))
+        st.error(t("editor.invalid", lang, error=escape_markdown(error_text(exc, lang))))
         return
     row = st.container(horizontal=True)
     if row.button(t("editor.save", lang), type="primary", key="editor.save", icon=":material/save:"):

@@ -1,6 +1,11 @@
 """One error tree for Hilos: callers catch `HilosError` and show one clean line."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # graph.i18n imports this module
+    from graph.i18n import Message
+
 
 class HilosError(Exception):
     """Root of every error Hilos raises on purpose."""
@@ -11,16 +16,17 @@ class SchemaError(HilosError):
 
 
 class LoadError(HilosError):
-    """Bad input data: names the file, the row or entry, and the field."""
+    """Bad input data: names the file, the row or entry, and the field.
 
-    def __init__(self, message: str, *, path: str | None = None, row: int | str | None = None,
+    str() is English (logs); graph.i18n.error_text says it in the reader's language when `message` is a Message.
+    """
+
+    def __init__(self, message: str | Message, *, path: str | None = None, row: int | str | None = None,
                  field: str | None = None) -> None:
+        from graph.i18n import location  # graph.i18n imports this module
+
         self.path, self.row, self.field, self.reason = path, row, field, message
-        where = ", ".join(part for part in (
-            str(path) if path else "",
-            f"row {row}" if row is not None else "",
-            f"field '{field}'" if field else "",
-        ) if part)
+        where = location("en", path, row, field=field)
         super().__init__(f"{where}: {message}" if where else message)
 
 

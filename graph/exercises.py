@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 
 from graph import yaml_text
-from graph.i18n import t
+from graph.i18n import Message, t
 from graph.model import Node, Path
 from graph.schema import get_schema
 from graph.store import GraphStore
@@ -53,7 +53,7 @@ class Card:
         return len(self.answers[0])
 
 
-def _fail(message: str, path: str, number: int, line: int, field: str | None = None) -> StoryError:
+def _fail(message: Message, path: str, number: int, line: int, field: str | None = None) -> StoryError:
     return StoryError(message, path=path, step=number or None, line=line or None, field=field, unit="exercise")
 
 
@@ -62,27 +62,28 @@ def parse_exercises(text: str, path: str) -> list[Exercise]:
     try:
         document = yaml_text.load_with_lines(text)
     except yaml_text.YAMLError as exc:
-        raise StoryError(f"not valid YAML: {exc}", path=path) from exc
+        raise StoryError(Message("story_error.bad_yaml", error=exc), path=path) from exc
     entries = document.get("exercises") if isinstance(document, dict) else None
     if not isinstance(entries, list) or not entries:
-        raise StoryError("expected a list of at least one exercise under 'exercises'", path=path, field="exercises")
+        raise StoryError(Message("exercise_error.no_list"), path=path, field="exercises")
     exercises = []
     for number, raw in enumerate(entries, 1):
         if not isinstance(raw, dict):
-            raise _fail("an exercise must be a mapping with 'from' and 'to'", path, number, 0)
+            raise _fail(Message("exercise_error.not_mapping"), path, number, 0)
         line = raw.pop("__line__", 0)
         unknown = sorted(set(raw) - set(EXERCISE_FIELDS), key=str)
         if unknown:
-            raise _fail(f"unknown field (allowed: {', '.join(EXERCISE_FIELDS)})", path, number, line, unknown[0])
+            raise _fail(Message("story_error.unknown_field", allowed=", ".join(EXERCISE_FIELDS)), path, number, line,
+                        unknown[0])
         for name in ("from", "to"):
             value = raw.get(name)
             if not isinstance(value, str) or ":" not in value or get_schema().label_for_id(value) is None:
-                raise _fail(f"{value!r} is not an entity id such as 'company:amazon'", path, number, line, name)
+                raise _fail(Message("exercise_error.not_entity_id", value=repr(value)), path, number, line, name)
         max_steps = raw.get("max_steps", DEFAULT_MAX_STEPS)
         if not isinstance(max_steps, int) or isinstance(max_steps, bool) or not 1 <= max_steps <= MAX_STEPS_LIMIT:
-            raise _fail(f"must be a whole number from 1 to {MAX_STEPS_LIMIT}", path, number, line, "max_steps")
+            raise _fail(Message("exercise_error.max_steps", limit=MAX_STEPS_LIMIT), path, number, line, "max_steps")
         if raw["from"] == raw["to"]:
-            raise _fail("'from' and 'to' are the same entity", path, number, line, "to")
+            raise _fail(Message("exercise_error.same_ends"), path, number, line, "to")
         exercises.append(Exercise(raw["from"], raw["to"], max_steps, path, number, line))
     return exercises
 
@@ -106,12 +107,12 @@ def make_card(exercise: Exercise, store: GraphStore) -> Card:
     for name, node_id in (("from", exercise.source), ("to", exercise.target)):
         node = store.get(node_id)
         if node is None:
-            raise _fail(f"no entity with id {node_id!r} in the graph", exercise.path, exercise.number,
+            raise _fail(Message("story_error.no_entity", id=repr(node_id)), exercise.path, exercise.number,
                         exercise.line, name)
         ends.append(node)
     paths = store.paths(exercise.source, exercise.target, k=MAX_ANSWERS, max_length=exercise.max_steps)
     if not paths:
-        raise _fail(f"no path of {exercise.max_steps} steps or fewer joins them in the graph", exercise.path,
+        raise _fail(Message("exercise_error.no_path", steps=exercise.max_steps), exercise.path,
                     exercise.number, exercise.line, "max_steps")
     shortest = [path for path in paths if len(path) == len(paths[0])]
     return Card(ends[0], ends[1], tuple(shortest))

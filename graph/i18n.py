@@ -13,7 +13,7 @@ from string import Formatter
 
 from graph import yaml_text
 
-from graph.errors import HilosError
+from graph.errors import HilosError, LoadError
 
 LANGS = ("es", "en")
 DEFAULT_LANG = "es"
@@ -53,9 +53,70 @@ def _add_file(path: Path, messages: dict[str, dict[str, str]]) -> None:
 MESSAGES = load_messages()
 
 
-def t(key: str, lang: str, **fmt: object) -> str:
+def t(key: str, lang: str, /, **fmt: object) -> str:
     """The message `key` in `lang`, with `{placeholders}` filled from `fmt`."""
     return MESSAGES[key][lang].format(**fmt)
+
+
+class Message:
+    """A catalog key and its values, raised or reported deep in the code and put into words where it is shown.
+
+    str() is the English text (logs, the rejects and merges CSVs); `render(lang)` is for the reader. A value
+    that is itself a Message is rendered in the same language.
+    """
+
+    __slots__ = ("key", "fmt")
+
+    def __init__(self, key: str, /, **fmt: object) -> None:
+        if key not in MESSAGES:  # a typo fails where it is raised, not when someone finally meets the error
+            raise KeyError(f"no message {key!r} in graph/messages")
+        self.key, self.fmt = key, fmt
+
+    def render(self, lang: str) -> str:
+        return t(self.key, lang, **{name: in_lang(value, lang) for name, value in self.fmt.items()})
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        return f"Message({self.key!r}, {self.fmt!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and (self.key, self.fmt) == (other.key, other.fmt)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+def in_lang(value: object, lang: str) -> str:
+    """A Message in `lang`, a tuple of them joined with '; '; anything else (a file name, a value from the data)
+    as it is."""
+    if isinstance(value, tuple):
+        return "; ".join(in_lang(item, lang) for item in value)
+    return value.render(lang) if isinstance(value, Message) else str(value)
+
+
+def location(lang: str, path: object = None, row: object = None, *, field: str | None = None,
+             column: str | None = None) -> str:
+    """"file.csv, row 3, column 'x'" in `lang`; the file, row and column names are never translated."""
+    return ", ".join(part for part in (
+        str(path) if path else "",
+        t("where.row", lang, row=row) if row is not None else "",
+        t("where.field", lang, field=field) if field else "",
+        t("where.column", lang, column=column) if column else "",
+    ) if part)
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """An error as one line in `lang`: where it is (file, row, field) and what is wrong."""
+    if isinstance(exc, LoadError):
+        place = location(lang, exc.path, exc.row, field=exc.field)
+    elif hasattr(exc, "place"):  # graph.stories.StoryError (that module imports this one)
+        place = exc.place(lang)
+    else:
+        return in_lang(exc.args[0], lang) if len(exc.args) == 1 else str(exc)
+    reason = in_lang(exc.reason, lang)
+    return f"{place}: {reason}" if place else reason
 
 
 def browser_lang(accept_language: str | None) -> str:

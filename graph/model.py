@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from graph.errors import LoadError
+from graph.i18n import Message
 from graph.schema import Property, Schema, get_schema
 from graph.types import CLEANERS
 
@@ -100,17 +101,18 @@ class Subgraph:
 def _clean_props(raw: Mapping[str, Any], spec: Mapping[str, Property], *, where: dict) -> dict[str, Any]:
     if not raw.keys() <= spec.keys():  # a loader validates millions of records: no sets unless one is wrong
         unknown = sorted(set(raw) - set(spec), key=str)
-        raise LoadError(f"unknown property (allowed: {', '.join(sorted(spec))})", field=unknown[0], **where)
+        raise LoadError(Message("record.unknown_property", allowed=", ".join(sorted(spec))), field=unknown[0], **where)
     cleaned: dict[str, Any] = {}
     for name, prop in spec.items():
         value = raw.get(name)
         if value is None or value == "" or value == []:
             if prop.required:
-                raise LoadError("required value is missing", field=name, **where)
+                raise LoadError(Message("record.required"), field=name, **where)
             continue
         clean = CLEANERS[prop.type](value)
         if clean is None:
-            raise LoadError(f"not a valid {prop.type}: {str(value)[:80]!r}", field=name, **where)
+            raise LoadError(Message("record.not_valid", type=prop.type, value=repr(str(value)[:80])), field=name,
+                            **where)
         cleaned[name] = clean
     return cleaned
 
@@ -122,12 +124,13 @@ def make_node(raw: Mapping[str, Any], *, path: str | None = None, row: int | str
     where = {"path": path, "row": row}
     label = raw.get("label")
     if not isinstance(label, str) or label not in schema.labels:
-        raise LoadError(f"unknown label {label!r} (known: {', '.join(schema.labels)})", field="label", **where)
+        raise LoadError(Message("record.unknown_label", label=repr(label), known=", ".join(schema.labels)),
+                        field="label", **where)
     spec = schema.labels[label]
     props = _clean_props({k: v for k, v in raw.items() if k != "label"}, spec.properties, where=where)
     node_id = props.pop("id")
     if node_id.split(":", 1)[0] != spec.id_prefix or ":" not in node_id or not node_id.split(":", 1)[1]:
-        raise LoadError(f"id must look like '{spec.id_prefix}:<key>', got {node_id!r}", field="id", **where)
+        raise LoadError(Message("record.bad_id", prefix=spec.id_prefix, id=repr(node_id)), field="id", **where)
     return Node(node_id, label, props)
 
 
@@ -138,16 +141,16 @@ def make_edge(raw: Mapping[str, Any], *, path: str | None = None, row: int | str
     where = {"path": path, "row": row}
     rel_type = raw.get("type")
     if not isinstance(rel_type, str) or rel_type not in schema.rel_types:
-        raise LoadError(f"unknown relationship type {rel_type!r} (known: {', '.join(schema.rel_types)})",
+        raise LoadError(Message("record.unknown_type", type=repr(rel_type), known=", ".join(schema.rel_types)),
                         field="type", **where)
     for end in ("source", "target"):
         if not isinstance(raw.get(end), str) or ":" not in raw[end]:
-            raise LoadError("must be a node id such as 'company:palantir'", field=end, **where)
+            raise LoadError(Message("record.not_node_id"), field=end, **where)
     props = _clean_props({k: v for k, v in raw.items() if k not in ("source", "type", "target")},
                          schema.rel_properties, where=where)
     if props["evidence"] not in schema.evidence:
-        raise LoadError(f"evidence must be one of {', '.join(schema.evidence)}, got {props['evidence']!r}",
-                        field="evidence", **where)
+        raise LoadError(Message("record.bad_evidence", allowed=", ".join(schema.evidence),
+                                value=repr(props["evidence"])), field="evidence", **where)
     if not props["sources"]:
-        raise LoadError("at least one source id is required", field="sources", **where)
+        raise LoadError(Message("record.no_sources"), field="sources", **where)
     return Edge(raw["source"], rel_type, raw["target"], props)

@@ -19,7 +19,7 @@ from graph import yaml_text
 
 from graph.atomic import atomic_write
 from graph.errors import HilosError
-from graph.i18n import LANGS
+from graph.i18n import LANGS, Message
 from graph.store import default_db_path
 
 EXAMPLES_FILE = Path(__file__).with_name("queries") / "examples.yaml"
@@ -87,12 +87,12 @@ def _read(path: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise LibraryError(f"{path} cannot be read as saved queries: {exc}") from exc
+        raise LibraryError(Message("console.library.unreadable", path=path, error=exc)) from exc
     entries = data.get("queries") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not all(
             isinstance(e, dict) and isinstance(e.get("id"), str) and isinstance(e.get("title"), str)
             and isinstance(e.get("query"), str) and isinstance(e.get("parameters", {}), dict) for e in entries):
-        raise LibraryError(f"{path} is not a saved-query file of Hilos")
+        raise LibraryError(Message("console.library.not_saved_file", path=path))
     return entries
 
 
@@ -113,9 +113,9 @@ def save_query(title: str, text: str, parameters: Mapping[str, Any], path: Path 
     """Add a query to the saved list; LibraryError if the title or text is empty or too long."""
     title, text = " ".join(title.split()), text.strip()
     if not title or len(title) > MAX_TITLE:
-        raise LibraryError(f"a saved query needs a title of 1 to {MAX_TITLE} characters")
+        raise LibraryError(Message("console.library.title_length", limit=MAX_TITLE))
     if not text or len(text) > MAX_TEXT:
-        raise LibraryError(f"a saved query needs a text of 1 to {MAX_TEXT} characters")
+        raise LibraryError(Message("console.library.text_length", limit=MAX_TEXT))
     entry = {"id": uuid.uuid4().hex[:12], "title": title, "query": text, "parameters": dict(parameters)}
     path = path or saved_queries_path()
     with _lock:

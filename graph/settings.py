@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from graph.errors import StoreError
+from graph.i18n import Message
 from graph.store import BACKENDS
 
 SETTING_KEYS = ("HILOS_BACKEND", "NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD", "NEO4J_DATABASE")
@@ -30,7 +31,7 @@ def neo4j_settings(env: Mapping[str, str] | None = None) -> Neo4jSettings:
     env = os.environ if env is None else env
     uri = env.get("NEO4J_URI", "").strip()
     if not uri:
-        raise StoreError("NEO4J_URI is not set: point it at a Neo4j 5 server, e.g. bolt://localhost:7687")
+        raise StoreError(Message("store.no_neo4j_uri"))
     return Neo4jSettings(uri, env.get("NEO4J_USERNAME") or "neo4j", env.get("NEO4J_PASSWORD") or "",
                          env.get("NEO4J_DATABASE") or "neo4j")
 

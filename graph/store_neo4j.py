@@ -23,6 +23,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 
 from graph import cypher
 from graph.errors import HilosError, StoreError, TimedOut
+from graph.i18n import Message
 from graph.model import Edge, Node, Path, Subgraph
 from graph.neo4j_paths import Neo4jReach
 from graph.neo4j_search import TYPO_CANDIDATES, fulltext_query, typo_query
@@ -74,11 +75,9 @@ def safe_uri(uri: str) -> str:
 def _acquire(settings: Neo4jSettings) -> _Shared:
     scheme = settings.uri.split("://", 1)[0] if "://" in settings.uri else ""
     if scheme not in SCHEMES:
-        raise StoreError(f"NEO4J_URI {safe_uri(settings.uri)!r} is not a Neo4j address: "
-                         "it must start with bolt:// or neo4j://.")
+        raise StoreError(Message("store.neo4j_scheme", uri=repr(safe_uri(settings.uri))))
     if safe_uri(settings.uri) != settings.uri:  # the driver's own error would quote the password
-        raise StoreError(f"NEO4J_URI {safe_uri(settings.uri)!r} must not hold a user or password: "
-                         "set NEO4J_USERNAME and NEO4J_PASSWORD instead.")
+        raise StoreError(Message("store.neo4j_credentials_in_uri", uri=repr(safe_uri(settings.uri))))
     with _pool_lock:
         shared = _pool.get(settings)
         if shared is None:
@@ -86,7 +85,7 @@ def _acquire(settings: Neo4jSettings) -> _Shared:
                 driver = GraphDatabase.driver(settings.uri, auth=(settings.username, settings.password),
                                               connection_timeout=10, max_transaction_retry_time=15)
             except (ValueError, DriverError) as exc:
-                raise StoreError(f"NEO4J_URI {safe_uri(settings.uri)!r} is not a valid Neo4j address.") from exc
+                raise StoreError(Message("store.neo4j_bad_uri", uri=repr(safe_uri(settings.uri)))) from exc
             shared = _pool[settings] = _Shared(driver)
         shared.users += 1
         return shared
@@ -111,19 +110,17 @@ def translated(settings: Neo4jSettings) -> Iterator[None]:
     except HilosError:
         raise
     except AuthError as exc:
-        raise StoreError(f"Neo4j at {uri} refused the user {settings.username!r} or its password "
-                         "(check NEO4J_USERNAME and NEO4J_PASSWORD).") from exc
+        raise StoreError(Message("store.neo4j_auth", uri=uri, user=repr(settings.username))) from exc
     except (ServiceUnavailable, SessionExpired) as exc:
-        raise StoreError(f"Cannot reach Neo4j at {uri}: "
-                         "check that the server is running and NEO4J_URI is right.") from exc
+        raise StoreError(Message("store.neo4j_unreachable", uri=uri)) from exc
     except Neo4jError as exc:
         if exc.code in TIMEOUT_CODES:
             raise TimedOut(f"Neo4j at {uri} stopped the request at its time limit.") from exc
         if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
-            raise StoreError(f"Neo4j at {uri} has no database named {database!r} (check NEO4J_DATABASE).") from exc
-        raise StoreError(f"Neo4j at {uri} refused the request: {_first_line(exc.message or exc.code)}") from exc
+            raise StoreError(Message("store.neo4j_no_database", uri=uri, database=repr(database))) from exc
+        raise StoreError(Message("store.neo4j_refused", uri=uri, error=_first_line(exc.message or exc.code))) from exc
     except DriverError as exc:
-        raise StoreError(f"The Neo4j driver failed talking to {uri}: {_first_line(str(exc))}") from exc
+        raise StoreError(Message("store.neo4j_driver", uri=uri, error=_first_line(str(exc)))) from exc
 
 
 def _first_line(text: str | None) -> str:

@@ -27,6 +27,7 @@ import orjson
 
 from graph.columns import ColumnWriter, map_columns, read_header
 from graph.errors import StoreError
+from graph.i18n import Message
 from graph.merge import changes, merge_edge, merge_node, write_result
 from graph.model import Edge, EdgeKey, Node, Path, Subgraph
 from graph.search import SearchHit, clip, rank
@@ -60,24 +61,24 @@ class EmbeddedStore:
             if header is None:
                 return self._from_json(json.loads(self.path.read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:
-            raise StoreError(f"cannot read the graph file {self.path}: {exc}") from exc
+            raise StoreError(Message("store.unreadable", path=self.path, error=exc)) from exc
         if header.get("format") != FILE_FORMAT:
-            raise StoreError(f"{self.path} is not a Hilos graph file")
+            raise StoreError(Message("store.not_graph", path=self.path))
         version = header.get("version")
         if version == FILE_VERSION:
             return self._from_json(header)
         if version not in (OLD_COLUMNS_VERSION, COLUMNS_VERSION):
-            raise StoreError(f"{self.path} is a Hilos graph file of version {version}, which this Hilos cannot "
-                             f"read (it reads versions {FILE_VERSION} to {COLUMNS_VERSION}): update Hilos")
+            raise StoreError(Message("store.version", path=self.path, version=version, first=FILE_VERSION,
+                                     last=COLUMNS_VERSION))
         try:
             return Snapshot(header, map_columns(header, mapped))
         except (KeyError, ValueError, TypeError) as exc:
-            raise StoreError(f"the graph file {self.path} is damaged or incomplete ({exc})") from exc
+            raise StoreError(Message("store.damaged", path=self.path, error=exc)) from exc
 
     def _from_json(self, data: Any) -> Snapshot:
         """A version-1 JSON graph, converted in memory."""
         if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
-            raise StoreError(f"{self.path} is not a Hilos graph file")
+            raise StoreError(Message("store.not_graph", path=self.path))
         records = Records()
         try:
             for raw in data["nodes"]:
@@ -88,7 +89,7 @@ class EmbeddedStore:
                 records.add_edge(edge, encode_props(edge.properties))
             return Snapshot.in_memory(records)
         except (KeyError, TypeError, orjson.JSONEncodeError) as exc:
-            raise StoreError(f"the graph file {self.path} is damaged ({exc})") from exc
+            raise StoreError(Message("store.damaged", path=self.path, error=exc)) from exc
 
     # -- writing -----------------------------------------------------------
     def write(self, nodes: Iterable[Node], edges: Iterable[Edge], fresh: Records | None = None) -> WriteResult:

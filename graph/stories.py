@@ -31,7 +31,7 @@ import yaml
 from graph import yaml_text
 from graph.atomic import atomic_write
 from graph.errors import HilosError
-from graph.i18n import LANGS
+from graph.i18n import LANGS, Message, t
 from graph.model import EdgeKey
 from graph.schema import get_schema
 from graph.store import default_db_path
@@ -51,17 +51,23 @@ Text = Mapping[str, str]
 class StoryError(HilosError):
     """A story (or exercise) file that cannot be used; names the file, the step (and its line) and the field."""
 
-    def __init__(self, message: str, *, path: str = "", step: int | None = None, line: int | None = None,
+    def __init__(self, message: str | Message, *, path: str = "", step: int | None = None, line: int | None = None,
                  field: str | None = None, unit: str = "step") -> None:
-        self.path, self.step, self.line, self.field, self.reason = path, step, line, field, message
-        where = [path] if path else []
-        if step is not None:
-            where.append(f"{unit} {step}" + (f" (line {line})" if line else ""))
-        elif line:
-            where.append(f"line {line}")
-        if field:
-            where.append(f"field '{field}'")
-        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+        self.path, self.step, self.line, self.field, self.reason, self.unit = path, step, line, field, message, unit
+        where = self.place("en")
+        super().__init__(f"{where}: {message}" if where else message)
+
+    def place(self, lang: str) -> str:
+        """"mine.yaml, step 2 (line 14), field 'text'" in `lang` (graph.i18n.error_text puts the reason after it)."""
+        where = [self.path] if self.path else []
+        if self.step is not None:
+            where.append(t(f"where.{self.unit}", lang, step=self.step) +
+                         (f" ({t('where.line', lang, line=self.line)})" if self.line else ""))
+        elif self.line:
+            where.append(t("where.line", lang, line=self.line))
+        if self.field:
+            where.append(t("where.field", lang, field=self.field))
+        return ", ".join(where)
 
 
 @dataclass(frozen=True)
@@ -102,19 +108,20 @@ def _text(raw: object, name: str, limit: int, where: dict[str, Any], required: b
     if raw is None and not required:
         return {}
     if not isinstance(raw, dict):
-        raise StoryError(f"needs a text in each language: {{{', '.join(LANGS)}}}", field=name, **where)
+        raise StoryError(Message("story_error.needs_texts", langs=", ".join(LANGS)), field=name, **where)
     raw = {key: value for key, value in raw.items() if key != "__line__"}
     extra = sorted(set(raw) - set(LANGS), key=str)
     if extra:
-        raise StoryError(f"unknown language {extra[0]!r} (expected {', '.join(LANGS)})", field=name, **where)
+        raise StoryError(Message("story_error.unknown_lang", lang=repr(extra[0]), langs=", ".join(LANGS)), field=name,
+                         **where)
     texts = {}
     for lang in LANGS:
         value = raw.get(lang)
         if not isinstance(value, str) or not value.strip():
-            raise StoryError(f"the '{lang}' text is missing or empty", field=name, **where)
+            raise StoryError(Message("story_error.text_missing", lang=lang), field=name, **where)
         value = " ".join(value.split())
         if len(value) > limit:
-            raise StoryError(f"the '{lang}' text has {len(value)} characters; keep it to {limit}",
+            raise StoryError(Message("story_error.text_long", lang=lang, length=len(value), limit=limit),
                              field=name, **where)
         texts[lang] = value
     return texts
@@ -123,28 +130,28 @@ def _text(raw: object, name: str, limit: int, where: dict[str, Any], required: b
 def _node_id(text: str, name: str, where: dict[str, Any]) -> str:
     if not text.partition(":")[2] or get_schema().label_for_id(text) is None:
         prefixes = ", ".join(label.id_prefix for label in get_schema().labels.values())
-        raise StoryError(f"{text!r} is not an entity id (known prefixes: {prefixes})", field=name, **where)
+        raise StoryError(Message("story_error.not_entity_id", text=repr(text), prefixes=prefixes), field=name, **where)
     return text
 
 
 def parse_item(text: object, name: str, where: dict[str, Any]) -> str | EdgeKey:
     """An entity id, or a relationship key from "source TYPE target", checked against the schema."""
     if not isinstance(text, str) or not text.strip():
-        raise StoryError("items must be entity ids or 'source TYPE target' texts", field=name, **where)
+        raise StoryError(Message("story_error.bad_item"), field=name, **where)
     parts = text.split()
     if len(parts) == 1:
         return _node_id(parts[0], name, where)
     if len(parts) != 3:
-        raise StoryError(f"{text!r} is neither an entity id nor 'source TYPE target'", field=name, **where)
+        raise StoryError(Message("story_error.neither", text=repr(text)), field=name, **where)
     schema = get_schema()
     source, rel_type, target = parts
     rel = schema.rel_types.get(rel_type)
     if rel is None:
-        raise StoryError(f"unknown relationship type {rel_type!r} in {text!r}", field=name, **where)
+        raise StoryError(Message("story_error.unknown_type", type=repr(rel_type), text=repr(text)), field=name, **where)
     for end, allowed in ((source, rel.sources), (target, rel.targets)):
         label = schema.label_for_id(_node_id(end, name, where))
         if label.name not in allowed:
-            raise StoryError(f"{rel_type} cannot join a {label.name} ({end}) that way in {text!r}",
+            raise StoryError(Message("story_error.bad_end", type=rel_type, label=label.name, end=end, text=repr(text)),
                              field=name, **where)
     return (source, rel_type, target)
 
@@ -153,26 +160,26 @@ def _items(raw: object, name: str, where: dict[str, Any]) -> tuple[tuple[str, ..
     if raw is None:
         return (), ()
     if not isinstance(raw, list):
-        raise StoryError("must be a list", field=name, **where)
+        raise StoryError(Message("story_error.not_list"), field=name, **where)
     nodes: list[str] = []
     edges: list[EdgeKey] = []
     for text in raw:
         item = parse_item(text, name, where)
         bucket: list = edges if isinstance(item, tuple) else nodes
         if item in bucket:
-            raise StoryError(f"{text!r} is listed twice", field=name, **where)
+            raise StoryError(Message("story_error.twice", text=repr(text)), field=name, **where)
         bucket.append(item)
     return tuple(nodes), tuple(edges)
 
 
 def _sources(raw: object, where: dict[str, Any]) -> tuple[str, ...]:
     if not isinstance(raw, list) or not raw:
-        raise StoryError("every step needs at least one source id", field="sources", **where)
+        raise StoryError(Message("story_error.no_sources"), field="sources", **where)
     ids = []
     for text in raw:
         label = get_schema().label_for_id(text) if isinstance(text, str) else None
         if label is None or label.name != "Source":
-            raise StoryError(f"{text!r} is not a source id such as 'source:...'", field="sources", **where)
+            raise StoryError(Message("story_error.not_source", text=repr(text)), field="sources", **where)
         if text not in ids:
             ids.append(text)
     return tuple(ids)
@@ -180,17 +187,18 @@ def _sources(raw: object, where: dict[str, Any]) -> tuple[str, ...]:
 
 def _step(raw: object, number: int, path: str) -> Step:
     if not isinstance(raw, dict):
-        raise StoryError("a step must be a mapping", **_where(path, number), field="steps")
+        raise StoryError(Message("story_error.step_not_mapping"), **_where(path, number), field="steps")
     line = raw.pop("__line__", None)
     where = _where(path, number, line)
     unknown = sorted(set(raw) - set(STEP_FIELDS), key=str)
     if unknown:
-        raise StoryError(f"unknown field (allowed: {', '.join(STEP_FIELDS)})", field=unknown[0], **where)
+        raise StoryError(Message("story_error.unknown_field", allowed=", ".join(STEP_FIELDS)), field=unknown[0],
+                         **where)
     title = _text(raw.get("title"), "title", TITLE_LIMIT, where)  # checked in the order a step is written
     text = _text(raw.get("text"), "text", TEXT_LIMIT, where)
     lit_nodes, lit_edges = _items(raw.get("highlight"), "highlight", where)
     if not lit_nodes and not lit_edges:
-        raise StoryError("a step must highlight at least one entity or relationship", field="highlight", **where)
+        raise StoryError(Message("story_error.no_highlight"), field="highlight", **where)
     show_nodes, show_edges = _items(raw.get("show"), "show", where)
     return Step(title, text, lit_nodes, lit_edges, show_nodes, show_edges, _sources(raw.get("sources"), where),
                 line or 0)
@@ -200,24 +208,24 @@ def parse_story(text: str, story_id: str, path: str = "") -> Story:
     """Check a story's YAML against the story schema and the graph schema; StoryError if it fails."""
     path = path or f"{story_id}.yaml"
     if not STORY_ID.match(story_id):
-        raise StoryError("the file name must be lower-case letters, digits and '-' (it is the story's id)",
-                         path=path)
+        raise StoryError(Message("story_error.file_name"), path=path)
     try:
         document = yaml_text.load_with_lines(text)
     except yaml_text.YAMLError as exc:
-        raise StoryError(f"not valid YAML: {exc}", path=path) from exc
+        raise StoryError(Message("story_error.bad_yaml", error=exc), path=path) from exc
     if not isinstance(document, dict):
-        raise StoryError("expected a mapping with 'title' and 'steps'", path=path)
+        raise StoryError(Message("story_error.not_story"), path=path)
     document.pop("__line__", None)
     unknown = sorted(set(document) - set(STORY_FIELDS), key=str)
     if unknown:
-        raise StoryError(f"unknown field (allowed: {', '.join(STORY_FIELDS)})", path=path, field=unknown[0])
+        raise StoryError(Message("story_error.unknown_field", allowed=", ".join(STORY_FIELDS)), path=path,
+                         field=unknown[0])
     order = document.get("order", DEFAULT_ORDER)
     if not isinstance(order, int) or isinstance(order, bool):
-        raise StoryError("must be a whole number", path=path, field="order")
+        raise StoryError(Message("story_error.whole_number"), path=path, field="order")
     steps = document.get("steps")
     if not isinstance(steps, list) or not steps:
-        raise StoryError("a story needs a list of at least one step", path=path, field="steps")
+        raise StoryError(Message("story_error.no_steps"), path=path, field="steps")
     where = _where(path)
     return Story(story_id, _text(document.get("title"), "title", TITLE_LIMIT, where),
                  tuple(_step(raw, number, path) for number, raw in enumerate(steps, 1)),
@@ -229,7 +237,7 @@ def read_story(path: Path) -> Story:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise StoryError(f"cannot read the file as UTF-8 text: {exc}", path=str(path)) from exc
+        raise StoryError(Message("story_error.unreadable", error=exc), path=str(path)) from exc
     return parse_story(text, path.stem, str(path))
 
 
@@ -259,8 +267,7 @@ def all_stories(seed: Path = SEED_STORIES, user: Path | None = None) -> tuple[li
     errors += my_errors
     for story in mine:
         if story.id in taken:
-            errors.append(StoryError(f"the id '{story.id}' belongs to a built-in story; rename the file",
-                                     path=story.path))
+            errors.append(StoryError(Message("story_error.built_in_id", id=story.id), path=story.path))
         else:
             stories.append(story)
     return sorted(stories, key=lambda story: (story.order, story.id)), errors

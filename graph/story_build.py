@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from graph.i18n import LANGS, t
+from graph.i18n import LANGS, Message, t
 from graph.model import Node, Path
 from graph.stories import DEFAULT_ORDER, TITLE_LIMIT, Step, Story, StoryError
 from graph.story_style import caption
@@ -35,7 +35,7 @@ def step_from_entity(node: Node) -> Step:
     """A step highlighting one entity, backed by the sources of its own record."""
     sources = tuple(dict.fromkeys(node.properties.get("sources") or ()))
     if not sources:
-        raise StoryError(f"{node.name} ({node.id}) cites no sources, so it cannot be a step on its own")
+        raise StoryError(Message("story_error.no_own_sources", name=node.name, id=node.id))
     return Step({lang: _fit(node.name) for lang in LANGS},
                 {lang: t("editor.text_entity", lang, name=caption(node)) for lang in LANGS},
                 highlight_nodes=(node.id,), sources=sources)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from graph.explain import Explanation, Footnote, cite, explain_edges
+from graph.i18n import Message
 from graph.model import Edge, EdgeKey, Node
 from graph.schema import get_schema
 from graph.store import GraphStore
@@ -118,7 +119,7 @@ class _Resolver:
         self.nodes: dict[str, Node] = {}
         self.edges: dict[EdgeKey, Edge] = {}
 
-    def fail(self, step: Step, number: int, field: str, message: str) -> StoryError:
+    def fail(self, step: Step, number: int, field: str, message: Message) -> StoryError:
         return StoryError(message, path=self.story.path or f"{self.story.id}.yaml", step=number,
                           line=step.line or None, field=field)
 
@@ -126,7 +127,7 @@ class _Resolver:
         if node_id not in self.nodes:
             node = self.store.get(node_id)
             if node is None:
-                raise self.fail(step, number, field, f"no entity with id {node_id!r} in the graph")
+                raise self.fail(step, number, field, Message("story_error.no_entity", id=repr(node_id)))
             self.nodes[node_id] = node
         return self.nodes[node_id]
 
@@ -136,7 +137,7 @@ class _Resolver:
             self.node(key[2], step, number, field)
             found = next((edge for edge in self.store.edges_of(key[0]) if edge.key == key), None)
             if found is None:
-                raise self.fail(step, number, field, f"the graph has no relationship '{edge_item(key)}'")
+                raise self.fail(step, number, field, Message("story_error.no_relationship", item=edge_item(key)))
             self.edges[key] = found
         return self.edges[key]
 

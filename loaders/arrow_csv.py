@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from graph.errors import LoadError
+from graph.i18n import Message
 from loaders.sources_io import CountingReader, Table
 from loaders.values import BadValue
 
@@ -66,7 +67,7 @@ def blocks(table: Table, columns: Sequence[str], *, block_bytes: int = BLOCK_BYT
                 first += batch.num_rows
         except (pa.ArrowException, OSError, EOFError, ValueError) as exc:
             _row_reader_verdict(table)
-            raise LoadError(f"cannot read the file: {exc}", path=table.name) from exc
+            raise LoadError(Message("file.unreadable", error=exc), path=table.name) from exc
         if not data or tail.last not in (b"\n", b"\r"):
             # No data row (a header alone?), or cut inside a quoted last cell (pyarrow takes the rest as the cell).
             _row_reader_verdict(table)
@@ -119,7 +120,7 @@ class BlockCells:
         self.at = 0
         self.bad: list[tuple[str, str, str]] = []
         self._texts: dict[str, list[str]] = {}
-        self._converted: dict[tuple[str, Callable], tuple[list[Any], dict[int, str]]] = {}
+        self._converted: dict[tuple[str, Callable], tuple[list[Any], dict[int, Message]]] = {}
 
     def cell(self, column: str) -> str:
         return self._all(column)[self.at]
@@ -141,9 +142,9 @@ class BlockCells:
             texts = self._texts[column] = array.to_pylist() if array is not None else [""] * self.block.rows
         return texts
 
-    def _convert(self, column: str, fn: Callable[[str], Any]) -> tuple[list[Any], dict[int, str]]:
+    def _convert(self, column: str, fn: Callable[[str], Any]) -> tuple[list[Any], dict[int, Message]]:
         array = self.block.columns.get(column)
-        refused: dict[int, str] = {}
+        refused: dict[int, Message] = {}
         if array is not None and fn is self.amount:
             converted = canonical_amounts(array)
             texts = self._all(column)
@@ -160,19 +161,19 @@ class BlockCells:
         return [answers[code] for code in codes], refused
 
 
-def per_distinct(array: pa.Array, fn: Callable[[str], Any]) -> tuple[pa.Array, list[Any], dict[int, str]]:
+def per_distinct(array: pa.Array, fn: Callable[[str], Any]) -> tuple[pa.Array, list[Any], dict[int, Message]]:
     """fn of each distinct text of `array`, once: (each cell's number among the distinct texts, fn's answer
     per distinct text, and why fn refused a distinct text, by its number); a missing cell's number is missing."""
     encoded = array.dictionary_encode()
-    refused: dict[int, str] = {}
+    refused: dict[int, Message] = {}
     answers = [_apply(fn, text, refused, i) for i, text in enumerate(encoded.dictionary.to_pylist())]
     return encoded.indices, answers, refused
 
 
-def _apply(fn: Callable[[str], Any], text: str, refused: dict[int, str], i: int) -> Any:
+def _apply(fn: Callable[[str], Any], text: str, refused: dict[int, Message], i: int) -> Any:
     """fn(text), or None with the reason recorded under i when fn refuses it."""
     try:
         return fn(text)
     except BadValue as exc:
-        refused[i] = str(exc)
+        refused[i] = exc.args[0]
         return None

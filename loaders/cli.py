@@ -7,7 +7,10 @@ from pathlib import Path
 import click
 
 from graph.errors import HilosError
+from graph.i18n import error_text, t
 from graph.store import BACKENDS, open_store
+from loaders.language import chosen_lang, lang_option
+from loaders.report import written
 from loaders.seed import SEED_DIR, load_seed, read_seed
 
 log = logging.getLogger(__name__)
@@ -15,6 +18,7 @@ log = logging.getLogger(__name__)
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+@lang_option
 def cli(verbose: bool) -> None:
     """Load data into the Hilos graph."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
@@ -27,22 +31,23 @@ def cli(verbose: bool) -> None:
 @click.option("--folder", type=click.Path(exists=True, file_okay=False, path_type=Path), default=SEED_DIR,
               show_default=True, help="Seed folder (*.yaml, *.nodes.csv, *.relationships.csv).")
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@lang_option
 def seed(db: str | None, backend: str | None, folder: Path, dry_run: bool) -> None:
     """Validate and load the cited seed data; loading twice changes nothing."""
+    lang = chosen_lang()
     try:
         store = open_store(db, backend)
         if dry_run:
             batch = read_seed(folder, store)
-            click.echo(f"valid: {len(batch.nodes)} nodes, {len(batch.edges)} relationships (nothing written)")
+            click.echo(t("load.seed_valid", lang, nodes=f"{len(batch.nodes):,}",
+                         relationships=f"{len(batch.edges):,}"))
             return
         result = load_seed(store, folder)
         totals = store.stats()
     except HilosError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"nodes: {result.nodes_created} created, {result.nodes_updated} updated; "
-               f"relationships: {result.edges_created} created, {result.edges_updated} updated; "
-               f"{result.unchanged} unchanged")
-    click.echo(f"store now holds {totals.nodes} nodes and {totals.relationships} relationships")
+        raise click.ClickException(error_text(exc, lang)) from exc
+    click.echo(written(result, lang))
+    click.echo(t("load.totals", lang, nodes=f"{totals.nodes:,}", relationships=f"{totals.relationships:,}"))
 
 
 from loaders.commands import csv_command, fedramp, usaspending  # noqa: E402  (commands register on `cli`)

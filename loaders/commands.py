@@ -28,10 +28,12 @@ import click
 
 from graph.collector import collector_paused
 from graph.errors import HilosError
+from graph.i18n import Message, error_text, t
 from graph.store import BACKENDS, GraphStore, WriteResult, handed_over, open_store
 from loaders.allocators import give_back, returning_memory
 from loaders.fedramp import load_fedramp
 from loaders.graphbatch import Built, GraphBatch
+from loaders.language import chosen_lang, lang_option
 from loaders.mapping import load_mapped, resolve_mapping_path
 from loaders.report import LoadReport
 from loaders.resolve import Overrides, Resolver
@@ -42,8 +44,9 @@ INTERRUPTED = 130
 
 
 def common_options(func):
-    """--db, --backend, --dry-run, --overrides, --rejects, --merges, --skip-invalid."""
+    """--db, --backend, --dry-run, --overrides, --rejects, --merges, --skip-invalid, --lang."""
     options = [
+        lang_option,
         click.option("--db", envvar="HILOS_DB", help="Graph file of the embedded store."),
         click.option("--backend", type=click.Choice(BACKENDS),
                      help="Where the graph lives (default: neo4j when NEO4J_URI is set, else embedded)."),
@@ -80,14 +83,15 @@ def _write(store: GraphStore, built: Built, report: LoadReport) -> WriteResult:
     finally:
         signal.signal(signal.SIGINT, previous)
     if pressed:
-        report.notice("Ctrl-C arrived during the final write; the write was completed first")
+        report.notice(Message("load.ctrl_c_held"))
     return result
 
 
 def run_load(command: str, files: list[Path], work: Work, *, db: str | None, backend: str | None, dry_run: bool,
              overrides: Path | None, rejects: Path | None, merges: Path | None, skip_invalid: bool) -> LoadReport:
     """Open the store, run a loader, write once (unless dry run), print the summary; raise ClickException on error."""
-    report = LoadReport(command, dry_run=dry_run)
+    lang = chosen_lang()
+    report = LoadReport(command, dry_run=dry_run, lang=lang)
     started = time.monotonic()
     store: GraphStore | None = None
     failure: str | None = None
@@ -100,11 +104,7 @@ def run_load(command: str, files: list[Path], work: Work, *, db: str | None, bac
             resolver = Resolver(batch, report, Overrides.load(overrides))
             work(batch, resolver, report, not skip_invalid)
             if report.malformed and not skip_invalid:
-                first, count = report.malformed[0], len(report.malformed)
-                more = f" (and {count - 1} more malformed value{'s' if count > 2 else ''})" if count > 1 else ""
-                failure = (f"{first.file}, row {first.row}, column '{first.column}': {first.reason}: "
-                           f"{first.value!r}{more}. Nothing was written. Fix the file, or load the other rows "
-                           "with --skip-invalid.")
+                failure = report.malformed_text()
             else:
                 built = batch.build(origin=command, consume=True)
                 batch = resolver = None  # type: ignore[assignment]  # drafts and indexes: the write needs only `built`
@@ -115,21 +115,21 @@ def run_load(command: str, files: list[Path], work: Work, *, db: str | None, bac
         except KeyboardInterrupt:
             report.seconds = time.monotonic() - started
             _finish_files(report, files, rejects, merges)
-            click.echo("\ninterrupted: nothing was written; the store is as it was", err=True)
+            click.echo("\n" + t("load.interrupted", lang), err=True)
             raise click.exceptions.Exit(INTERRUPTED)
         except HilosError as exc:
-            failure = f"{exc}. Nothing was written."
+            failure = t("load.failed", lang, error=error_text(exc, lang).rstrip("."))  # not "...is right.. Nothing"
         finally:
             if store is not None:
                 store.close()
     report.seconds = time.monotonic() - started
     _finish_files(report, files, rejects, merges)
     if failure:
-        where = f" Rejected rows are listed in {report.rejects_path}." if report.rejects_path else ""
+        where = t("load.rejects_listed", lang, path=report.rejects_path) if report.rejects_path else ""
         raise click.ClickException(failure + where)
     click.echo(report.summary())
     if totals is not None:
-        click.echo(f"store now holds {totals.nodes:,} nodes and {totals.relationships:,} relationships")
+        click.echo(t("load.totals", lang, nodes=f"{totals.nodes:,}", relationships=f"{totals.relationships:,}"))
     return report
 
 
@@ -138,12 +138,12 @@ def _finish_files(report: LoadReport, files: list[Path], rejects: Path | None, m
         try:
             report.write_rejects(rejects or default_rejects_path(files))
         except OSError as exc:
-            click.echo(f"could not write the rejects file: {exc}", err=True)
+            click.echo(t("load.rejects_unwritten", report.lang, error=exc), err=True)
     if merges:
         try:
             report.write_merges(merges)
         except OSError as exc:
-            click.echo(f"could not write the merges file: {exc}", err=True)
+            click.echo(t("load.merges_unwritten", report.lang, error=exc), err=True)
 
 
 @click.command("usaspending")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from graph.errors import LoadError
+from graph.i18n import Message
 from graph.text import slugify
 from graph.types import clean_url
 from loaders import values
@@ -70,7 +71,8 @@ def _list(entry: Entry, *names: str) -> list:
         return [value]
     if isinstance(value, list):
         return value
-    raise LoadError(f"should be a list, not {type(value).__name__}", path=entry.file, row=entry.where, field=name)
+    raise LoadError(Message("fedramp.not_list", kind=type(value).__name__), path=entry.file, row=entry.where,
+                    field=name)
 
 
 def _field(entry: Entry, *names: str) -> str | None:
@@ -81,7 +83,8 @@ def _field(entry: Entry, *names: str) -> str | None:
         return None
     name, value = found
     if isinstance(value, (dict, list)):
-        raise LoadError(f"should be text, not {'an object' if isinstance(value, dict) else 'a list'}",
+        raise LoadError(Message("fedramp.not_text", kind=Message("fedramp.an_object" if isinstance(value, dict)
+                                                           else "mapping.a_list")),
                         path=entry.file, row=entry.where, field=name)
     return _text(value)
 
@@ -116,7 +119,7 @@ class FedrampLoad:
     def read_file(self, path: Path) -> None:
         document = read_json(path)
         if not isinstance(document, (dict, list)):
-            raise LoadError("not a FedRAMP marketplace file (expected a JSON object)", path=str(path))
+            raise LoadError(Message("fedramp.not_object"), path=str(path))
         found = 0
         containers: list[tuple[str, Any]] = [("", document)]
         if isinstance(document, dict):
@@ -141,15 +144,15 @@ class FedrampLoad:
                     if items is None:
                         continue
                     if not isinstance(items, list):
-                        raise LoadError(f"'{prefix}{key}' should be a list", path=str(path))
+                        raise LoadError(Message("fedramp.key_not_list", key=f"{prefix}{key}"), path=str(path))
                     for index, item in enumerate(items):
                         if not isinstance(item, dict):
-                            raise LoadError("entry is not an object", path=str(path), row=f"{prefix}{key}[{index}]")
+                            raise LoadError(Message("fedramp.entry_not_object"), path=str(path),
+                                            row=f"{prefix}{key}[{index}]")
                         bucket.append(Entry(item, f"{prefix}{key}[{index}]", str(path)))
                         found += 1
         if not found:
-            raise LoadError("not a FedRAMP marketplace file: no products, agencies or ATO list found (expected "
-                            "data.Products, products, data.agencies or data.atos)", path=str(path))
+            raise LoadError(Message("fedramp.no_lists"), path=str(path))
         self.file_names.append(path.name)
         self.report.files.append(str(path))
         self.report.rows_read += found
@@ -162,7 +165,7 @@ class FedrampLoad:
             try:
                 value, placeholder = values.date_or_placeholder(raw)
             except values.BadValue as exc:
-                self.report.reject(entry.file, entry.where, name, raw, str(exc), malformed=True)
+                self.report.reject(entry.file, entry.where, name, raw, exc.args[0], malformed=True)
                 entry.data["__bad__"] = True
                 return None
             if placeholder:
@@ -199,7 +202,7 @@ class FedrampLoad:
             if p.get("__bad__") or any(sub.data.get("__bad__") for sub, _start, _end in letter_dates):
                 continue
             if not offering and not package:
-                report.reject(entry.file, entry.where, "cso", "", "product with no package id and no name")
+                report.reject(entry.file, entry.where, "cso", "", Message("reject.no_product_name"))
                 continue
             name = offering or package
             existing, reason = resolver.product(name, fedramp_id=package)
@@ -248,7 +251,7 @@ class FedrampLoad:
             sub = _field(entry, "sub", "sub_agency_name")
             node = self._agency(parent, sub)
             if not node:
-                report.reject(entry.file, entry.where, "parent", "", "agency with no name")
+                report.reject(entry.file, entry.where, "parent", "", Message("reject.no_agency_name"))
                 continue
             report.rows_used += 1
             if agency_id:
@@ -260,8 +263,7 @@ class FedrampLoad:
                     if product:
                         self._authorize(product, node, None, None)
                     elif _text(package):
-                        report.notice(f"agency authorizations name packages not in the loaded files "
-                                      f"(e.g. {package}); load the products file with them")
+                        report.notice(Message("notice.unknown_packages", package=package))
 
         ato_spans: dict[tuple[str, str], list[tuple[str | None, str | None]]] = {}
         for entry in self.atos:
@@ -274,10 +276,9 @@ class FedrampLoad:
             product = product_for(package) if package else None
             agency = agency_nodes.get(agency_id or "")
             if not product or not agency:
-                missing = "product " + str(package) if not product else "agency " + str(agency_id)
                 report.reject(entry.file, entry.where, "product_id" if not product else "agency_id",
                               package if not product else agency_id,
-                              f"ATO for an unknown {missing.split()[0]}: load the products and agencies files too")
+                              Message("reject.ato_unknown_product" if not product else "reject.ato_unknown_agency"))
                 continue
             report.rows_used += 1
             ato_spans.setdefault((product, agency), []).append((start, end))
@@ -296,7 +297,7 @@ class FedrampLoad:
                 batch.add_edge(host, "HOSTS", product, src)
         if self.placeholders:
             examples = ", ".join(f"'{text}' ×{n}" for text, n in self.placeholders.most_common(4))
-            report.notice(f"{sum(self.placeholders.values())} placeholder date(s) treated as unknown ({examples})")
+            report.notice(Message("notice.placeholder_dates", count=sum(self.placeholders.values()), examples=examples))
 
     def _agency(self, parent: str | None, sub: str | None) -> str | None:
         resolver = self.resolver

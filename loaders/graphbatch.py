@@ -29,6 +29,7 @@ from typing import Any, Iterable
 import pyarrow.compute as pc
 
 from graph.errors import LoadError
+from graph.i18n import Message
 from graph.model import Edge, Node
 from graph.record_parts import EdgePart, NodePart
 from graph.schema import Schema, get_schema
@@ -256,7 +257,7 @@ class GraphBatch:
         # unknown one is reported on the first edge, as a check of each edge in turn would.
         for source_id in edges[0].properties["sources"]:
             if self.label_of(source_id) != "Source":
-                raise LoadError(f"source {source_id!r} is not a known Source node", path=origin, row=rows[0])
+                raise LoadError(Message("record.unknown_source", id=repr(source_id)), path=origin, row=rows[0])
         encoded = encode_props(edges[0].properties)
         for edge in edges:
             self.fresh.add_edge(edge, encoded if edge.properties is edges[0].properties else
@@ -275,7 +276,8 @@ class GraphBatch:
                                                       ("target", part.targets, rel.targets, drawn[1])):
                 if nodes_part is not None:
                     if nodes_part.label not in allowed:
-                        raise LoadError(f"{part.type} cannot join a {nodes_part.label}", path=origin, row=where)
+                        raise LoadError(Message("record.cannot_join_part", type=part.type, label=nodes_part.label),
+                                        path=origin, row=where)
                     continue
                 for node_id in pc.unique(column).to_pylist():
                     self._check_end(part.type, end, node_id, where, origin)
@@ -300,9 +302,10 @@ class GraphBatch:
         rel = self.schema.rel_types[rel_type]
         label = self.label_of(node_id)
         if label is None:
-            raise LoadError(f"unknown node id {node_id!r}", path=origin, row=where)
+            raise LoadError(Message("record.unknown_node", id=repr(node_id)), path=origin, row=where)
         if label not in (rel.sources if end == "source" else rel.targets):
-            raise LoadError(f"{rel_type} cannot join a {label} ({node_id})", path=origin, row=where)
+            raise LoadError(Message("record.cannot_join", type=rel_type, label=label, id=node_id), path=origin,
+                            row=where)
         if node_id not in self._fresh_labels:  # fresh ends are many and each is met once or twice
             self._ends_checked.add((rel_type, node_id, end))
 
@@ -334,7 +337,7 @@ class GraphBatch:
             merged["aliases"] = _union([], merged["aliases"], skip=[merged.get("name", "")])
             return merged
         if old.label != label:
-            raise LoadError(f"{node_id} is a {old.label} in the store, but this file makes it a {label}")
+            raise LoadError(Message("record.label_clash", id=node_id, old=old.label, new=label))
         merged = dict(old.properties)
         for key, value in draft.items():
             if key in UNION:
@@ -402,12 +405,13 @@ class GraphBatch:
             for end, allowed in ((source, rel.sources), (target, rel.targets)):
                 label = self.label_of(end)
                 if label is None:
-                    raise LoadError(f"unknown node id {end!r}", path=origin, row=where)
+                    raise LoadError(Message("record.unknown_node", id=repr(end)), path=origin, row=where)
                 if label not in allowed:
-                    raise LoadError(f"{rel_type} cannot join a {label} ({end})", path=origin, row=where)
+                    raise LoadError(Message("record.cannot_join", type=rel_type, label=label, id=end), path=origin,
+                                    row=where)
             for source_id in edge.properties["sources"]:
                 if self.label_of(source_id) != "Source":
-                    raise LoadError(f"source {source_id!r} is not a known Source node", path=origin, row=where)
+                    raise LoadError(Message("record.unknown_source", id=repr(source_id)), path=origin, row=where)
             old = self.existing_edge(key)
             if old is None:
                 plan.edges_created += 1

@@ -37,6 +37,7 @@ from typing import Any
 
 from graph import yaml_text
 from graph.errors import LoadError
+from graph.i18n import Message
 from graph.schema import Schema
 from graph.text import slugify
 from graph.types import CLEANERS
@@ -130,14 +131,14 @@ def resolve_mapping_path(text: str) -> Path:
     if shipped.exists():
         return shipped
     known = ", ".join(p.stem for p in sorted(MAPPINGS_DIR.glob("*.yaml")))
-    raise LoadError(f"mapping file not found (shipped mappings: {known})", path=text)
+    raise LoadError(Message("mapping.not_found", known=known), path=text)
 
 
 def _properties(spec: dict, where: str, field_name: str) -> dict[str, Any]:
     """A spec's `properties`: names (text) to templates; anything else names the field."""
     props = spec.get("properties") or {}
     if not isinstance(props, dict) or not all(isinstance(name, str) for name in props):
-        raise LoadError("must map property names to templates", path=where, field=f"{field_name}.properties")
+        raise LoadError(Message("mapping.properties"), path=where, field=f"{field_name}.properties")
     return props
 
 
@@ -145,12 +146,13 @@ def _check_template(template: Any, where: str, field_name: str) -> None:
     """A template is text (or a number) and its filters exist: a list or mapping there (perhaps a YAML alias of a
     huge one) would be rendered as its Python spelling on every row, and an unknown filter fail mid-load."""
     if isinstance(template, (dict, list)):
-        raise LoadError(f"should be text, not a {'mapping' if isinstance(template, dict) else 'list'}", path=where,
+        raise LoadError(Message("mapping.not_text", kind=Message("mapping.a_mapping" if isinstance(template, dict)
+                                                          else "mapping.a_list")), path=where,
                         field=field_name)
     for match in _FIELD.finditer(template) if isinstance(template, str) else ():
         unknown = [name for name in match.group(2).split("|") if name and name not in FILTERS]
         if unknown:
-            raise LoadError(f"unknown filter '{unknown[0]}' (known: {', '.join(FILTERS)})", path=where,
+            raise LoadError(Message("mapping.unknown_filter", name=unknown[0], known=", ".join(FILTERS)), path=where,
                             field=field_name)
 
 
@@ -175,46 +177,47 @@ def load_mapping(path: Path, schema: Schema) -> Mapping:
     try:
         data = yaml_text.load(path.read_text(encoding="utf-8-sig"))
     except (OSError, yaml_text.YAMLError, UnicodeDecodeError) as exc:
-        raise LoadError(f"cannot read the mapping: {exc}", path=where) from exc
+        raise LoadError(Message("mapping.unreadable", error=exc), path=where) from exc
     if not isinstance(data, dict):
-        raise LoadError("a mapping is a YAML mapping with 'source', 'nodes' and 'relationships'", path=where)
+        raise LoadError(Message("mapping.not_mapping"), path=where)
     unknown = sorted(set(data) - {"name", "description", "columns", "source", "row_source", "nodes",
                                   "relationships", "evidence"}, key=str)
     if unknown:
-        raise LoadError("unknown key (allowed: columns, source, row_source, nodes, relationships, evidence)",
+        raise LoadError(Message("mapping.unknown_key"),
                         path=where, field=unknown[0])
     source = data.get("source")
     if not isinstance(source, dict) or not str(source.get("id", "")).startswith("source:") or not source.get("name"):
-        raise LoadError("'source' needs an id like 'source:my-sheet' and a name", path=where, field="source")
+        raise LoadError(Message("mapping.source"), path=where, field="source")
     row_source = data.get("row_source")
     if row_source is not None and (not isinstance(row_source, dict) or not row_source.get("id")
                                    or not row_source.get("name")):
-        raise LoadError("'row_source' needs an id template and a name template", path=where, field="row_source")
+        raise LoadError(Message("mapping.row_source"), path=where, field="row_source")
     raw_nodes = data.get("nodes")
     if not isinstance(raw_nodes, dict) or not raw_nodes:
-        raise LoadError("'nodes' must map names to node specs", path=where, field="nodes")
+        raise LoadError(Message("mapping.nodes"), path=where, field="nodes")
     nodes: dict[str, NodeSpec] = {}
     for alias, spec in raw_nodes.items():
         field_name = f"nodes.{alias}"
         if not isinstance(spec, dict):
-            raise LoadError("must be a mapping", path=where, field=field_name)
+            raise LoadError(Message("mapping.must_be_mapping"), path=where, field=field_name)
         label = spec.get("label")
         if not isinstance(label, str) or label not in schema.labels:
-            raise LoadError(f"unknown label {label!r} (known: {', '.join(schema.labels)})", path=where,
-                            field=f"{field_name}.label")
+            raise LoadError(Message("record.unknown_label", label=repr(label), known=", ".join(schema.labels)),
+                            path=where, field=f"{field_name}.label")
         prefix = schema.labels[label].id_prefix
         if not isinstance(spec.get("id"), str) or not spec["id"].startswith(f"{prefix}:"):
-            raise LoadError(f"id template must start with '{prefix}:'", path=where, field=f"{field_name}.id")
+            raise LoadError(Message("mapping.id_prefix", prefix=prefix), path=where, field=f"{field_name}.id")
         if not isinstance(spec.get("name"), str) or not spec["name"].strip():
-            raise LoadError("a name template (text) is required", path=where, field=f"{field_name}.name")
+            raise LoadError(Message("mapping.name_required"), path=where, field=f"{field_name}.name")
         match = spec.get("match", "name")
         if not isinstance(match, str) or match not in MATCHES:
-            raise LoadError(f"match must be one of {', '.join(MATCHES)}", path=where, field=f"{field_name}.match")
+            raise LoadError(Message("mapping.match", allowed=", ".join(MATCHES)), path=where,
+                            field=f"{field_name}.match")
         props = _properties(spec, where, field_name)
         allowed = schema.labels[label].properties
         bad = sorted(set(props) - set(allowed) | ({"id", "name"} & set(props)))
         if bad:
-            raise LoadError(f"unknown or reserved property for {label}", path=where,
+            raise LoadError(Message("mapping.bad_property", label=label), path=where,
                             field=f"{field_name}.properties.{bad[0]}")
         aliases = spec.get("aliases") or []
         lookup = spec.get("lookup") or []
@@ -225,36 +228,38 @@ def load_mapping(path: Path, schema: Schema) -> Mapping:
     default_evidence = data.get("evidence", "reported")
     raw_relationships = data.get("relationships") or []
     if not isinstance(raw_relationships, list):
-        raise LoadError("'relationships' must be a list", path=where, field="relationships")
+        raise LoadError(Message("mapping.relationships"), path=where, field="relationships")
     for number, rel in enumerate(raw_relationships, 1):
         field_name = f"relationships[{number}]"
         if not isinstance(rel, dict):
-            raise LoadError("must be a mapping", path=where, field=field_name)
+            raise LoadError(Message("mapping.must_be_mapping"), path=where, field=field_name)
         for end in ("source", "target"):
             if not isinstance(rel.get(end), str) or rel[end] not in nodes:
-                raise LoadError(f"{end} must name one of the nodes ({', '.join(nodes)})", path=where,
+                raise LoadError(Message("mapping.end", end=end, nodes=", ".join(nodes)), path=where,
                                 field=f"{field_name}.{end}")
         rel_type = rel.get("type")
         if not isinstance(rel_type, str) or rel_type not in schema.rel_types:
-            raise LoadError(f"unknown relationship type {rel_type!r}", path=where, field=f"{field_name}.type")
+            raise LoadError(Message("mapping.unknown_type", type=repr(rel_type)), path=where,
+                            field=f"{field_name}.type")
         spec = schema.rel_types[rel_type]
         for end, allowed in (("source", spec.sources), ("target", spec.targets)):
             label = nodes[rel[end]].label
             if label not in allowed:
-                raise LoadError(f"{rel_type} cannot have a {label} as {end}", path=where, field=f"{field_name}.{end}")
+                raise LoadError(Message("mapping.wrong_end", type=rel_type, label=label, end=end), path=where,
+                                field=f"{field_name}.{end}")
         evidence = rel.get("evidence", default_evidence)
         if not isinstance(evidence, str) or evidence not in schema.evidence:
-            raise LoadError(f"evidence must be one of {', '.join(schema.evidence)}", path=where,
+            raise LoadError(Message("mapping.evidence", allowed=", ".join(schema.evidence)), path=where,
                             field=f"{field_name}.evidence")
         props = _properties(rel, where, field_name)
         bad = sorted(set(props) - set(schema.rel_properties) | ({"sources", "evidence"} & set(props)))
         if bad:
-            raise LoadError("unknown or reserved relationship property", path=where,
+            raise LoadError(Message("mapping.bad_rel_property"), path=where,
                             field=f"{field_name}.properties.{bad[0]}")
         relationships.append(RelSpec(rel["source"], rel_type, rel["target"], evidence, dict(props)))
     columns = data.get("columns") or []
     if not isinstance(columns, list):
-        raise LoadError("'columns' must be a list of column names", path=where, field="columns")
+        raise LoadError(Message("mapping.columns"), path=where, field="columns")
     for field_name, template in _templates(source, row_source, nodes, relationships, columns):
         _check_template(template, where, field_name)
     return Mapping(where, [str(c) for c in columns], source, row_source, nodes, relationships)
@@ -280,7 +285,7 @@ class MappingLoad:
             if cleaned is None:
                 column = (columns_of(templates.get(name)) or [name])[0]
                 self.report.reject(where["file"], where["row"], column, value,
-                                   f"not a valid {spec[name].type} (property {name})", malformed=True)
+                                   Message("reject.bad_property", type=spec[name].type, name=name), malformed=True)
                 return None
             out[name] = cleaned
         return out
@@ -293,7 +298,7 @@ class MappingLoad:
         for table in open_tables(path, spreadsheets=True, wanted=needed):
             report.files.append(table.name)
             table.require(needed)
-            progress = Progress(Path(table.name).name, table.size)
+            progress = Progress(Path(table.name).name, table.size, lang=report.lang)
             try:
                 for number, cells in rows_with_progress(table.rows(), progress, table.position):
                     report.rows_read += 1
@@ -335,7 +340,7 @@ class MappingLoad:
             planned[alias] = (name_text, render(spec.uei, row) if spec.uei else "",
                               {**props, "aliases": aliases}, lookups)
         if not planned:
-            report.reject(name, number, "", "", "no node could be made from this row (empty names)")
+            report.reject(name, number, "", "", Message("reject.no_node"))
             return
         rel_props: list[tuple[RelSpec, dict]] = []
         for rel in mapping.relationships:
@@ -384,11 +389,11 @@ class MappingLoad:
 
         if not node_id.startswith(f"{prefix}:") or len(node_id) <= len(prefix) + 1:
             self.report.reject(where["file"], where["row"], (columns_of(spec.id) or ["id"])[0], node_id,
-                               f"cannot make an id for {spec.alias} (empty cells)")
+                               Message("reject.no_id", alias=spec.alias))
             return None
         label = self.batch.label_of(node_id)
         if label and label != spec.label:
-            self.report.reject(where["file"], where["row"], "", node_id, f"id already used by a {label}")
+            self.report.reject(where["file"], where["row"], "", node_id, Message("reject.id_taken", label=label))
             return None
         return node_id
 

@@ -3,8 +3,9 @@
 The rejects CSV (file, row, column, value, reason) lets a researcher fix a
 source file and load it again; like the merges CSV, it holds the source's own
 text, so a cell a spreadsheet would run as a formula gets a leading
-apostrophe. The progress bar writes to stderr only when stderr is a
-terminal, so logs and pipes stay clean.
+apostrophe. Both CSVs give reasons in English whatever the language of the
+summary: researchers' scripts match on them. The progress bar writes to
+stderr only when stderr is a terminal, so logs and pipes stay clean.
 """
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable
 
+from graph.i18n import DEFAULT_LANG, Message, in_lang, location, t
 from graph.store import WriteResult
 from graph.text import spreadsheet_cell
 
 MAX_VALUE = 200  # characters of a rejected value kept in messages and the rejects CSV
+KEPT_APART = "(kept apart)"  # a merge's `into` when it was refused: English in the merges CSV, shown translated
 
 
 @dataclass(frozen=True)
@@ -29,14 +32,8 @@ class Reject:
     row: int | str | None
     column: str
     value: str
-    reason: str
+    reason: str | Message  # str() is English, as the rejects CSV has it
     malformed: bool = False  # a value that cannot be read (fatal unless --skip-invalid)
-
-    def line(self) -> str:
-        where = ", ".join(p for p in (self.file, f"row {self.row}" if self.row is not None else "",
-                                      f"column '{self.column}'" if self.column else "") if p)
-        value = f" {self.value!r}" if self.value else ""
-        return f"{where}: {self.reason}{value}"
 
 
 @dataclass(frozen=True)
@@ -46,10 +43,11 @@ class Merge:
     kind: str  # Company, Agency, Product
     record: str  # the name (and UEI) as the source wrote it
     into: str  # node id
-    reason: str
+    reason: str | Message  # str() is English, as the merges CSV has it
 
-    def line(self) -> str:
-        return f"{self.kind} {self.record} -> {self.into}: {self.reason}"
+    def line(self, lang: str = DEFAULT_LANG) -> str:
+        into = t("merge.kept_apart", lang) if self.into == KEPT_APART else self.into
+        return f"{self.kind} {self.record} -> {into}: {in_lang(self.reason, lang)}"
 
 
 @dataclass
@@ -62,14 +60,15 @@ class LoadReport:
     rows_used: int = 0
     rejects: list[Reject] = field(default_factory=list)
     merges: list[Merge] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
+    notices: list[str | Message] = field(default_factory=list)
     result: WriteResult | None = None
     dry_run: bool = False
+    lang: str = DEFAULT_LANG  # of the summary and the progress bar
     rejects_path: Path | None = None
     seconds: float = 0.0
     _merge_keys: set = field(default_factory=set)
 
-    def reject(self, file: str, row: int | str | None, column: str, value: object, reason: str, *,
+    def reject(self, file: str, row: int | str | None, column: str, value: object, reason: str | Message, *,
                malformed: bool = False) -> None:
         self.rejects.append(Reject(file, row, column, str(value or "")[:MAX_VALUE], reason, malformed))
 
@@ -77,13 +76,13 @@ class LoadReport:
     def malformed(self) -> list[Reject]:
         return [r for r in self.rejects if r.malformed]
 
-    def merge(self, kind: str, record: str, into: str, reason: str) -> None:
+    def merge(self, kind: str, record: str, into: str, reason: str | Message) -> None:
         key = (kind, record, into)
         if key not in self._merge_keys:
             self._merge_keys.add(key)
             self.merges.append(Merge(kind, record, into, reason))
 
-    def notice(self, text: str) -> None:
+    def notice(self, text: str | Message) -> None:
         if text not in self.notices:
             self.notices.append(text)
 
@@ -95,46 +94,61 @@ class LoadReport:
             writer.writerow(["file", "row", "column", "value", "reason"])
             for r in self.rejects:
                 writer.writerow([spreadsheet_cell(cell) for cell in (r.file, r.row if r.row is not None else "",
-                                                                     r.column, r.value, r.reason)])
+                                                                     r.column, r.value, str(r.reason))])
             handle.flush()
         self.rejects_path = path
         return path
 
     def reasons(self) -> list[tuple[str, int]]:
-        return Counter(r.reason.split(":")[0] for r in self.rejects).most_common()
+        """(reason up to its first ':', in the summary's language; how many rejects give it), most first."""
+        counts: Counter = Counter()
+        for reason, count in Counter(r.reason for r in self.rejects).items():  # each distinct reason put in words once
+            counts[in_lang(reason, self.lang).split(":")[0]] += count
+        return counts.most_common()
 
     def summary(self, max_merges: int = 200) -> str:
-        """The human summary printed at the end of a load."""
-        lines = []
-        verb = "would be" if self.dry_run else ""
-        lines.append(f"rows read: {self.rows_read:,}; used: {self.rows_used:,}; rejected: {len(self.rejects):,}"
-                     f" ({self.seconds:.1f} s)")
+        """The human summary printed at the end of a load, in `lang`."""
+        lang = self.lang
+        lines = [t("load.rows", lang, read=f"{self.rows_read:,}", used=f"{self.rows_used:,}",
+                   rejected=f"{len(self.rejects):,}", seconds=f"{self.seconds:.1f}")]
         if self.result is not None:
-            r = self.result
-            head = "nodes" + (f" {verb}" if verb else "")
-            lines.append(f"{head}: {r.nodes_created:,} created, {r.nodes_updated:,} updated; relationships: "
-                         f"{r.edges_created:,} created, {r.edges_updated:,} updated; {r.unchanged:,} unchanged")
+            lines.append(written(self.result, lang, planned=self.dry_run))
         for reason, count in self.reasons():
-            lines.append(f"  rejected {count:,} × {reason}")
+            lines.append(t("load.rejected", lang, count=f"{count:,}", reason=reason))
         if self.rejects_path:
-            lines.append(f"rejected rows written to {self.rejects_path}")
+            lines.append(t("load.rejects_written", lang, path=self.rejects_path))
         if self.merges:
-            lines.append(f"merges ({len(self.merges)}):")
-            lines.extend(f"  {m.line()}" for m in self.merges[:max_merges])
+            lines.append(t("load.merges", lang, count=len(self.merges)))
+            lines.extend(f"  {m.line(lang)}" for m in self.merges[:max_merges])
             if len(self.merges) > max_merges:
-                lines.append(f"  ... and {len(self.merges) - max_merges} more (see --merges)")
+                lines.append(t("load.more_merges", lang, count=len(self.merges) - max_merges))
         for text in self.notices:
-            lines.append(f"note: {text}")
+            lines.append(t("load.note", lang, text=in_lang(text, lang)))
         if self.dry_run:
-            lines.append("dry run: nothing was written")
+            lines.append(t("load.dry_run", lang))
         return "\n".join(lines)
+
+    def malformed_text(self) -> str:
+        """Why a load with malformed values stopped: the first one (file, row, column, value) and how many more."""
+        first, more = self.malformed[0], len(self.malformed) - 1
+        extra = "" if not more else t("load.malformed_more_one" if more == 1 else "load.malformed_more", self.lang,
+                                      count=f"{more:,}")
+        return t("load.malformed", self.lang, where=location(self.lang, first.file, first.row, column=first.column),
+                 reason=in_lang(first.reason, self.lang), value=repr(first.value), more=extra)
 
     def write_merges(self, path: Path) -> None:
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["kind", "record", "into", "reason"])
             for m in self.merges:
-                writer.writerow([spreadsheet_cell(cell) for cell in (m.kind, m.record, m.into, m.reason)])
+                writer.writerow([spreadsheet_cell(cell) for cell in (m.kind, m.record, m.into, str(m.reason))])
+
+
+def written(result: WriteResult, lang: str, *, planned: bool = False) -> str:
+    """"nodes: 3 created, 1 updated; relationships: ..." in `lang`; `planned` for a dry run's plan."""
+    return t("load.would_write" if planned else "load.written", lang, **{
+        name: f"{getattr(result, name):,}"
+        for name in ("nodes_created", "nodes_updated", "edges_created", "edges_updated", "unchanged")})
 
 
 class Progress:
@@ -143,12 +157,12 @@ class Progress:
     EVERY = 512  # rows between clock checks
 
     def __init__(self, label: str, total_bytes: int | None = None, stream: IO[str] | None = None,
-                 enabled: bool | None = None) -> None:
+                 enabled: bool | None = None, lang: str = DEFAULT_LANG) -> None:
         self.stream = stream or sys.stderr
         if enabled is None:
             enabled = self.stream.isatty() and not os.environ.get("HILOS_NO_PROGRESS")
         self.enabled = enabled
-        self.label, self.total = label, total_bytes
+        self.label, self.total, self.lang = label, total_bytes, lang
         self.rows, self.start, self.last = 0, time.monotonic(), 0.0
         self._drawn = False
 
@@ -161,23 +175,26 @@ class Progress:
                 self._draw(now, position)
 
     def _draw(self, now: float, position: int | None) -> None:
-        rate = self.rows / max(now - self.start, 1e-6)
-        text = f"{self.label}: {self.rows:,} rows, {rate:,.0f} rows/s"
         if self.total and position:
             share = min(position / self.total, 1.0)
             filled = int(share * 24)
-            text = f"{self.label} [{'#' * filled}{'.' * (24 - filled)}] {share:4.0%}  {self.rows:,} rows, " \
-                   f"{rate:,.0f} rows/s"
+            text = t("load.progress_bar", self.lang, label=self.label, bar="#" * filled + "." * (24 - filled),
+                     share=f"{share:4.0%}", rows=f"{self.rows:,}",
+                     rate=f"{self.rows / max(now - self.start, 1e-6):,.0f}")
+        else:
+            text = self._counted(now)
         self.stream.write("\r" + text[:160].ljust(80))
         self.stream.flush()
         self._drawn = True
 
     def done(self) -> None:
         if self.enabled and self._drawn:
-            now = time.monotonic()
-            rate = self.rows / max(now - self.start, 1e-6)
-            self.stream.write("\r" + f"{self.label}: {self.rows:,} rows, {rate:,.0f} rows/s".ljust(80) + "\n")
+            self.stream.write("\r" + self._counted(time.monotonic()).ljust(80) + "\n")
             self.stream.flush()
+
+    def _counted(self, now: float) -> str:
+        return t("load.progress", self.lang, label=self.label, rows=f"{self.rows:,}",
+                 rate=f"{self.rows / max(now - self.start, 1e-6):,.0f}")
 
 
 def rows_with_progress(rows: Iterable[tuple[int, list[str]]], progress: Progress, position=None):

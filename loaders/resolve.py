@@ -28,9 +28,10 @@ from typing import Any, Iterable
 
 from graph import yaml_text
 from graph.errors import LoadError
+from graph.i18n import Message
 from graph.text import compact, fold, slugify
 from loaders.graphbatch import GraphBatch
-from loaders.report import LoadReport
+from loaders.report import KEPT_APART, LoadReport
 
 # Trailing legal-form tokens (after `fold`, which turns "L.L.C." into "l l c").
 _SUFFIXES = [s.split() for s in (
@@ -99,25 +100,25 @@ class Overrides:
         try:
             data = yaml_text.load(path.read_text(encoding="utf-8-sig")) or {}
         except (OSError, yaml_text.YAMLError, UnicodeDecodeError) as exc:
-            raise LoadError(f"cannot read the overrides file: {exc}", path=str(path)) from exc
+            raise LoadError(Message("overrides.unreadable", error=exc), path=str(path)) from exc
         if not isinstance(data, dict) or set(data) - {"force", "forbid"}:
-            raise LoadError("expected a mapping with 'force' and/or 'forbid' lists", path=str(path))
+            raise LoadError(Message("overrides.not_mapping"), path=str(path))
         out = cls(path=str(path))
         for section in ("force", "forbid"):
             entries = data.get(section) or []
             if not isinstance(entries, list):
-                raise LoadError(f"'{section}' must be a list", path=str(path), field=section)
+                raise LoadError(Message("overrides.not_list", section=section), path=str(path), field=section)
             for number, entry in enumerate(entries, 1):
                 where = {"path": str(path), "row": f"{section}[{number}]"}
                 if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or ":" not in entry["id"]:
-                    raise LoadError("each entry needs an 'id' (a node id) and a 'uei' or 'name'", **where)
+                    raise LoadError(Message("overrides.needs_id"), **where)
                 node_id = entry["id"]
                 label = _label_for(node_id)
                 uei, name = clean_uei(entry.get("uei")), entry.get("name")
                 if entry.get("uei") and not uei:
-                    raise LoadError(f"not a 12-character UEI: {entry['uei']!r}", field="uei", **where)
+                    raise LoadError(Message("overrides.bad_uei", uei=repr(entry["uei"])), field="uei", **where)
                 if not uei and not name:
-                    raise LoadError("each entry needs a 'uei' or a 'name'", **where)
+                    raise LoadError(Message("overrides.needs_key"), **where)
                 key = _key_for(label, name) if name else None
                 if section == "force":
                     if uei:
@@ -254,8 +255,8 @@ class Resolver:
             (self.overrides.force_name.get(("Company", key)) if key else None)
         if forced:
             other = self.uei_of(forced) if self.batch.has(forced) else None
-            note = f"; that node holds UEI {other}, kept" if uei and other and other != uei else ""
-            self.report.merge("Company", record, forced, f"forced by the overrides file{note}")
+            note = Message("merge.forced_other_uei", uei=other) if uei and other and other != uei else ""
+            self.report.merge("Company", record, forced, Message("merge.forced", note=note))
             self.register(forced, "Company", {**props, "uei": None if other else uei})
             if uei and not other:
                 self.by_uei[uei] = forced
@@ -264,7 +265,7 @@ class Resolver:
         if uei and uei in self.by_uei and not self.overrides.forbidden(self.by_uei[uei], uei, key):
             node_id = self.by_uei[uei]
             if name and name != self.shown_name(node_id):
-                self.report.merge("Company", record, node_id, "same UEI (name variant kept as alias)")
+                self.report.merge("Company", record, node_id, Message("merge.same_uei"))
             self.register(node_id, "Company", {**props, "uei": None})
             self._by_known_uei[(name, uei)] = node_id
             return node_id
@@ -274,26 +275,25 @@ class Resolver:
         clashing = [n for n in candidates if uei and self.uei_of(n) and self.uei_of(n) != uei]
         open_ = [n for n in candidates if n not in clashing]
         for other in clashing:
-            self.report.merge("Company", record, "(kept apart)",
-                              f"same normalized name as {other}, but {other} has UEI {self.uei_of(other)}: "
-                              "different UEIs are never merged (force it in the overrides file if they are one)")
-        chosen, reason = None, ""
+            self.report.merge("Company", record, KEPT_APART,
+                              Message("merge.uei_clash", other=other, uei=self.uei_of(other)))
+        chosen, reason = None, None
         if len(open_) == 1:
             chosen = open_[0]
-            reason = f"same normalized name '{key}'"
+            reason = Message("merge.same_name", key=key)
         elif len(open_) > 1:
             chosen = self._by_parent(open_, parent_uei)
-            reason = f"same normalized name '{key}', and linked to parent UEI {parent_uei}" if chosen else ""
+            reason = Message("merge.same_name_parent", key=key, parent=parent_uei) if chosen else None
             if not chosen:
-                self.report.merge("Company", record, "(kept apart)",
-                                  f"normalized name '{key}' matches {', '.join(open_)}; ambiguous, not merged")
+                self.report.merge("Company", record, KEPT_APART,
+                                  Message("merge.ambiguous", key=key, candidates=", ".join(open_)))
         if chosen is None and not uei and parent_uei and parent_uei in self.by_uei:
             parent = self.by_uei[parent_uei]
             if key and key in {company_key(n) for n in self.batch.names_of(parent)}:
-                chosen, reason = parent, f"no UEI; same name as its parent (UEI {parent_uei})"
+                chosen, reason = parent, Message("merge.parent_name", parent=parent_uei)
         if chosen:
             if uei and not self.uei_of(chosen):
-                reason += f"; UEI {uei} recorded on it"
+                reason = Message("merge.uei_recorded", reason=reason, uei=uei)
                 self.by_uei[uei] = chosen
             self.report.merge("Company", record, chosen, reason)
             self.register(chosen, "Company", {**props, "uei": uei if not self.uei_of(chosen) else None})
@@ -333,7 +333,7 @@ class Resolver:
         key = agency_key(name)
         forced = self.overrides.force_name.get(("Agency", key))
         if forced:
-            self.report.merge("Agency", f"'{name}'", forced, "forced by the overrides file")
+            self.report.merge("Agency", f"'{name}'", forced, Message("merge.forced", note=""))
             self.register(forced, "Agency", {"name": name})
             return forced
         if office:
@@ -348,11 +348,12 @@ class Resolver:
         if len(candidates) == 1:
             node_id = candidates[0]
             if name != self.shown_name(node_id):
-                self.report.merge("Agency", f"'{name}'", node_id, "same name or alias")
+                self.report.merge("Agency", f"'{name}'", node_id, Message("merge.same_name_or_alias"))
             self.register(node_id, "Agency", {"name": name})
             return node_id
         if len(candidates) > 1:
-            self.report.notice(f"agency name '{name}' matches {', '.join(candidates)}; a new node was made")
+            self.report.notice(Message("notice.name_matches", label="Agency", name=name,
+                                       candidates=", ".join(candidates)))
         if office and code:
             base = f"agency:office-{slugify(code)}"
         elif office and parent:
@@ -377,7 +378,7 @@ class Resolver:
                 folded = fold(candidate)
                 if folded and (len(folded) >= 3) and f" {folded} " in words:
                     self.report.merge("Agency", f"office '{office_name}'", component,
-                                      f"placed under {component}: its name contains '{candidate}'")
+                                      Message("merge.office_under", component=component, name=candidate))
                     return component
         return parent
 
@@ -386,35 +387,35 @@ class Resolver:
         key = _key_for(label, name)
         forced = self.overrides.force_name.get((label, key))
         if forced:
-            self.report.merge(label, f"'{name}'", forced, "forced by the overrides file")
+            self.report.merge(label, f"'{name}'", forced, Message("merge.forced", note=""))
             return forced
         candidates = sorted(n for n in self.by_key.get(label, {}).get(key, set())
                             if not self.overrides.forbidden(n, None, key))
         if len(candidates) == 1:
             if name != self.shown_name(candidates[0]):
-                self.report.merge(label, f"'{name}'", candidates[0], "same name or alias")
+                self.report.merge(label, f"'{name}'", candidates[0], Message("merge.same_name_or_alias"))
             return candidates[0]
         if len(candidates) > 1:
-            self.report.notice(f"{label} name '{name}' matches {', '.join(candidates)}; a new node was made")
+            self.report.notice(Message("notice.name_matches", label=label, name=name, candidates=", ".join(candidates)))
         return None
 
     # -- products --------------------------------------------------------------
-    def product(self, name: str, *, fedramp_id: str | None = None) -> tuple[str | None, str]:
+    def product(self, name: str, *, fedramp_id: str | None = None) -> tuple[str | None, Message | str]:
         """An existing product for a FedRAMP package (by package id, then name): (id or None, reason)."""
         if fedramp_id and fedramp_id in self.by_fedramp:
-            return self.by_fedramp[fedramp_id], "same FedRAMP package id"
+            return self.by_fedramp[fedramp_id], Message("merge.same_package")
         key = compact(name)
         forced = self.overrides.force_name.get(("Product", key))
         if forced:
-            return forced, "forced by the overrides file"
+            return forced, Message("merge.forced", note="")
         found = self._one_product(key, fedramp_id)
         if found:
-            return found, "same name or alias"
+            return found, Message("merge.same_name_or_alias")
         # The marketplace often adds an acronym or a note: "Palantir Federal Cloud Service (PFCS)".
         bare = _PARENTHESIS_AT_END.sub("", name)
         found = self._one_product(compact(bare), fedramp_id) if bare != name and compact(bare) else None
         if found:
-            return found, f"same name without '{name[len(bare):].strip()}'"
+            return found, Message("merge.same_name_without", bracket=name[len(bare):].strip())
         return None, ""
 
     def _one_product(self, key: str, fedramp_id: str | None) -> str | None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterator, Sequence
 
 from graph.errors import LoadError
+from graph.i18n import Message
 
 csv.field_size_limit(16 * 1024 * 1024)
 
@@ -97,15 +98,15 @@ class Table:
         """LoadError listing every required column the header lacks."""
         missing = [c for c in columns if c not in self.header]
         if missing:
-            raise LoadError(f"missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
-                            f"(the file has {len(self.header)} columns{self._separator_hint()})", path=self.name)
+            raise LoadError(Message("file.missing_columns" if len(missing) > 1 else "file.missing_column",
+                                    columns=", ".join(missing), count=len(self.header), hint=self._separator_hint()),
+                            path=self.name)
 
-    def _separator_hint(self) -> str:
+    def _separator_hint(self) -> Message | str:
         """Why a header is one column: Excel in Spanish, French or German saves "CSV" with ';' between cells."""
         if len(self.header) != 1 or ";" not in self.header[0]:
             return ""
-        return ("; its header looks separated by ';', as a spreadsheet set to Spanish and other languages saves "
-                "CSV: save it as \"CSV UTF-8 (comma delimited)\"")
+        return Message("file.semicolons")
 
 
 def _sniff(head: bytes) -> str:
@@ -128,25 +129,18 @@ def _sniff(head: bytes) -> str:
     return "text"
 
 
-WRONG_TYPE = {
-    "ole": "is an old Excel (.xls) workbook, not CSV: save it as CSV (UTF-8) and load that",
-    "pdf": "is a PDF document, not CSV",
-    "html": "looks like a web page, not CSV (a failed or interrupted download?)",
-    "json": "looks like JSON, not CSV",
-    "utf16": "is UTF-16 text, not UTF-8: save it as UTF-8 (in Excel: CSV UTF-8) and load that",
-    "xlsx": "is an Excel workbook, not CSV: export it as CSV (UTF-8), or load it with a mapping (csv command)",
-}
+WRONG_TYPE = ("ole", "pdf", "html", "json", "utf16", "xlsx")  # kinds with a message file.wrong_type.<kind>
 
 
 def _check_file(path: Path) -> bytes:
     if not path.exists():
-        raise LoadError("file not found", path=str(path))
+        raise LoadError(Message("file.not_found"), path=str(path))
     if path.is_dir():
-        raise LoadError("is a folder, not a file", path=str(path))
+        raise LoadError(Message("file.is_folder"), path=str(path))
     with path.open("rb") as handle:
         head = handle.read(4096)
     if not head:
-        raise LoadError("file is empty (0 bytes)", path=str(path))
+        raise LoadError(Message("file.empty"), path=str(path))
     return head
 
 
@@ -170,18 +164,18 @@ def _csv_rows(text: IO[str], name: str, *, delimiter: str = ",",
         except csv.Error as exc:
             reason = str(exc)
             if "unexpected end of data" in reason:
-                raise LoadError("the file ends inside a quoted cell: it looks truncated", path=name,
+                raise LoadError(Message("file.ends_in_quote"), path=name,
                                 row=reading) from exc
-            raise LoadError(f"malformed CSV: {reason}", path=name, row=reading) from exc
+            raise LoadError(Message("file.malformed_csv", reason=reason), path=name, row=reading) from exc
         except UnicodeDecodeError as exc:
             row, column, byte = undecodable() or (reading, None, exc.object[exc.start])
-            raise LoadError(f"not UTF-8 text (byte 0x{byte:02x}); save the file as CSV UTF-8", path=name, row=row,
+            raise LoadError(Message("file.not_utf8", byte=f"{byte:02x}"), path=name, row=row,
                             field=column) from exc
         except (EOFError, zlib.error, zipfile.BadZipFile) as exc:
-            raise LoadError(f"the compressed file is damaged or truncated ({exc})", path=name,
+            raise LoadError(Message("file.compressed_damaged", error=exc), path=name,
                             row=reading) from exc
         except OSError as exc:  # gzip.BadGzipFile and friends
-            raise LoadError(f"cannot read the file: {exc}", path=name, row=reading) from exc
+            raise LoadError(Message("file.unreadable", error=exc), path=name, row=reading) from exc
         reading += 1
         return record
 
@@ -189,7 +183,7 @@ def _csv_rows(text: IO[str], name: str, *, delimiter: str = ",",
     while header is not None and not any(cell.strip() for cell in header):
         header = read()
     if header is None:
-        raise LoadError("file has no header row (it is empty)", path=name)
+        raise LoadError(Message("file.no_header"), path=name)
     header_first = reading == 2
     header = [cell.strip() for cell in header]
     if header and header[0].startswith("\ufeff"):
@@ -207,15 +201,15 @@ def _csv_rows(text: IO[str], name: str, *, delimiter: str = ",",
             if current and any(cell for cell in current):
                 if len(current) != width:
                     if following is None and len(current) < width:
-                        raise LoadError(f"the last row has {len(current)} of {width} cells: the file looks "
-                                        "truncated", path=name, row=number)
-                    raise LoadError(f"row has {len(current)} cells but the header has {width}", path=name,
+                        raise LoadError(Message("file.last_row_short", cells=len(current), width=width),
+                                        path=name, row=number)
+                    raise LoadError(Message("file.row_width", cells=len(current), width=width), path=name,
                                     row=number)
                 seen += 1
                 yield number, current
             current, number = following, following_number
         if not seen:
-            raise LoadError("file has a header but no data rows", path=name)
+            raise LoadError(Message("file.no_rows"), path=name)
 
     return header, rows(), header_first
 
@@ -300,14 +294,13 @@ def open_tables(path: Path, *, spreadsheets: bool = False, wanted: Sequence[str]
     lower = path.name.lower()
     if kind == "zip" and (lower.endswith(SPREADSHEET_SUFFIXES) or _is_xlsx(path)):
         if not spreadsheets:
-            raise LoadError(WRONG_TYPE["xlsx"], path=str(path))
+            raise LoadError(Message("file.wrong_type.xlsx", expected="CSV"), path=str(path))
         yield from _xlsx_tables(path, wanted)
         return
     if kind in WRONG_TYPE:
-        raise LoadError(WRONG_TYPE[kind], path=str(path))
+        raise LoadError(Message(f"file.wrong_type.{kind}", expected="CSV"), path=str(path))
     if kind == "text" and not lower.endswith(TABLE_SUFFIXES):
-        raise LoadError(f"unsupported file type {path.suffix or '(no extension)'!r}: expected .csv, .csv.gz or "
-                        ".zip", path=str(path))
+        raise LoadError(Message("file.unsupported", suffix=repr(path.suffix or "(no extension)")), path=str(path))
     size = path.stat().st_size
     if kind == "gzip":
         opener, raws = _gzip_opener(path)
@@ -332,22 +325,22 @@ def _zip_tables(path: Path) -> Iterator[Table]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise LoadError(f"the zip file is damaged or truncated ({exc})", path=str(path)) from exc
+        raise LoadError(Message("file.zip_damaged", error=exc), path=str(path)) from exc
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")]
         tables = [m for m in members if m.filename.lower().endswith((".csv", ".tsv"))]
         if not tables:
             names = ", ".join(m.filename for m in members[:5]) or "nothing"
-            raise LoadError(f"the zip holds no .csv file (found: {names})", path=str(path))
+            raise LoadError(Message("file.zip_no_csv", names=names), path=str(path))
         for member in sorted(tables, key=lambda m: m.filename):
             label = f"{path}:{member.filename}"
             if member.file_size == 0:
-                raise LoadError("file is empty (0 bytes)", path=label)
+                raise LoadError(Message("file.empty"), path=label)
             try:
                 table = _plain_table(path, label, lambda m=member: archive.open(m), member.file_size,
                                      lambda c: c.count, _counted(lambda m=member: archive.open(m)))
             except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-                raise LoadError(f"the zip file is damaged or truncated ({exc})", path=label) from exc
+                raise LoadError(Message("file.zip_damaged", error=exc), path=label) from exc
             try:
                 yield table
             finally:
@@ -366,7 +359,7 @@ def _xlsx_tables(path: Path, wanted: Sequence[str]) -> Iterator[Table]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise LoadError(f"cannot read the workbook: {exc}", path=str(path)) from exc
+        raise LoadError(Message("file.workbook_unreadable", error=exc), path=str(path)) from exc
     lacking: list[str] = []
     for sheet in book.worksheets:
         rows_iter = sheet.iter_rows(values_only=True)
@@ -382,12 +375,12 @@ def _xlsx_tables(path: Path, wanted: Sequence[str]) -> Iterator[Table]:
         if not missing:
             yield _sheet_table(f"{path}:{sheet.title}", header, header_row, rows_iter, book.close)
             return
-        lacking.append(f"{sheet.title!r} lacks {', '.join(missing)}")
+        lacking.append(Message("file.sheet_lacks", sheet=repr(sheet.title), columns=", ".join(missing)))
     book.close()
     if lacking:
-        raise LoadError(f"no worksheet has every column needed ({'; '.join(lacking)})", path=str(path))
+        raise LoadError(Message("file.no_sheet_has_columns", lacking=tuple(lacking)), path=str(path))
     names = ", ".join(repr(sheet.title) for sheet in book.worksheets)
-    raise LoadError(f"every worksheet is empty ({names})", path=str(path))
+    raise LoadError(Message("file.sheets_empty", names=names), path=str(path))
 
 
 def _sheet_table(label: str, header: list[str], header_row: int, rows_iter: Iterator[tuple],
@@ -406,7 +399,7 @@ def _sheet_table(label: str, header: list[str], header_row: int, rows_iter: Iter
                 seen += 1
                 yield number, values
         if not seen:
-            raise LoadError("the worksheet has a header but no data rows", path=label)
+            raise LoadError(Message("file.sheet_no_rows"), path=label)
 
     return Table(label, header, rows(), None, lambda: 0, close)
 
@@ -415,7 +408,7 @@ def _refuse_duplicates(header: list[str], name: str, row: int) -> None:
     """LoadError naming the column names the header holds more than once (which of them would a row's value be?)."""
     dupes = sorted({c for c in header if c and header.count(c) > 1})
     if dupes:
-        raise LoadError(f"duplicate column names in the header: {', '.join(dupes)}", path=name, row=row)
+        raise LoadError(Message("file.duplicate_columns", columns=", ".join(dupes)), path=name, row=row)
 
 
 def _cell_text(value: Any) -> str:
@@ -443,30 +436,30 @@ def read_json(path: Path) -> Any:
                 with zipfile.ZipFile(path) as archive:
                     members = [m for m in archive.namelist() if m.lower().endswith(".json")]
                     if len(members) != 1:
-                        raise LoadError(f"the zip should hold exactly one .json file, found {len(members)}",
+                        raise LoadError(Message("file.zip_one_json", count=len(members)),
                                         path=str(path))
                     raw = archive.read(members[0])
             except zipfile.BadZipFile as exc:
-                raise LoadError(f"the zip file is damaged or truncated ({exc})", path=str(path)) from exc
+                raise LoadError(Message("file.zip_damaged", error=exc), path=str(path)) from exc
         elif kind == "json":
             raw = path.read_bytes()
         elif kind in WRONG_TYPE:
-            raise LoadError(WRONG_TYPE[kind].replace("not CSV", "not JSON"), path=str(path))
+            raise LoadError(Message(f"file.wrong_type.{kind}", expected="JSON"), path=str(path))
         else:
-            raise LoadError("not a JSON file (it should start with '{')", path=str(path))
+            raise LoadError(Message("file.not_json"), path=str(path))
     except (EOFError, zlib.error, OSError) as exc:
-        raise LoadError(f"the compressed file is damaged or truncated ({exc})", path=str(path)) from exc
+        raise LoadError(Message("file.compressed_damaged", error=exc), path=str(path)) from exc
     raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         # NaN and Infinity are not JSON, but Python's json module (and pandas' to_json) write them: read as null.
         return json.loads(raw.decode("utf-8"), parse_constant=lambda _name: None)
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise LoadError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); save the file as UTF-8",
+        raise LoadError(Message("file.json_not_utf8", byte=f"{raw[exc.start]:02x}", line=line),
                         path=str(path)) from exc
     except json.JSONDecodeError as exc:
-        hint = " (the file looks truncated)" if exc.pos >= len(raw.rstrip()) - 1 else ""
-        raise LoadError(f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}{hint}",
+        hint = Message("file.json_truncated") if exc.pos >= len(raw.rstrip()) - 1 else ""
+        raise LoadError(Message("file.bad_json", line=exc.lineno, column=exc.colno, error=exc.msg, hint=hint),
                         path=str(path)) from exc
     except RecursionError as exc:  # the decoder recurses once per level: '[[[[...' ten thousand deep
-        raise LoadError("the JSON is nested too deeply to be a marketplace file", path=str(path)) from exc
+        raise LoadError(Message("file.json_too_deep"), path=str(path)) from exc

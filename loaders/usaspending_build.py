@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from graph.i18n import Message
 from graph.text import fold, slugify
 from graph.types import clean_date
 from loaders import award_columns, award_parties
@@ -69,14 +70,11 @@ class AwardBuilder(HeldRows):
         give_back()  # the parts wait on disk: give the columns' memory back
         report = self.report
         if self._fy_count and "obligations_by_fy" not in self._schema_contract:
-            report.notice(f"obligations per fiscal year were computed for {self._fy_count} contract(s) but not "
-                          "stored: the schema has no Contract property for them yet (see docs/LOADING.md)")
+            report.notice(Message("notice.fy_unstored", count=self._fy_count))
         if self._older:
-            report.notice(f"{self._older} award(s) were not applied: the store holds them from a later "
-                          "modification (last_modified_date), and an older export never rolls a newer one back")
+            report.notice(Message("notice.older_awards", count=self._older))
         if self._computed_amounts:
-            report.notice(f"{self._computed_amounts} contract amount(s) are the sum of the transactions loaded "
-                          "(the transactions file had no total_dollars_obligated)")
+            report.notice(Message("notice.summed_amounts", count=self._computed_amounts))
 
     def _take_out_for_build(self) -> None:
         """Before the build, held rows leave whose contract the row logic must build: a description naming a
@@ -201,7 +199,7 @@ class AwardBuilder(HeldRows):
         for product, term in self._matcher.find(award.description or "", recipient):
             batch.add_edge(contract_id, "FOR_PRODUCT", product, {
                 **evidence, "sources": src, "quote": (award.description or "")[:400], "quote_lang": "en"})
-            report.merge("Contract", f"{award.piid}", product, f"linked FOR_PRODUCT: the description names '{term}'")
+            report.merge("Contract", f"{award.piid}", product, Message("merge.names_product", term=term))
 
     def _older_than_stored(self, award: Award) -> bool:
         """True when the store holds this award's contract from a later modification than this row's."""
@@ -241,7 +239,7 @@ class AwardBuilder(HeldRows):
             return base, None
         qualifier = _qualifier(award)
         contract_id = f"{base}@{qualifier}"
-        self.report.notice(f"PIID {award.piid} names more than one award; {award.key} is stored as {contract_id}")
+        self.report.notice(Message("notice.piid_reused", piid=award.piid, key=award.key, id=contract_id))
         return contract_id, qualifier
 
     def _merge_fy(self, contract_id: str, fy: dict[int, float]) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Callable, ClassVar
 import pyarrow as pa
 
 from graph.errors import LoadError
+from graph.i18n import Message
 from graph.text import slugify
 from loaders import arrow_csv, award_columns, values
 from loaders.allocators import give_back
@@ -81,7 +82,7 @@ class UsaspendingFiles(HeldRows):
     """Reading a load's files; the state (`sources`, `progress_factory`) is UsaspendingLoad's."""
 
     sources: dict[str, dict]
-    progress_factory: Callable[[str, int | None], Progress]
+    progress_factory: Callable[..., Progress]  # (label, size, lang=...)
     #: Clean Prime Award Summaries rows are held in columns and become parts (False: the row logic reads all).
     hold_clean_rows: ClassVar[bool] = True
 
@@ -101,16 +102,14 @@ class UsaspendingFiles(HeldRows):
                     skipped.append(f"{table.name} (not a USAspending contracts file)")
                     table.close()
                     continue
-                raise LoadError(f"not a USAspending contracts download: missing required columns: "
-                                f"{', '.join(missing)}", path=table.name)
+                raise LoadError(Message("usaspending.missing_columns", columns=", ".join(missing)), path=table.name)
             table.require(REQUIRED[kind])
             self._read_table(table, kind)
             loaded += 1
         for text in skipped:
-            self.report.notice(f"skipped {text}")
+            self.report.notice(Message("notice.skipped", what=text))
         if not loaded:
-            raise LoadError("no USAspending contracts table in this file (skipped: " + "; ".join(skipped) + ")",
-                            path=str(path))
+            raise LoadError(Message("usaspending.no_contracts", skipped="; ".join(skipped)), path=str(path))
 
     def _file_source(self, table: Table, kind: str) -> str:
         name = Path(table.name.split(":")[-1] if ":" in table.name else table.name).name
@@ -125,7 +124,7 @@ class UsaspendingFiles(HeldRows):
         file_source = self._file_source(table, kind)
         wanted = (*REQUIRED[kind], *OPTIONAL, *((DELETE_MARK,) if kind == TRANSACTIONS else ()))
         index = {c: table.index(c) for c in wanted if table.index(c) is not None}
-        progress = self.progress_factory(Path(table.name).name, table.size)
+        progress = self.progress_factory(Path(table.name).name, table.size, lang=self.report.lang)
         try:
             if table.reopen is not None and kind == AWARDS and self.hold_clean_rows:
                 self._read_award_columns(table, list(index), file_source, progress)
@@ -205,7 +204,7 @@ class UsaspendingFiles(HeldRows):
                 try:
                     return fn(raw)
                 except values.BadValue as exc:
-                    bad.append((column, raw, str(exc)))
+                    bad.append((column, raw, exc.args[0]))
                     return None
 
             if kind == AWARDS:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from graph.i18n import Message
 from loaders import values
 from loaders.report import LoadReport
 
@@ -90,7 +91,7 @@ class RowLogic:
             return True
         if not piid:
             self.report.reject(name, number, "award_id_piid", cell("award_id_piid"),
-                               "no PIID: the award cannot be identified")
+                               Message("reject.no_piid"))
             return True
         return False
 
@@ -110,7 +111,7 @@ class RowLogic:
         for column, uei in (("recipient_uei", award.uei), ("recipient_parent_uei", award.parent_uei)):
             raw = conv(column, str.strip)
             if raw and not uei:
-                self.report.notice(f"ignored malformed UEI values such as {raw!r} (column {column})")
+                self.report.notice(Message("notice.bad_uei", value=repr(raw), column=column))
         award.obligated = conv(obligated_column, values.amount)
         award.current = conv("current_total_value_of_award", values.amount)
         award.potential = conv("potential_total_value_of_award", values.amount)
@@ -145,7 +146,7 @@ class RowLogic:
         if old is not None and old.from_summary:
             keep, drop = (award, old) if award.rank() >= old.rank() else (old, award)
             self.report.reject(drop.origin[0], drop.origin[1], "contract_award_unique_key", award.key,
-                               f"duplicate award key: row {keep.origin[1]} is newer and was kept")
+                               Message("reject.duplicate_award", row=keep.origin[1]))
             if keep is old:
                 return
             self.report.rows_used -= 1  # the older row no longer counts as used
@@ -158,7 +159,7 @@ class RowLogic:
     def _transaction_row(self, name, number, cell, conv, bad, file_source) -> None:
         if cell(DELETE_MARK).strip().upper() == "D":
             self.report.reject(name, number, DELETE_MARK, cell(DELETE_MARK),
-                               "a deletion in a delta file: USAspending withdrew this transaction, it is not loaded")
+                               Message("reject.deleted"))
             return
         key, piid = conv("contract_award_unique_key", values.text), conv("award_id_piid", values.text)
         obligation = conv("federal_action_obligation", values.amount)
@@ -185,7 +186,7 @@ class RowLogic:
                 award.fy_obligations, award.tx_seen = {}, set()
             if tx_key in award.tx_seen:
                 self.report.reject(name, number, "contract_transaction_unique_key", tx_key,
-                                   "duplicate transaction: already counted")
+                                   Message("reject.duplicate_transaction"))
                 return
             if not award.from_summary:
                 if action_date and (not award.base_date or action_date < award.base_date):

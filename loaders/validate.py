@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from graph.errors import LoadError
+from graph.i18n import Message
 from graph.model import Edge, Node, make_edge, make_node
 from graph.schema import Schema, get_schema
 from graph.store import GraphStore
@@ -36,14 +37,14 @@ def build_batch(records: Iterable[Record], store: GraphStore | None = None,
             node = make_node(record.data, schema=schema, **where)
             if node.id in nodes:
                 first = node_origin[node.id]
-                raise LoadError(f"duplicate id {node.id!r} (first at {first.path}, row {first.row})",
+                raise LoadError(Message("record.duplicate_id", id=repr(node.id), path=first.path, row=first.row),
                                 field="id", **where)
             nodes[node.id], node_origin[node.id] = node, record
         else:
             edge = make_edge(record.data, schema=schema, **where)
             if edge.key in edges:
                 first = edge_origin[edge.key]
-                raise LoadError(f"duplicate relationship (first at {first.path}, row {first.row})",
+                raise LoadError(Message("record.duplicate_relationship", path=first.path, row=first.row),
                                 field="type", **where)
             edges[edge.key], edge_origin[edge.key] = edge, record
 
@@ -57,19 +58,19 @@ def build_batch(records: Iterable[Record], store: GraphStore | None = None,
         for end, allowed in (("source", rel.sources), ("target", rel.targets)):
             node = find(getattr(edge, end))
             if node is None:
-                raise LoadError(f"unknown node id {getattr(edge, end)!r}", field=end, **where)
+                raise LoadError(Message("record.unknown_node", id=repr(getattr(edge, end))), field=end, **where)
             if node.label not in allowed:
-                raise LoadError(f"{edge.type} cannot have a {node.label} as {end} "
-                                f"(allowed: {', '.join(sorted(allowed))})", field=end, **where)
+                raise LoadError(Message("record.wrong_end", type=edge.type, label=node.label, end=end,
+                                        allowed=", ".join(sorted(allowed))), field=end, **where)
         for source_id in edge.sources:
             source = find(source_id)
             if source is None or source.label != "Source":
-                raise LoadError(f"source {source_id!r} is not a known Source node", field="sources", **where)
+                raise LoadError(Message("record.unknown_source", id=repr(source_id)), field="sources", **where)
     for node_id, node in nodes.items():
         for source_id in node.properties.get("sources", []):
             source = find(source_id)
             if source is None or source.label != "Source":
                 record = node_origin[node_id]
-                raise LoadError(f"source {source_id!r} is not a known Source node", field="sources",
+                raise LoadError(Message("record.unknown_source", id=repr(source_id)), field="sources",
                                 path=record.path, row=record.row)
     return Batch(list(nodes.values()), list(edges.values()))

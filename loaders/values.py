@@ -11,11 +11,12 @@ import re
 import sys
 from typing import Any, Callable
 
+from graph.i18n import Message
 from graph.types import clean_amount, clean_date, clean_integer
 
 
 class BadValue(ValueError):
-    """A cell that cannot be read as the type its column holds."""
+    """A cell that cannot be read as the type its column holds; args[0] is the reason, a Message."""
 
 
 _DIGIT = re.compile(r"[0-9]")
@@ -30,7 +31,7 @@ def amount(text: str) -> float | None:
         return None
     value = clean_amount(text)
     if value is None:
-        raise BadValue("not an amount")
+        raise BadValue(Message("value.not_amount"))
     return value
 
 
@@ -44,10 +45,10 @@ def date(text: str) -> str | None:
         try:
             return _dt.date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
         except ValueError:
-            raise BadValue("not a date") from None
+            raise BadValue(Message("value.not_date")) from None
     value = clean_date(text)
     if value is None:
-        raise BadValue("not a date")
+        raise BadValue(Message("value.not_date"))
     return value
 
 
@@ -71,7 +72,7 @@ def fiscal_year(text: str) -> int | None:
         return None
     value = clean_integer(text.split(".")[0] if re.fullmatch(r"[0-9]{4}\.0+", text) else text)
     if value is None or not 1900 <= value <= 2100:
-        raise BadValue("not a fiscal year")
+        raise BadValue(Message("value.not_fiscal_year"))
     return value
 
 
@@ -113,7 +114,7 @@ def memoized(convert: Callable[[str], Any], limit: int = 1 << 16) -> Callable[[s
                 cache.clear()
             cache[text] = hit
         if hit[1] is not None:
-            raise BadValue(str(hit[1]))
+            raise BadValue(hit[1].args[0])
         return hit[0]
 
     return call

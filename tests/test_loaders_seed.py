@@ -85,7 +85,7 @@ def test_cli_seed_twice_reports_no_change(db_path):
     first = runner.invoke(cli, ["seed"])
     assert first.exit_code == 0, first.output
     second = runner.invoke(cli, ["seed"])
-    assert "nodes: 0 created, 0 updated; relationships: 0 created, 0 updated" in second.output
+    assert "nodos: 0 creados, 0 actualizados; relaciones: 0 creadas, 0 actualizadas" in second.output  # es by default
     assert first.output.splitlines()[-1] == second.output.splitlines()[-1]
 
 
@@ -95,7 +95,7 @@ def test_cli_reports_bad_input_in_one_line_and_exits_1(tmp_path, db_path):
     (folder / "zz-bad.relationships.csv").write_text(
         "source,type,target,evidence,sources\nagency:ice,USES,product:icm,gossip,source:foco-tucson-notechforice\n",
         encoding="utf-8")
-    result = CliRunner().invoke(cli, ["seed", "--folder", str(folder)])
+    result = CliRunner().invoke(cli, ["--lang", "en", "seed", "--folder", str(folder)])
     assert result.exit_code == 1
     assert "zz-bad.relationships.csv, row 2, field 'evidence': evidence must be one of" in result.output
     assert "Traceback" not in result.output
@@ -103,6 +103,6 @@ def test_cli_reports_bad_input_in_one_line_and_exits_1(tmp_path, db_path):
 
 
 def test_dry_run_writes_nothing(db_path):
-    result = CliRunner().invoke(cli, ["seed", "--dry-run"])
+    result = CliRunner().invoke(cli, ["seed", "--dry-run", "--lang", "en"])
     assert result.exit_code == 0 and "nothing written" in result.output
     assert not db_path.exists()

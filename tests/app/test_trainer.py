@@ -133,12 +133,17 @@ def test_a_broken_file_in_the_trainers_folder_is_named_not_fatal(stories_folder)
     (stories_folder / "fantasma.yaml").write_text(
         "title: {es: Fantasma, en: Ghost}\nsteps:\n  - title: {es: a, en: a}\n    text: {es: b, en: b}\n"
         "    highlight: [company:nadie]\n    sources: [source:foco-tucson-notechforice]\n", "utf-8")
-    at = opened(present_page, stories_folder)
+    at = opened(present_page, stories_folder)  # a Spanish page: the errors are in Spanish too
     warnings = [plain(warning.value) for warning in at.warning]
-    assert any("roto.yaml, step 1 (line 3), field 'title'" in text for text in warnings)
+    assert any("roto.yaml, paso 1 (línea 3), campo 'title': falta el texto 'en' o está vacío" in text
+               for text in warnings)
     at = opened(present_page, stories_folder, story="fantasma")
-    assert len(at.error) == 1 and "fantasma.yaml, step 1 (line 3), field 'highlight'" in plain(at.error[0].value)
-    assert "company:nadie" in plain(at.error[0].value)
+    assert len(at.error) == 1
+    assert ("fantasma.yaml, paso 1 (línea 3), campo 'highlight': no hay ninguna entidad con el id 'company:nadie' "
+            "en el grafo") in plain(at.error[0].value)
+    at = opened(present_page, stories_folder, story="fantasma", lang="en")
+    assert ("fantasma.yaml, step 1 (line 3), field 'highlight': no entity with id 'company:nadie' in the graph"
+            in plain(at.error[0].value))
 
 
 def test_the_editor_builds_a_story_from_an_explorer_view_and_saves_it_outside_the_repo(stories_folder, db_path):

@@ -46,9 +46,10 @@ class Graph:
         finally:
             store.close()
 
-    def invoke(self, command, *args: str):
-        result = CliRunner().invoke(command, [*map(str, args), *self.args()], catch_exceptions=False)
-        return result
+    def invoke(self, command, *args: str, lang: str = "en"):
+        """Run a loader command on this store, its messages in `lang` (the tests read the English texts;
+        test_language.py reads the Spanish ones)."""
+        return CliRunner().invoke(command, [*map(str, args), *self.args(), "--lang", lang], catch_exceptions=False)
 
     def snapshot(self) -> tuple:
         """Everything the store holds, through the protocol (to compare before/after)."""

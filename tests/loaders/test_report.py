@@ -19,7 +19,7 @@ def test_progress_only_on_a_terminal(monkeypatch):
     progress.done()
     assert quiet.getvalue() == ""
     tty = FakeTTY()
-    progress = Progress("file.csv", 1000, stream=tty)
+    progress = Progress("file.csv", 1000, stream=tty, lang="en")
     progress.last = -10.0  # draw at the next clock check
     for _ in range(Progress.EVERY):
         progress.tick(1, 500)
@@ -29,7 +29,7 @@ def test_progress_only_on_a_terminal(monkeypatch):
 
 
 def test_rejects_csv_and_summary(tmp_path):
-    report = LoadReport("usaspending")
+    report = LoadReport("usaspending", lang="en")
     report.rows_read, report.rows_used = 3, 1
     report.reject("a.csv", 2, "total_obligated_amount", "12,3x4", "not an amount", malformed=True)
     report.reject("a.csv", 3, "award_id_piid", "", "no PIID: the award cannot be identified")

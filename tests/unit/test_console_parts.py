@@ -13,7 +13,7 @@ from graph.connection import problem
 from graph.console import ConsoleRejected, operators, parse_parameters, unprefixed
 from graph.console_budget import Budget
 from graph.errors import StoreError
-from graph.i18n import LANGS
+from graph.i18n import LANGS, error_text
 from graph.query_library import (LibraryError, delete_query, examples, save_query, saved_queries,
                                  saved_queries_path)
 from graph.settings import backend_from_argv, choose_backend, merged_settings
@@ -63,8 +63,9 @@ def test_a_broken_saved_file_is_reported_not_overwritten(tmp_path: Path):
         save_query("t", "RETURN 1", {}, path)
     assert path.read_text(encoding="utf-8") == "{not json"
     path.write_text('{"queries": [{"id": 1}]}', encoding="utf-8")
-    with pytest.raises(LibraryError, match="not a saved-query file"):
+    with pytest.raises(LibraryError, match="not a saved-query file") as caught:
         saved_queries(path)
+    assert error_text(caught.value, "es") == f"{path} no es un archivo de consultas guardadas de Hilos"
 
 
 @pytest.mark.parametrize("text, expected", [("", {}), ("  ", {}), ('{"id": "agency:ice", "n": 3}',

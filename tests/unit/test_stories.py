@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.i18n import error_text
 from graph.stories import (SEED_STORIES, StoryError, all_stories, parse_story, read_stories, save_story,
                            story_to_yaml, user_stories_folder)
 from graph.story_view import check_story
@@ -77,8 +78,17 @@ def test_a_bad_step_is_named_by_file_step_line_and_field(text, step, line, field
         parse_story(text, "acme", "stories/acme.yaml")
     error = caught.value
     assert (error.path, error.step, error.line, error.field) == ("stories/acme.yaml", step, line, field)
-    assert reason in error.reason
+    assert reason in str(error.reason)
     assert str(error).startswith(f"stories/acme.yaml, step {step} (line {line}), field '{field}': ")
+
+
+def test_a_bad_step_reads_in_the_readers_language_with_the_same_file_step_line_and_field():
+    with pytest.raises(StoryError) as caught:
+        parse_story(_broken("{es: La empresa, en: The company}", "{es: La empresa}"), "acme", "stories/acme.yaml")
+    assert error_text(caught.value, "es") == \
+        "stories/acme.yaml, paso 1 (línea 3), campo 'title': falta el texto 'en' o está vacío"
+    assert error_text(caught.value, "en") == str(caught.value) == \
+        "stories/acme.yaml, step 1 (line 3), field 'title': the 'en' text is missing or empty"
 
 
 @pytest.mark.parametrize("text, story_id, field, reason", [
@@ -93,7 +103,7 @@ def test_a_bad_step_is_named_by_file_step_line_and_field(text, step, line, field
 def test_a_bad_file_is_named(text, story_id, field, reason):
     with pytest.raises(StoryError) as caught:
         parse_story(text, story_id, "stories/x.yaml")
-    assert caught.value.field == field and reason in caught.value.reason
+    assert caught.value.field == field and reason in str(caught.value.reason)
     assert str(caught.value).startswith("stories/x.yaml")
 
 
@@ -110,7 +120,7 @@ def test_the_graph_check_names_the_step_and_field(tiny_store, old, new, step, fi
     story = parse_story(_broken(old, new), "acme", "acme.yaml")
     with pytest.raises(StoryError) as caught:
         check_story(story, tiny_store)
-    assert (caught.value.step, caught.value.field) == (step, field) and reason in caught.value.reason
+    assert (caught.value.step, caught.value.field) == (step, field) and reason in str(caught.value.reason)
     assert re.match(rf"acme\.yaml, step {step} \(line \d+\), field '{field}': ", str(caught.value))
 
 

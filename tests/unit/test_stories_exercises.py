@@ -40,7 +40,7 @@ def test_hints_go_from_vague_to_the_first_hop(seed_store):
 def test_a_bad_exercise_is_named_by_file_number_and_field(text, number, field, reason):
     with pytest.raises(StoryError) as caught:
         parse_exercises(text, "mine.yaml")
-    assert (caught.value.step, caught.value.field) == (number, field) and reason in caught.value.reason
+    assert (caught.value.step, caught.value.field) == (number, field) and reason in str(caught.value.reason)
     assert str(caught.value).startswith(f"mine.yaml, exercise {number} (line {number + 1}), field '{field}': ")
 
 

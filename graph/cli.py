@@ -6,8 +6,10 @@ import sys
 
 import click
 
-from graph.errors import HilosError
+from graph.cli_lang import chosen_lang, lang_option
+from graph.errors import HilosError, NotFound
 from graph.explain import explain
+from graph.i18n import error_text, t
 from graph.lookup import resolve
 from graph.serialize import path_to_dict
 from graph.store import BACKENDS, DEFAULT_MAX_LENGTH, GraphStore, PathFilter, open_store
@@ -20,10 +22,20 @@ def _open(db: str | None, backend: str | None) -> GraphStore:
     try:
         return open_store(db, backend)
     except HilosError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(error_text(exc, chosen_lang())) from exc
+
+
+def _said(exc: HilosError, lang: str) -> str:
+    """A name that matches nothing, with its close spellings, as the trace page says it; else the error."""
+    if isinstance(exc, NotFound):
+        if exc.suggestions:
+            return t("trace.not_found", lang, text=exc.text, suggestions=", ".join(exc.suggestions))
+        return t("trace.not_found_plain", lang, text=exc.text)
+    return error_text(exc, lang)
 
 
 @click.group()
+@lang_option
 def cli() -> None:
     """Hilos: trace who builds the technology behind immigration enforcement."""
 
@@ -35,8 +47,10 @@ def cli() -> None:
 @click.option("--db", envvar="HILOS_DB", help=DB_HELP)
 @click.option("--backend", type=click.Choice(BACKENDS), help=BACKEND_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@lang_option
 def search(text: str, labels: tuple[str, ...], limit: int, db: str | None, backend: str | None, as_json: bool) -> None:
     """Find entities by name or alias (case, accents and punctuation ignored)."""
+    lang = chosen_lang()
     store = _open(db, backend)
     hits = store.search(text, labels=labels or None, limit=limit)
     if as_json:
@@ -44,17 +58,16 @@ def search(text: str, labels: tuple[str, ...], limit: int, db: str | None, backe
                                 "matched": h.matched, "score": h.score} for h in hits], ensure_ascii=False))
         return
     if not hits:
-        click.echo(f"No entity matches '{text}'.", err=True)
+        click.echo(t("search.none", lang, text=text), err=True)
         sys.exit(1)
     for hit in hits:
-        via = f"  (as {hit.matched!r})" if hit.matched != hit.node.name else ""
+        via = "  " + t("cli.matched_as", lang, name=hit.matched) if hit.matched != hit.node.name else ""
         click.echo(f"{hit.node.id:40} {hit.node.label:13} {hit.node.name}{via}")
 
 
 @cli.command()
 @click.argument("source")
 @click.argument("target")
-@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
 @click.option("--k", default=1, show_default=True, type=click.IntRange(1, 50), help="How many paths.")
 @click.option("--max-length", default=DEFAULT_MAX_LENGTH, show_default=True, type=click.IntRange(1, 12))
 @click.option("--directed", is_flag=True, help="Follow relationships only in their own direction.")
@@ -63,16 +76,18 @@ def search(text: str, labels: tuple[str, ...], limit: int, db: str | None, backe
 @click.option("--db", envvar="HILOS_DB", help=DB_HELP)
 @click.option("--backend", type=click.Choice(BACKENDS), help=BACKEND_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print paths and explanation as JSON.")
-def path(source: str, target: str, lang: str, k: int, max_length: int, directed: bool,
+@lang_option
+def path(source: str, target: str, k: int, max_length: int, directed: bool,
          rel_types: tuple[str, ...], avoid: tuple[str, ...], db: str | None, backend: str | None, as_json: bool) -> None:
     """Shortest paths between two entities, explained with cited sources."""
+    lang = chosen_lang()
     store = _open(db, backend)
     try:
         start, end = resolve(store, source), resolve(store, target)
         where = PathFilter(rel_types=frozenset(rel_types),
                            avoid=frozenset(resolve(store, name).id for name in avoid))
     except HilosError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(_said(exc, lang)) from exc
     found = store.paths(start.id, end.id, k=k, max_length=max_length, directed=directed, where=where)
     explanations = [explain(p, lang, store.get) for p in found]
     if as_json:
@@ -82,7 +97,7 @@ def path(source: str, target: str, lang: str, k: int, max_length: int, directed:
         }, ensure_ascii=False, indent=2))
         return
     if not found:
-        click.echo(f"No path from {start.name} to {end.name} within {max_length} steps.", err=True)
+        click.echo(t("trace.no_path", lang, max_length=max_length, source=start.name, target=end.name), err=True)
         sys.exit(1)
     for number, (found_path, explanation) in enumerate(zip(found, explanations), 1):
         chain = " → ".join(node.name for node in found_path.nodes)
@@ -93,18 +108,21 @@ def path(source: str, target: str, lang: str, k: int, max_length: int, directed:
 @click.option("--db", envvar="HILOS_DB", help=DB_HELP)
 @click.option("--backend", type=click.Choice(BACKENDS), help=BACKEND_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@lang_option
 def stats(db: str | None, backend: str | None, as_json: bool) -> None:
     """Counts of entities and relationships by label, type and evidence."""
+    lang = chosen_lang()
     counts = _open(db, backend).stats()
     if as_json:
         click.echo(json.dumps(counts.__dict__, ensure_ascii=False))
         return
-    click.echo(f"nodes: {counts.nodes}\nrelationships: {counts.relationships}")
-    for title, table in (("by label", counts.by_label), ("by type", counts.by_type),
-                         ("by evidence", counts.by_evidence)):
-        click.echo(f"{title}:")
+    click.echo(f"{t('overview.entities', lang)}: {counts.nodes:,}\n{t('overview.relationships', lang)}: "
+               f"{counts.relationships:,}")
+    for title, table in (("overview.by_label", counts.by_label), ("overview.by_type", counts.by_type),
+                         ("cli.by_evidence", counts.by_evidence)):
+        click.echo(f"{t(title, lang)}:")
         for name, count in table.items():
-            click.echo(f"  {name:20} {count}")
+            click.echo(f"  {name:20} {count:,}")
 
 
 @cli.command()

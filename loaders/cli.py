@@ -9,7 +9,7 @@ import click
 from graph.errors import HilosError
 from graph.i18n import error_text, t
 from graph.store import BACKENDS, open_store
-from loaders.language import chosen_lang, lang_option
+from graph.cli_lang import chosen_lang, lang_option
 from loaders.report import written
 from loaders.seed import SEED_DIR, load_seed, read_seed
 

@@ -33,7 +33,7 @@ from graph.store import BACKENDS, GraphStore, WriteResult, handed_over, open_sto
 from loaders.allocators import give_back, returning_memory
 from loaders.fedramp import load_fedramp
 from loaders.graphbatch import Built, GraphBatch
-from loaders.language import chosen_lang, lang_option
+from graph.cli_lang import chosen_lang, lang_option
 from loaders.mapping import load_mapped, resolve_mapping_path
 from loaders.report import LoadReport
 from loaders.resolve import Overrides, Resolver

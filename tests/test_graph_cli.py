@@ -37,11 +37,26 @@ def test_path_json_has_the_documented_shape(seed_file):
     assert "Sources:" in data["explanation"]
 
 
-def test_unknown_name_suggests_and_exits_1(seed_file):
+def test_unknown_name_suggests_and_exits_1_in_either_language(seed_file):
     result = run("path", "Palantr Tecnologies", "HSI", db=seed_file)
     assert result.returncode == 1
-    assert "No entity matches 'Palantr Tecnologies'. Did you mean: Palantir Technologies" in result.stderr
+    assert "No encontramos «Palantr Tecnologies»; ¿quisiste decir: Palantir Technologies" in result.stderr
     assert "Traceback" not in result.stderr
+    english = run("--lang", "en", "path", "Palantr Tecnologies", "HSI", db=seed_file)
+    assert english.returncode == 1
+    assert "We could not find “Palantr Tecnologies”; did you mean: Palantir Technologies" in english.stderr
+
+
+def test_search_and_stats_speak_spanish_by_default_and_english_when_asked(seed_file):
+    spanish = CliRunner().invoke(cli, ["stats", "--db", str(seed_file)])
+    assert spanish.output.startswith("Entidades: 101\nRelaciones: 111\nEntidades por tipo:\n")
+    assert "Relaciones por tipo de prueba:" in spanish.output
+    english = CliRunner().invoke(cli, ["--lang", "en", "stats", "--db", str(seed_file)])
+    assert english.output.startswith("Entities: 101\nRelationships: 111\nEntities by type:\n")
+    nothing = CliRunner().invoke(cli, ["search", "zzzzqqq", "--db", str(seed_file), "--lang", "en"])
+    assert nothing.exit_code == 1 and "Nothing matches “zzzzqqq”." in nothing.output
+    alias = CliRunner().invoke(cli, ["search", "Palantir", "--db", str(seed_file)])
+    assert "Palantir Technologies  (como «Palantir»)" in alias.output
 
 
 def test_stats(seed_file):

@@ -1,5 +1,5 @@
-"""`--lang es|en` for `python -m loaders`: before the command (`--lang en usaspending X`) or after it
-(`usaspending X --lang en`, as `python -m graph path ... --lang en`); Spanish by default, as graph/cli."""
+"""`--lang es|en` for `python -m loaders` and `python -m graph`: before the command (`--lang en usaspending X`)
+or after it (`usaspending X --lang en`); Spanish by default."""
 from __future__ import annotations
 
 import click
@@ -15,7 +15,7 @@ def _remember(ctx: click.Context, _param: click.Parameter, value: str | None) ->
 
 
 lang_option = click.option("--lang", type=click.Choice(LANGS), expose_value=False, callback=_remember,
-                           help=f"Language of the summary and messages (default: {DEFAULT_LANG}).")
+                           help=f"Language of what is printed (default: {DEFAULT_LANG}).")
 
 
 def chosen_lang() -> str:

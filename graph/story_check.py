@@ -2,6 +2,7 @@
 
     python -m graph.story_check                      # the built-in ones and the trainer's folder
     python -m graph.story_check mine.yaml other.yaml  # just these (exercise files sit in an 'exercises' folder)
+    python -m graph.story_check --lang en             # in English (Spanish unless told)
 
 One line per bad file names the file, the step (or exercise), its line and the
 field; the exit status is 1 if any file is bad. The graph is the app's (HILOS_DB
@@ -16,13 +17,14 @@ from typing import Sequence
 
 from graph.errors import HilosError
 from graph.exercises import make_card, parse_exercises, read_exercises
+from graph.i18n import DEFAULT_LANG, LANGS, error_text, t
 from graph.store import GraphStore, open_store
 from graph.stories import StoryError, all_stories, read_story
 from graph.story_view import check_story
 from loaders.seed import ensure_seeded
 
 
-def _check_files(paths: Sequence[Path], store: GraphStore) -> tuple[int, list[str]]:
+def _check_files(paths: Sequence[Path], store: GraphStore, lang: str = DEFAULT_LANG) -> tuple[int, list[str]]:
     checked, errors = 0, []
     for path in paths:
         try:
@@ -32,41 +34,46 @@ def _check_files(paths: Sequence[Path], store: GraphStore) -> tuple[int, list[st
             else:
                 check_story(read_story(path), store)
             checked += 1
-        except (StoryError, OSError, UnicodeDecodeError) as exc:
+        except StoryError as exc:
+            errors.append(error_text(exc, lang))
+        except (OSError, UnicodeDecodeError) as exc:
             errors.append(str(exc))
     return checked, errors
 
 
-def _check_all(store: GraphStore) -> tuple[int, list[str]]:
+def _check_all(store: GraphStore, lang: str = DEFAULT_LANG) -> tuple[int, list[str]]:
     stories, story_errors = all_stories()
     exercises, exercise_errors = read_exercises()
-    errors = [str(error) for error in (*story_errors, *exercise_errors)]
+    errors = [error_text(error, lang) for error in (*story_errors, *exercise_errors)]
     for item, check in [*((story, check_story) for story in stories),
                         *((exercise, make_card) for exercise in exercises)]:
         try:
             check(item, store)
         except StoryError as exc:
-            errors.append(str(exc))
+            errors.append(error_text(exc, lang))
     return len(stories) + len(exercises), errors
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m graph.story_check", description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*", type=Path, help="story or exercise files (default: all)")
+    parser.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+                        help=f"language of what is printed (default: {DEFAULT_LANG})")
     args = parser.parse_args(argv)
     try:
         store = open_store()
         ensure_seeded(store)
     except HilosError as exc:
-        print(f"cannot open the graph: {exc}", file=sys.stderr)
+        print(t("story_check.cannot_open", args.lang, problem=error_text(exc, args.lang)), file=sys.stderr)
         return 2
     try:
-        checked, errors = _check_files(args.files, store) if args.files else _check_all(store)
+        checked, errors = (_check_files(args.files, store, args.lang) if args.files
+                           else _check_all(store, args.lang))
     finally:
         store.close()
     for error in errors:
         print(error, file=sys.stderr)
-    print(f"{checked} checked, {len(errors)} with errors")
+    print(t("story_check.summary", args.lang, checked=checked, errors=len(errors)))
     return 1 if errors else 0
 
 

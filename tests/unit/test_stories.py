@@ -146,11 +146,15 @@ def test_the_check_command_passes_the_built_in_files_and_names_a_bad_one(db_path
 
     monkeypatch.setenv("HILOS_STORIES", str(tmp_path / "mine"))
     assert main([]) == 0
-    assert capsys.readouterr().out.strip().endswith("checked, 0 with errors")
+    assert capsys.readouterr().out.strip().endswith("revisados, 0 con errores")
     bad = tmp_path / "bad.yaml"
     bad.write_text(GOOD.replace("company:acme DEVELOPS product:tool", "company:palantir-technologies DEVELOPS x"),
                    encoding="utf-8")
-    assert main([str(bad), str(SEED_STORIES / "falcon-sa-hsi.yaml")]) == 1
+    assert main([str(bad), str(SEED_STORIES / "falcon-sa-hsi.yaml"), "--lang", "en"]) == 1
     output = capsys.readouterr()
     assert output.out.strip() == "1 checked, 1 with errors"
     assert output.err.startswith(f"{bad}, step 1 (line 3), field 'highlight': ")
+    assert main([str(bad)]) == 1
+    output = capsys.readouterr()
+    assert output.out.strip() == "0 revisados, 1 con errores"
+    assert output.err.startswith(f"{bad}, paso 1 (línea 3), campo 'highlight': ")

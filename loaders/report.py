@@ -41,13 +41,13 @@ class Merge:
     """One record folded into an entity, and why (UEI, name, parent UEI, override...)."""
 
     kind: str  # Company, Agency, Product
-    record: str  # the name (and UEI) as the source wrote it
+    record: str | Message  # the name (and UEI) as the source wrote it; str() is English, as in the merges CSV
     into: str  # node id
     reason: str | Message  # str() is English, as the merges CSV has it
 
     def line(self, lang: str = DEFAULT_LANG) -> str:
         into = t("merge.kept_apart", lang) if self.into == KEPT_APART else self.into
-        return f"{self.kind} {self.record} -> {into}: {in_lang(self.reason, lang)}"
+        return f"{self.kind} {in_lang(self.record, lang)} -> {into}: {in_lang(self.reason, lang)}"
 
 
 @dataclass
@@ -76,7 +76,7 @@ class LoadReport:
     def malformed(self) -> list[Reject]:
         return [r for r in self.rejects if r.malformed]
 
-    def merge(self, kind: str, record: str, into: str, reason: str | Message) -> None:
+    def merge(self, kind: str, record: str | Message, into: str, reason: str | Message) -> None:
         key = (kind, record, into)
         if key not in self._merge_keys:
             self._merge_keys.add(key)
@@ -141,7 +141,7 @@ class LoadReport:
             writer = csv.writer(handle)
             writer.writerow(["kind", "record", "into", "reason"])
             for m in self.merges:
-                writer.writerow([spreadsheet_cell(cell) for cell in (m.kind, m.record, m.into, str(m.reason))])
+                writer.writerow([spreadsheet_cell(cell) for cell in (m.kind, str(m.record), m.into, str(m.reason))])
 
 
 def written(result: WriteResult, lang: str, *, planned: bool = False) -> str:

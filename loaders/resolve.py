@@ -248,7 +248,7 @@ class Resolver:
 
     def _resolve_company(self, name: str, uei: str | None, parent_uei: str | None, sources: list[str]) -> str:
         key = company_key(name) if name else ""
-        record = f"'{name}'" + (f" (UEI {uei})" if uei else " (no UEI)")
+        record = Message("merge.record_uei", name=name, uei=uei) if uei else Message("merge.record_no_uei", name=name)
         props: dict[str, Any] = {"name": name or uei, "uei": uei}
 
         forced = (self.overrides.force_uei.get(uei) if uei else None) or \

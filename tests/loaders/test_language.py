@@ -60,6 +60,15 @@ def test_merges_are_reported_in_the_chosen_language_and_their_csv_stays_english(
     assert b"company:acme-surveillance,forced by the overrides file\r\n" in merges_es
 
 
+def test_a_recipient_without_uei_is_said_so_in_the_chosen_language(graph, tmp_path):
+    merges = tmp_path / "merges.csv"
+    spanish = graph.invoke(usaspending, AWARDS, "--dry-run", "--merges", merges, lang="es")
+    assert "'AMAZON WEB SERVICES, INC.' (sin UEI) -> company:amazon-web-services" in spanish.output
+    assert b"'AMAZON WEB SERVICES, INC.' (no UEI)" in merges.read_bytes()
+    english = graph.invoke(usaspending, AWARDS, "--dry-run", lang="en")
+    assert "'AMAZON WEB SERVICES, INC.' (no UEI) -> company:amazon-web-services" in english.output
+
+
 def test_spanish_is_the_default_and_lang_goes_before_or_after_the_command(tmp_path):
     db, missing = str(tmp_path / "g.json"), str(tmp_path / "nope.csv")
     runner = CliRunner()

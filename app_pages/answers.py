@@ -14,7 +14,6 @@ as they are; nothing may change them.
 """
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from typing import Any, Callable, Hashable, Iterable, Iterator, TypeVar
@@ -57,18 +56,14 @@ NEIGHBOURHOODS = Shelf(64)  # up to 5,000 entities each
 VIEWS = Shelf(64)  # what the graph component receives for a view (app_pages.graph_view)
 
 
-def version(store: EmbeddedStore) -> str:
-    """The graph file's identity and last change; a rewrite (atomic rename) gives another inode and time."""
-    try:
-        info = os.stat(store.path)
-    except FileNotFoundError:
-        return f"{store.path}:empty"
-    return f"{store.path}:{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
-
-
 def shared(store: GraphStore) -> GraphStore:
-    """The store to read from in this run: the embedded store behind the shared answers; Neo4j as it is."""
-    return SharedReads(store, version(store)) if isinstance(store, EmbeddedStore) else store
+    """The store to read from in this run: the embedded store behind the shared answers, reading the graph file
+    as it is now (a load may have rewritten it since the last run), its answers keyed by that file; Neo4j as it
+    is."""
+    if not isinstance(store, EmbeddedStore):
+        return store
+    store.refresh()
+    return SharedReads(store, store.version)
 
 
 def graph_version(store: GraphStore) -> str | None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app_pages.answers import SharedReads, Shelf, graph_version, shared, version
+from app_pages.answers import SharedReads, Shelf, graph_version, shared
 from graph.model import Node
 from graph.store_networkx import EmbeddedStore
 from loaders.seed import load_seed
@@ -39,7 +39,7 @@ def seeded(tmp_path: Path) -> EmbeddedStore:
 
 def test_two_sessions_asking_the_same_question_are_answered_by_one_computation(seeded: EmbeddedStore):
     counting = Counting(seeded)
-    graph = version(seeded)
+    graph = seeded.version
     first, second = SharedReads(counting, graph), SharedReads(counting, graph)  # one per session's run
     assert first.paths(PALANTIR, HSI, k=3) == second.paths(PALANTIR, HSI, k=3) == seeded.paths(PALANTIR, HSI, k=3)
     assert first.search("falcon") == second.search("falcon")
@@ -50,12 +50,12 @@ def test_two_sessions_asking_the_same_question_are_answered_by_one_computation(s
 
 
 def test_a_changed_graph_file_gets_fresh_answers(seeded: EmbeddedStore):
-    before = version(seeded)
+    before = seeded.version
     reader = shared(seeded)
     assert graph_version(reader) == before
     count = reader.stats().nodes
     seeded.write([Node("company:nueva", "Company", {"name": "Nueva"})], [])
-    assert version(seeded) != before
+    assert seeded.version != before
     assert shared(seeded).stats().nodes == count + 1
 
 

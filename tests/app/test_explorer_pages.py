@@ -261,3 +261,10 @@ def test_a_loaded_contract_reads_as_titled_facts_in_the_schemas_order_in_either_
 def test_every_property_a_profile_can_show_has_a_title_in_both_languages():
     shown = {name for label in get_schema().labels.values() for name in label.properties} - NOT_FACTS
     assert sorted(name for name in shown if f"prop.{name}" not in MESSAGES) == []
+
+
+def test_a_load_made_while_the_app_runs_shows_on_the_next_page(app, db_path: Path):
+    """An organizer keeps the app open, loads a file from the command line and reloads the page."""
+    assert links(open_view(app, page="search", q="Nuevo Vendedor")) == []
+    EmbeddedStore(db_path).write([Node("company:nuevo", "Company", {"name": "Nuevo Vendedor"})], [])
+    assert [params["id"] for _label, _page, params in links(app.run())] == [["company:nuevo"]]

@@ -155,3 +155,13 @@ def test_search_index_gives_rank_s_answers_on_many_names(tmp_path):
             for limit in (1, 5, 50):
                 expected = rank(query, nodes, labels=labels, limit=limit)
                 assert store.search(query, labels=labels, limit=limit) == expected, (query, labels, limit)
+
+
+def test_refresh_reads_the_file_another_process_rewrote(tiny_store, db_path):
+    opened = tiny_store.version
+    tiny_store.refresh()
+    assert tiny_store.version == opened  # nothing changed on disk: nothing read again
+    EmbeddedStore(db_path).write([Node("company:new", "Company", {"name": "New"})], [])  # a load run beside it
+    assert tiny_store.get("company:new") is None  # reads keep the graph they had until refreshed
+    tiny_store.refresh()
+    assert tiny_store.get("company:new").name == "New" and tiny_store.version != opened

@@ -85,7 +85,11 @@ class Message:
         return isinstance(other, Message) and (self.key, self.fmt) == (other.key, other.fmt)
 
     def __hash__(self) -> int:
-        return hash(self.key)
+        # The values too: a load reports 100,000s of merges under one key, kept in a set to drop repeats.
+        try:
+            return hash((self.key, frozenset(self.fmt.items())))
+        except TypeError:  # a value that cannot be hashed (a list): equal Messages still hash alike
+            return hash(self.key)
 
 
 def in_lang(value: object, lang: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, Hashable, Iterable, TypeVar
 
-from graph.model import Edge, Node
+from graph.model import Edge, Node, in_schema_order
 from graph.store import WriteResult
 
 Record = TypeVar("Record", Node, Edge)
@@ -12,24 +12,26 @@ Key = TypeVar("Key", bound=Hashable)
 
 
 def merge_node(old: Node | None, new: Node) -> Node:
-    """New values win; aliases and sources accumulate."""
+    """New values win; aliases and sources accumulate; properties in the schema's order."""
     if old is None:
-        return new
+        ordered = in_schema_order(new.properties, new.label)
+        return new if ordered is new.properties else Node(new.id, new.label, ordered)
     props: dict[str, Any] = {**old.properties, **new.properties}
     for listed in ("aliases", "sources"):
         union = list(dict.fromkeys([*old.properties.get(listed, []), *new.properties.get(listed, [])]))
         if union:
             props[listed] = union
-    return Node(new.id, new.label, props)
+    return Node(new.id, new.label, in_schema_order(props, new.label))
 
 
 def merge_edge(old: Edge | None, new: Edge) -> Edge:
-    """New values win; sources accumulate."""
+    """New values win; sources accumulate; properties in the schema's order."""
     if old is None:
-        return new
+        ordered = in_schema_order(new.properties)
+        return new if ordered is new.properties else Edge(new.source, new.type, new.target, ordered)
     props = {**old.properties, **new.properties}
     props["sources"] = list(dict.fromkeys([*old.sources, *new.sources]))
-    return Edge(new.source, new.type, new.target, props)
+    return Edge(new.source, new.type, new.target, in_schema_order(props))
 
 
 @dataclass

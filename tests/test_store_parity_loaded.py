@@ -9,8 +9,9 @@ fixtures, a generated award file (benchmarks.usaspending_csv, with such
 variants added) and a later export of it, FedRAMP and the Atlas example go
 through `python -m loaders` into an embedded file and into Neo4j, and every
 read the pages make is compared: search, neighbourhoods, paths and their
-explanations, exports and what the profile page shows. The file is small
-enough for CI (ROWS awards) and still has its hubs.
+explanations, exports, and what the profile, neighbourhood, trace and search
+pages show. The file is small enough for CI (ROWS awards) and still has its
+hubs.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import random
 import re
 import unicodedata
 from pathlib import Path as FilePath
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -138,7 +139,7 @@ def differing(pair: tuple[GraphStore, GraphStore], calls: dict[Any, Callable[[Gr
     return [key for key, call in calls.items() if call(embedded) != call(neo4j)]
 
 
-def in_order(records: Iterator[Any]) -> list[tuple]:
+def in_order(records: Iterable[Any]) -> list[tuple]:
     """Records with their properties as listed (pages and exports show them in that order)."""
     return [(*record.to_dict().items(),) for record in records]
 

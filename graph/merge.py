@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Callable, Generic, Hashable, Iterable, Mapping, TypeVar
 
-from graph.model import Edge, Node
+from graph.model import Edge, Node, in_schema_order
 from graph.schema import get_schema
 from graph.store import WriteResult
 
@@ -32,26 +32,30 @@ def _keep_precise_dates(props: dict[str, Any], old: Mapping[str, Any], dates: fr
 
 
 def merge_node(old: Node | None, new: Node) -> Node:
-    """New values win, except a date less precise than the same stored date; aliases and sources accumulate."""
+    """New values win, except a date less precise than the same stored date; aliases and sources accumulate;
+    properties in the schema's order."""
     if old is None:
-        return new
+        ordered = in_schema_order(new.properties, new.label)
+        return new if ordered is new.properties else Node(new.id, new.label, ordered)
     props: dict[str, Any] = {**old.properties, **new.properties}
     _keep_precise_dates(props, old.properties, _dates(new.label))
     for listed in ("aliases", "sources"):
         union = list(dict.fromkeys([*old.properties.get(listed, []), *new.properties.get(listed, [])]))
         if union:
             props[listed] = union
-    return Node(new.id, new.label, props)
+    return Node(new.id, new.label, in_schema_order(props, new.label))
 
 
 def merge_edge(old: Edge | None, new: Edge) -> Edge:
-    """New values win, except a date less precise than the same stored date; sources accumulate."""
+    """New values win, except a date less precise than the same stored date; sources accumulate; properties in
+    the schema's order."""
     if old is None:
-        return new
+        ordered = in_schema_order(new.properties)
+        return new if ordered is new.properties else Edge(new.source, new.type, new.target, ordered)
     props = {**old.properties, **new.properties}
     _keep_precise_dates(props, old.properties, _dates(None))
     props["sources"] = list(dict.fromkeys([*old.sources, *new.sources]))
-    return Edge(new.source, new.type, new.target, props)
+    return Edge(new.source, new.type, new.target, in_schema_order(props))
 
 
 @dataclass

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any, Mapping
 
 from graph.errors import LoadError
@@ -96,6 +97,35 @@ class Subgraph:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     truncated: bool = False
+
+
+@cache
+def _places(label: str | None) -> dict[str, int]:
+    """Each declared property's place: a label's (the common ones first), or relationships' for None."""
+    schema = get_schema()
+    declared = schema.rel_properties if label is None else (
+        schema.labels[label].properties if label in schema.labels else schema.node_common)
+    return {name: place for place, name in enumerate(declared)}
+
+
+@lru_cache(maxsize=4096)  # records come in a few shapes: each is sorted once
+def _reordered(label: str | None, names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """`names` in the schema's order, or None when they already are."""
+    places = _places(label)
+    last = len(places)
+    ordered = tuple(sorted(names, key=lambda name: (places.get(name, last), name)))
+    return None if ordered == names else ordered
+
+
+def in_schema_order(properties: Mapping[str, Any], label: str | None = None) -> Mapping[str, Any]:
+    """The properties in the order the schema declares them, undeclared ones after by name (`properties` itself
+    when already so); `label` None for a relationship's.
+
+    It is make_node's and make_edge's order. Both stores hand properties back in it, since pages and exports list
+    them as they come: Neo4j keeps no order of its own, and a merge would put new keys last.
+    """
+    names = _reordered(label, tuple(properties))
+    return properties if names is None else {name: properties[name] for name in names}
 
 
 def _clean_props(raw: Mapping[str, Any], spec: Mapping[str, Property], *, where: dict) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from graph import cypher
 from graph.collector import collector_paused
 from graph.errors import StoreError
 from graph.merge import Changes, changes, merge_edge, merge_node, write_result
-from graph.model import Edge, Node
+from graph.model import Edge, Node, in_schema_order
 from graph.record_parts import EdgePart, NodePart
 from graph.search import identifiers_of, names_of
 from graph.store import WriteResult
@@ -305,10 +305,11 @@ def node_of(row: list[Any]) -> Node:
     props, labels = row
     node_id = props.pop("id")
     props.pop(cypher.SEARCH_KEYS, None)
-    return Node(node_id, next(name for name in labels if name != cypher.ENTITY), props)
+    label = next(name for name in labels if name != cypher.ENTITY)
+    return Node(node_id, label, in_schema_order(props, label))
 
 
 def edge_of(row: list[Any]) -> Edge:
     """An edge from a [source, type, target, properties] row."""
     source, type_name, target, props = row
-    return Edge(source, type_name, target, props)
+    return Edge(source, type_name, target, in_schema_order(props))

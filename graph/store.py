@@ -90,13 +90,15 @@ class GraphStore(Protocol):
     def write(self, nodes: Iterable[Node], edges: Iterable[Edge], fresh: Records | None = None) -> WriteResult:
         """Merge nodes and edges by id (idempotent), all or nothing.
 
-        `fresh` (emptied by the write) holds more records, already validated and encoded, that the caller
-        knows the store does not hold and that appear nowhere else in the write: a loader's bulk of new
-        contracts, written without becoming Node and Edge objects where the store can take them as they are.
+        `fresh` (emptied by the write) holds more records, already validated (properties in the schema's order,
+        as make_node gives them) and encoded, that the caller knows the store does not hold and that appear
+        nowhere else in the write: a loader's bulk of new contracts, written without becoming Node and Edge
+        objects where the store can take them as they are.
         """
 
     def get(self, node_id: str) -> Node | None:
-        """The node with this id, or None."""
+        """The node with this id, or None. Every read gives properties in the schema's order
+        (graph.model.in_schema_order)."""
 
     def nodes(self, label: str | None = None) -> Iterator[Node]:
         """Every node, optionally of one label, in id order."""

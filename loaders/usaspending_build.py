@@ -205,8 +205,10 @@ class AwardBuilder(HeldRows):
         """True when the store holds this award's contract from a later modification than this row's."""
         if not award.last_modified:
             return False
-        existing = self.batch.existing(f"contract:{award.piid}")
-        if existing is None or existing.properties.get("award_key") != award.key:
+        base = f"contract:{award.piid}"  # or, when another award holds the PIID, the id _contract_id gave it
+        existing = next((node for node in map(self.batch.existing, (base, f"{base}@{_qualifier(award)}"))
+                         if node is not None and node.properties.get("award_key") == award.key), None)
+        if existing is None:
             return False
         stored, mine = existing.properties.get("last_modified"), clean_date(award.last_modified)
         # A date the schema refuses is not compared: the build names it as it would any malformed value.

@@ -156,6 +156,29 @@ def test_get_returns_every_property_as_written(store):
     assert store.get("company:nobody") is None
 
 
+def test_properties_come_in_the_schema_order(empty_store):
+    """make_node's order, whatever the write's or a merge's: the profile page and the exports list them so."""
+    contract = Node("contract:X9", "Contract", {"url": "https://example.org/x9", "amount_usd": 5.0, "fiscal_year": 2014,
+                                                "piid": "X9", "name": "X9", "award_key": "CONT_AWD_X9"})
+    empty_store.write([contract, Node("company:acme", "Company", {"name": "Acme", "country": "US"}), tiny_nodes()[1]],
+                      [Edge("contract:X9", "AWARDED_TO", "company:acme",
+                            {"fiscal_year": 2014, "evidence": "public_record", "sources": [RECORD]})])
+    empty_store.write([Node("company:acme", "Company", {"name": "Acme", "uei": "ACME12345678"})],
+                      [Edge("contract:X9", "AWARDED_TO", "company:acme",
+                            {"amount_usd": 5.0, "evidence": "public_record", "sources": [RECORD]})])
+    assert list(empty_store.get("contract:X9").properties) == ["name", "piid", "fiscal_year", "amount_usd",
+                                                                "award_key", "url"]
+    assert list(empty_store.get("company:acme").properties) == ["name", "uei", "country"]
+    assert [list(n.properties) for n in empty_store.nodes("Company")] == [["name", "uei", "country"]]
+    edge, = empty_store.edges_of("company:acme")
+    assert list(edge.properties) == ["sources", "evidence", "fiscal_year", "amount_usd"]
+    assert [list(e.properties) for e in empty_store.edges()] == [list(edge.properties)]
+    stored = list(empty_store.get("contract:X9").properties)
+    assert [list(n.properties) for n in empty_store.neighbours("company:acme").nodes] == [["name", "uei", "country"],
+                                                                                          stored]
+    assert list(empty_store.paths("company:acme", "contract:X9")[0].nodes[1].properties) == stored
+
+
 def test_nodes_and_edges_come_in_id_order(store):
     assert [n.id for n in store.nodes()] == sorted(n.id for n in tiny_nodes())
     assert [n.id for n in store.nodes("Agency")] == ["agency:dept", "agency:hsi", "agency:ice"]

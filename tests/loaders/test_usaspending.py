@@ -86,23 +86,45 @@ def test_loading_twice_changes_nothing_and_a_newer_export_updates(graph, tmp_pat
     assert graph.get("contract:HSCETC14C00002").properties["amount_usd"] == 42000000.0
 
 
-def test_an_older_export_loaded_after_a_newer_one_rolls_nothing_back(graph, tmp_path):
-    assert graph.invoke(usaspending, AWARDS).exit_code == 0
+def award_rows() -> list[dict[str, str]]:
     with open(AWARDS, newline="", encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        row["last_modified_date"] = "2001-01-01 00:00:00"
-        row["total_obligated_amount"] = row["total_obligated_amount"] and "1.00"
-    older = tmp_path / "older.csv"
-    with open(older, "w", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_rows(path, rows: list[dict[str, str]]):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    result = graph.invoke(usaspending, older)
+    return path
+
+
+def older_export(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The same awards as an export from 2001, every amount 1.00."""
+    return [{**row, "last_modified_date": "2001-01-01 00:00:00",
+             "total_obligated_amount": row["total_obligated_amount"] and "1.00"} for row in rows]
+
+
+def test_an_older_export_loaded_after_a_newer_one_rolls_nothing_back(graph, tmp_path):
+    assert graph.invoke(usaspending, AWARDS).exit_code == 0
+    result = graph.invoke(usaspending, write_rows(tmp_path / "older.csv", older_export(award_rows())))
     assert result.exit_code == 0, result.output
     assert "were not applied: the store holds them from a later modification" in result.output
     contract = graph.get("contract:HSCETC14C00002")
     assert contract.properties["amount_usd"] == 41234567.89 and contract.properties["last_modified"] > "2001"
+
+
+def test_an_older_export_rolls_back_no_award_stored_under_its_parent_piid(graph, tmp_path):
+    first = award_rows()[0]
+    key = first["contract_award_unique_key"].replace("_-NONE-_-NONE-", "_IDV9_7012")
+    twin = {**first, "parent_award_id_piid": "IDV9", "contract_award_unique_key": key,
+            "total_obligated_amount": "777.00"}
+    assert graph.invoke(usaspending, write_rows(tmp_path / "newer.csv", [first, twin])).exit_code == 0
+    assert graph.get("contract:HSCETC14C00002@IDV9").properties["amount_usd"] == 777.0
+    result = graph.invoke(usaspending, write_rows(tmp_path / "older.csv", older_export([first, twin])))
+    assert result.exit_code == 0, result.output
+    assert "2 award(s) were not applied" in result.output
+    assert graph.get("contract:HSCETC14C00002@IDV9").properties["amount_usd"] == 777.0
 
 
 def test_compressed_downloads_load_the_same(graph, tmp_path):

@@ -35,8 +35,8 @@ def _graph(size: int, seed: int = 7) -> tuple[list[Node], list[Edge]]:
     for _ in range(size * 2):
         source, target = pick.choice(nodes).id, pick.choice(nodes).id
         rel_type = pick.choice(["AWARDED", "FUNDED", "PART_OF"])
-        edges[(source, rel_type, target)] = Edge(source, rel_type, target, {
-            "evidence": pick.choice(["seed", "usaspending", "fedramp"]), "sources": [],
+        edges[(source, rel_type, target)] = Edge(source, rel_type, target, {  # in the schema's order, as validated
+            "sources": [], "evidence": pick.choice(["seed", "usaspending", "fedramp"]),
             "fiscal_year": pick.choice([None, 2020, 2021, "2022"]), "amount_usd": pick.choice([None, 5.0, 7])})
     return nodes, list(edges.values())
 

@@ -9,10 +9,21 @@ Accepts the shapes the marketplace data has been published in:
 - the older `data.Providers` layout with "Leveraged_ATO_Letters".
 Several files can be given at once (products + agencies + ATOs).
 
+The marketplace's own `data.json` (github.com/GSA/marketplace-fedramp-gov-data)
+has, since 2024, the ATO letters in `data.AtoMapping` and `data.ReuseMapping`:
+each entry names the product by `id` and the agency by `parent`/`sub` names
+(its `agency_id`/`sub_id` are sometimes empty).
+
 Dates the marketplace does not know are written as placeholder strings
 ("Not Authorized", "No FRR Date", "Not Active", "#N/A"...): any date value
 without a digit is treated as unknown, never as an error. A value with digits
-that is not a date is malformed and named (file, entry, field, value).
+that is not a date is malformed and named (file, entry, field, value). A date
+of a year no FedRAMP letter can have (the published file holds a reuse ATO of
+"0202-04-26") is unknown too, and the summary names it.
+
+"JAB Authorization" / "Legacy JAB Authorization" stand in the agency columns
+for P-ATOs of the Joint Authorization Board: a board, not an agency, so no
+AUTHORIZED_FOR edge is made for them (the summary counts them).
 
 Descriptions are not copied: in the published data some products carry
 another product's description.
@@ -37,8 +48,10 @@ SOURCE_ID = "source:fedramp-marketplace"
 MARKETPLACE = "https://marketplace.fedramp.gov/"
 PRODUCT_KEYS = ("Products", "products", "Providers", "providers")
 AGENCY_KEYS = ("Agencies", "agencies")
-ATO_KEYS = ("atos", "ATOs", "Atos", "AtoMapping", "ato_mapping", "AtoMappings")
+ATO_KEYS = ("atos", "ATOs", "Atos", "AtoMapping", "ato_mapping", "AtoMappings", "ReuseMapping")
 NOT_AN_AGENCY = {"", "#n/a", "n/a", "na", "none", "not in process"}
+JAB = {"jab authorization", "legacy jab authorization", "joint authorization board", "jab"}
+PLAUSIBLE_YEARS = range(1990, 2100)  # FedRAMP began in 2012; agencies' own ATOs are not much older
 
 
 def _first(data: dict, names: tuple[str, ...]) -> tuple[str, Any] | None:
@@ -111,6 +124,8 @@ class FedrampLoad:
     exported: str | None = None
     file_names: list[str] = field(default_factory=list)
     placeholders: Counter = field(default_factory=Counter)
+    implausible: list[str] = field(default_factory=list)  # "entry, field 'x': 'value'"
+    jab: int = 0  # authorizations naming the JAB where an agency goes
 
     # -- reading ---------------------------------------------------------------
     def read_file(self, path: Path) -> None:
@@ -167,6 +182,9 @@ class FedrampLoad:
                 return None
             if placeholder:
                 self.placeholders[str(raw).strip()] += 1
+                continue
+            if value and int(value[:4]) not in PLAUSIBLE_YEARS:
+                self.implausible.append(f"{entry.where}, field '{name}': {str(raw).strip()!r}")
                 continue
             return value
         return None
@@ -246,6 +264,9 @@ class FedrampLoad:
             agency_id = _field(entry, "id")
             parent = _field(entry, "parent", "parent_agency_name")
             sub = _field(entry, "sub", "sub_agency_name")
+            if _is_jab(parent, sub):
+                self.jab += len(_list(entry, "auths")) + len(_list(entry, "reuses"))
+                continue
             node = self._agency(parent, sub)
             if not node:
                 report.reject(entry.file, entry.where, "parent", "", "agency with no name")
@@ -270,9 +291,15 @@ class FedrampLoad:
             end = self._date(entry, "termination_date") or self._date(entry, "exp_date", "Letter_Expiration_Date")
             if t.get("__bad__"):
                 continue
-            package, agency_id = _field(entry, "product_id"), _field(entry, "agency_id")
+            # The split export names the product `product_id`; the marketplace's AtoMapping/ReuseMapping, `id`.
+            package = _field(entry, "product_id" if "product_id" in t else "id")
             product = product_for(package) if package else None
-            agency = agency_nodes.get(agency_id or "")
+            parent, sub = _field(entry, "parent"), _field(entry, "sub")
+            if _is_jab(parent, sub):
+                self.jab += 1
+                continue
+            agency_id = _field(entry, "sub_id") or _field(entry, "agency_id")
+            agency = self._agency(parent, sub) if parent or sub else agency_nodes.get(agency_id or "")
             if not product or not agency:
                 missing = "product " + str(package) if not product else "agency " + str(agency_id)
                 report.reject(entry.file, entry.where, "product_id" if not product else "agency_id",
@@ -297,9 +324,18 @@ class FedrampLoad:
         if self.placeholders:
             examples = ", ".join(f"'{text}' ×{n}" for text, n in self.placeholders.most_common(4))
             report.notice(f"{sum(self.placeholders.values())} placeholder date(s) treated as unknown ({examples})")
+        if self.implausible:
+            report.notice(f"{len(self.implausible)} date(s) of an impossible year treated as unknown: "
+                          + "; ".join(self.implausible[:5]) + ("..." if len(self.implausible) > 5 else ""))
+        if self.jab:
+            report.notice(f"{self.jab} authorization(s) by the JAB (Joint Authorization Board: a board, not an "
+                          "agency) made no AUTHORIZED_FOR edge")
 
     def _agency(self, parent: str | None, sub: str | None) -> str | None:
         resolver = self.resolver
+        if _is_jab(parent, sub):
+            self.jab += 1
+            return None
         if parent and parent.casefold() in NOT_AN_AGENCY:
             parent = None
         if sub and sub.casefold() in NOT_AN_AGENCY:
@@ -319,6 +355,11 @@ class FedrampLoad:
         end = max(filter(None, [end, draft.get("end")]), default=None)
         self.batch.add_edge(product, "AUTHORIZED_FOR", agency, {
             "evidence": "public_record", "sources": [SOURCE_ID], "start": start, "end": end})
+
+
+def _is_jab(parent: str | None, sub: str | None) -> bool:
+    """Whether an agency column names the JAB, which FedRAMP files list among agencies for its P-ATOs."""
+    return any(name and name.strip().casefold() in JAB for name in (parent, sub))
 
 
 def _website(value: Any) -> str | None:

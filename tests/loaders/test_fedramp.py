@@ -111,3 +111,66 @@ def test_a_lone_surrogate_escape_in_a_name_loads_as_a_replacement_character(grap
     finally:
         store.close()
 
+
+
+def _marketplace_2024(tmp_path, **mapping) -> "Path":
+    """The marketplace `data.json` as GSA publishes it since 2024 (github.com/GSA/marketplace-fedramp-gov-data,
+    test.json of 2024-11-12, the file marketplace.fedramp.gov reads): products and agencies as before, plus the
+    ATO letters in `data.AtoMapping` (initial ATOs) and `data.ReuseMapping` (reuse ATOs). Their entries name the
+    product by `id` and the agency by `parent`/`sub` (with `agency_id`/`sub_id`, sometimes empty); dates carry
+    the publishing script's T20:00:00.000Z; "Legacy JAB Authorization" stands in the agency columns for JAB
+    P-ATOs; one reuse date in that file reads "0202-04-26T04:56:02.000Z"."""
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    data["meta"]["last_change"] = "2024-11-12T23:22:46.100Z"
+    data["data"]["Products"][0]["agency_authorizations"] = ["Department of Homeland Security",
+                                                            "Legacy JAB Authorization"]
+    data["data"]["Agencies"].append({"id": "22-001", "parent": "Legacy JAB Authorization", "sub": "",
+                                     "csp": "Legacy JAB Authorization" + " " * 40, "authorization": 1, "reuse": 0,
+                                     "auths": [{"id": "FR1234567890"}], "reuses": [], "procs": []})
+    data["data"]["AtoMapping"] = [
+        {"id": "FR1234567890", "agency_id": "22-002-03", "parent": "Department of Homeland Security",
+         "sub": "Immigration and Customs Enforcement", "ato_date": "2019-04-10T20:00:00.000Z",
+         "auth_date": "2019-05-01T20:00:00.000Z", "exp_date": "", "assessment_date": "04/10"},
+        {"id": "FR1234567890", "agency_id": "22-001", "parent": "Legacy JAB Authorization", "sub": "",
+         "ato_date": "2018-11-01T20:00:00.000Z", "auth_date": "2018-11-01T20:00:00.000Z", "exp_date": "",
+         "assessment_date": "11/01"}]
+    data["data"]["ReuseMapping"] = [
+        {"id": "F1603047866", "agency_id": "22-002", "parent": "Department of Homeland Security",
+         "sub_id": "22-002-02", "sub": "Customs and Border Protection", "ato_date": "2021-07-29T20:00:00.000Z",
+         "auth_date": "", "exp_date": "2025-07-29T20:00:00.000Z"},
+        {"id": "F1603047866", "agency_id": "", "parent": "Department of Homeland Security", "sub_id": "",
+         "sub": "Customs and Border Protection", "ato_date": "0202-04-26T04:56:02.000Z",
+         "auth_date": "2024-01-11T20:00:00.000Z", "exp_date": "2027-04-26T20:00:00.000Z"}]
+    for key, value in mapping.items():
+        data["data"][key] = value
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_the_current_marketplace_ato_and_reuse_mappings_make_dated_authorizations(graph, tmp_path):
+    result = graph.invoke(fedramp, _marketplace_2024(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "rejected: 0" in result.output
+    store = graph.open()
+    try:
+        edges = {e.key: e for e in store.edges()}
+    finally:
+        store.close()
+    ato = edges[("product:fedramp-fr1234567890", "AUTHORIZED_FOR", "agency:ice")]
+    assert (ato.properties.get("start"), ato.properties.get("end")) == ("2019-04-10", None)
+    reuse = edges[("product:fedramp-f1603047866", "AUTHORIZED_FOR", "agency:cbp")]
+    # the year-0202 typo is an unknown date, not the start of the authorization, and the note names it
+    assert (reuse.properties["start"], reuse.properties["end"]) == ("2021-07-29", "2027-04-26")
+    assert "data.ReuseMapping[1], field 'ato_date': '0202-04-26T04:56:02.000Z'" in result.output
+
+
+def test_a_jab_authorization_is_not_an_agency(graph, tmp_path):
+    result = graph.invoke(fedramp, _marketplace_2024(tmp_path))
+    assert result.exit_code == 0, result.output
+    store = graph.open()
+    try:
+        assert not [n for n in store.nodes("Agency") if "jab" in n.name.casefold()]
+    finally:
+        store.close()
+    assert "JAB" in result.output and "not an agency" in result.output

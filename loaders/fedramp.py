@@ -260,12 +260,14 @@ class FedrampLoad:
             return product_nodes.get(package) or resolver.by_fedramp.get(package)
 
         agency_nodes: dict[str, str] = {}
+        jab_ids: set[str] = set()  # the agency id the files give the JAB ("22-001")
         for entry in self.agencies:
             agency_id = _field(entry, "id")
             parent = _field(entry, "parent", "parent_agency_name")
             sub = _field(entry, "sub", "sub_agency_name")
             if _is_jab(parent, sub):
                 self.jab += len(_list(entry, "auths")) + len(_list(entry, "reuses"))
+                jab_ids.add(agency_id or "")
                 continue
             node = self._agency(parent, sub)
             if not node:
@@ -295,10 +297,10 @@ class FedrampLoad:
             package = _field(entry, "product_id" if "product_id" in t else "id")
             product = product_for(package) if package else None
             parent, sub = _field(entry, "parent"), _field(entry, "sub")
-            if _is_jab(parent, sub):
+            agency_id = _field(entry, "sub_id") or _field(entry, "agency_id")
+            if _is_jab(parent, sub) or (agency_id and agency_id in jab_ids):
                 self.jab += 1
                 continue
-            agency_id = _field(entry, "sub_id") or _field(entry, "agency_id")
             agency = self._agency(parent, sub) if parent or sub else agency_nodes.get(agency_id or "")
             if not product or not agency:
                 missing = "product " + str(package) if not product else "agency " + str(agency_id)

@@ -174,3 +174,34 @@ def test_a_jab_authorization_is_not_an_agency(graph, tmp_path):
     finally:
         store.close()
     assert "JAB" in result.output and "not an agency" in result.output
+
+
+def test_an_ato_of_the_jab_agency_id_in_the_split_export_is_not_rejected(graph, tmp_path):
+    """The split exports (github.com/FedRAMP/marketplace-fedramp-gov-data, fedramp-agencies.json and
+    fedramp-atos.json of 2026-06-21) list agency "22-001", parent_agency_name "Legacy JAB Authorization", and
+    every JAB P-ATO in fedramp-atos.json names it by agency_id only."""
+    agencies = {"metadata": {"export_timestamp": "2026-06-21T03:59:30.224Z"}, "data": {"agencies": [
+        {"id": "22-001", "parent_agency_id": "22-001", "sub_agency_id": "", "parent_agency_name":
+         "Legacy JAB Authorization", "sub_agency_name": "", "authorization_count": 0, "": ""},
+        {"id": "22-002-03", "parent_agency_id": "22-002", "sub_agency_id": "22-002-03", "parent_agency_name":
+         "Department of Homeland Security", "sub_agency_name": "Immigration and Customs Enforcement", "": ""}]}}
+    atos = json.loads(ATOS.read_text(encoding="utf-8"))
+    atos["data"]["atos"] = [
+        {"uuid": "c53f6113", "product_id": "F1603047866", "agency_id": "22-001", "is_reuse": False,
+         "ato_date": "2016-06-21T04:00:00.000Z", "exp_date": "", "authorizing_official": "N/A (P-ATO)",
+         "is_active": False, "termination_date": "", "termination_reason": ""},
+        {"uuid": "7b1c3f91", "product_id": "F1603047866", "agency_id": "22-002-03", "is_reuse": True,
+         "ato_date": "2022-03-10T05:00:00.000Z", "exp_date": "", "is_active": True, "termination_date": "",
+         "termination_reason": ""}]
+    (tmp_path / "fedramp-agencies.json").write_text(json.dumps(agencies), encoding="utf-8")
+    (tmp_path / "fedramp-atos.json").write_text(json.dumps(atos), encoding="utf-8")
+    result = graph.invoke(fedramp, DATA, tmp_path / "fedramp-agencies.json", tmp_path / "fedramp-atos.json")
+    assert result.exit_code == 0, result.output
+    assert "rejected: 0" in result.output and "by the JAB" in result.output
+    store = graph.open()
+    try:
+        assert not [n for n in store.nodes("Agency") if "jab" in n.name.casefold()]
+        edge = next(e for e in store.edges() if e.key == ("product:fedramp-f1603047866", "AUTHORIZED_FOR", "agency:ice"))
+        assert edge.properties["start"] == "2022-03-10"
+    finally:
+        store.close()

@@ -25,6 +25,8 @@ from loaders.usaspending_held import HeldRows
 from loaders.usaspending_rows import DELETE_MARK, Award
 
 AWARDS, TRANSACTIONS = "awards", "transactions"
+#: Tables a download may hold next to the contracts, skipped with a note.
+NOT_LOADED = {"assistance": "assistance awards, not contracts", "subawards": "subawards: not loaded"}
 
 #: The columns the issue names; a Prime Award Summaries file without them is refused.
 REQUIRED = {
@@ -58,10 +60,12 @@ OPTIONAL = (
 
 
 def detect(header: list[str]) -> str | None:
-    """awards, transactions, 'assistance' or None, from a header row."""
+    """awards, transactions, 'assistance', 'subawards' or None, from a header row."""
     columns = set(header)
     if {"assistance_award_unique_key", "assistance_transaction_unique_key"} & columns:
         return "assistance"
+    if {"subaward_number", "subaward_amount"} <= columns:
+        return "subawards"
     if "contract_transaction_unique_key" in columns or {"federal_action_obligation", "action_date"} <= columns:
         return TRANSACTIONS
     if "contract_award_unique_key" in columns or "total_obligated_amount" in columns:
@@ -91,8 +95,12 @@ class UsaspendingFiles(HeldRows):
         for table in open_tables(path):
             _lower_case_header(table)
             kind = detect(table.header)
-            if kind == "assistance":
-                skipped.append(f"{table.name} (assistance awards, not contracts)")
+            if kind in NOT_LOADED:
+                skipped.append(f"{table.name} ({NOT_LOADED[kind]})")
+                table.close()
+                continue
+            if path.suffix.lower() == ".zip" and not table.has_data():
+                skipped.append(f"{table.name} (no rows: only the header)")
                 table.close()
                 continue
             if kind is None:

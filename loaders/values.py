@@ -19,19 +19,25 @@ class BadValue(ValueError):
 
 
 _DIGIT = re.compile(r"[0-9]")
+_NO_LEADING_ZERO = re.compile(r"-?\.[0-9]+")  # ".5", "-.50"
 # USAspending's own forms, checked without strptime: "2014-06-27", "2014-06-27 10:11:12.345+00".
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T][0-9:.]*(?:Z|[+-][0-9:]+)?)?$")
 
 
 def amount(text: str) -> float | None:
-    """Dollars: "1234.50", "-500.00", "53100000", "1,234" (edited in a spreadsheet) -> float."""
+    """Dollars: "1234.50", "-500.00", "53100000", "1,234" (edited in a spreadsheet), ".5" -> float.
+
+    "-0.00" is 0.0: a negative zero would show as "-0" wherever it is printed.
+    """
     text = text.strip()
     if not text:
         return None
+    if _NO_LEADING_ZERO.fullmatch(text):
+        text = text.replace(".", "0.", 1)
     value = clean_amount(text)
     if value is None:
         raise BadValue("not an amount")
-    return value
+    return value + 0.0
 
 
 def date(text: str) -> str | None:

@@ -201,7 +201,8 @@ def test_an_ato_of_the_jab_agency_id_in_the_split_export_is_not_rejected(graph, 
     store = graph.open()
     try:
         assert not [n for n in store.nodes("Agency") if "jab" in n.name.casefold()]
-        edge = next(e for e in store.edges() if e.key == ("product:fedramp-f1603047866", "AUTHORIZED_FOR", "agency:ice"))
+        key = ("product:fedramp-f1603047866", "AUTHORIZED_FOR", "agency:ice")
+        edge = next(e for e in store.edges() if e.key == key)
         assert edge.properties["start"] == "2022-03-10"
     finally:
         store.close()

@@ -1,4 +1,6 @@
 """Cell converters remembered per text answer and refuse exactly as the converter does, in bounded memory."""
+import math
+
 import pytest
 
 from loaders import values
@@ -29,3 +31,10 @@ def test_a_remembered_converter_forgets_everything_when_full():
     remembered = values.memoized(year, limit=2)
     assert [remembered(text) for text in ("2014", "2015", "2016", "2014")] == [2014, 2015, 2016, 2014]
     assert calls == ["2014", "2015", "2016", "2014"]  # the third text emptied the cache
+
+
+@pytest.mark.parametrize("text, expected", [(".5", 0.5), ("-.50", -0.5), ("-0.00", 0.0), ("-0", 0.0), ("0.00", 0.0)])
+def test_amounts_without_a_leading_zero_read_and_a_negative_zero_is_zero(text, expected):
+    """The brief's amount shapes: '.5' (a spreadsheet's or script's decimal), '-0.00' (a zeroed negative)."""
+    value = values.amount(text)
+    assert value == expected and math.copysign(1.0, value) == math.copysign(1.0, expected)

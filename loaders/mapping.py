@@ -40,12 +40,26 @@ from graph.errors import LoadError
 from graph.schema import Schema
 from graph.text import slugify
 from graph.types import CLEANERS
+from loaders import values
 from loaders.graphbatch import GraphBatch
 from loaders.report import LoadReport, Progress, rows_with_progress
 from loaders.resolve import Resolver
 from loaders.sources_io import open_tables
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
+
+
+def _date(value: object) -> str | None:
+    """A sheet's date as the loaders read dates (loaders.values.date: "10/1/18", "2017/2018" too), else None."""
+    try:
+        return values.date(value) if isinstance(value, str) else CLEANERS["date"](value)
+    except values.BadValue:
+        return None
+
+
+#: The schema's cleaners, by property type; dates read as the other loaders read them.
+SHEET_CLEANERS = {**CLEANERS, "date": _date}
+
 _FIELD = re.compile(r"\{([^{}|]+)((?:\|[a-z]+)*)\}")
 FILTERS = {
     "slug": slugify, "upper": str.upper, "lower": str.lower, "title": str.title, "strip": str.strip,
@@ -276,7 +290,7 @@ class MappingLoad:
         for name, value in props.items():
             if value in ("", None, []):
                 continue
-            cleaned = CLEANERS[spec[name].type](value)
+            cleaned = SHEET_CLEANERS[spec[name].type](value)
             if cleaned is None:
                 column = (columns_of(templates.get(name)) or [name])[0]
                 self.report.reject(where["file"], where["row"], column, value,

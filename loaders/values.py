@@ -20,6 +20,8 @@ class BadValue(ValueError):
 
 _DIGIT = re.compile(r"[0-9]")
 _NO_LEADING_ZERO = re.compile(r"-?\.[0-9]+")  # ".5", "-.50"
+_SHORT_YEAR = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{2})")  # "10/1/18" (the Atlas of Surveillance)
+_YEAR_SPAN = re.compile(r"([0-9]{4}) ?[/-] ?([0-9]{4})")  # "2017/2018": a fiscal year's span
 # USAspending's own forms, checked without strptime: "2014-06-27", "2014-06-27 10:11:12.345+00".
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T][0-9:.]*(?:Z|[+-][0-9:]+)?)?$")
 
@@ -41,7 +43,11 @@ def amount(text: str) -> float | None:
 
 
 def date(text: str) -> str | None:
-    """A date, "2014-02-03" (USAspending), "2014-02-03 12:00:00", "2/3/2014" -> ISO text."""
+    """A date, "2014-02-03" (USAspending), "2014-02-03 12:00:00", "2/3/2014" -> ISO text.
+
+    Also the Atlas of Surveillance's "10/1/18" (a year 00-68 is 20xx, as strptime reads it) and "2017/2018",
+    the span of a fiscal year: its first year, "2017".
+    """
     text = text.strip()
     if not text:
         return None
@@ -51,6 +57,14 @@ def date(text: str) -> str | None:
             return _dt.date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
         except ValueError:
             raise BadValue("not a date") from None
+    if _SHORT_YEAR.fullmatch(text):
+        try:
+            return _dt.datetime.strptime(text, "%m/%d/%y").date().isoformat()
+        except ValueError:
+            raise BadValue("not a date") from None
+    span = _YEAR_SPAN.fullmatch(text)
+    if span and int(span[2]) == int(span[1]) + 1:
+        text = span[1]
     value = clean_date(text)
     if value is None:
         raise BadValue("not a date")

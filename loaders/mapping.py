@@ -280,6 +280,7 @@ class MappingLoad:
     batch: GraphBatch
     resolver: Resolver
     report: LoadReport
+    placeholders: list[str] = field(default_factory=list)  # date cells without a digit, where they are
 
     def _clean(self, label: str | None, props: dict[str, Any], templates: dict[str, Any], where: dict,
                rel: bool = False) -> dict[str, Any] | None:
@@ -290,9 +291,13 @@ class MappingLoad:
         for name, value in props.items():
             if value in ("", None, []):
                 continue
+            column = (columns_of(templates.get(name)) or [name])[0]
+            if spec[name].type == "date" and isinstance(value, str) and not re.search(r"[0-9]", value):
+                # A date cell with no digit ("Unknown", or another column's text shifted into it) is unknown.
+                self.placeholders.append(f"row {where['row']}, column '{column}': {value!r}")
+                continue
             cleaned = SHEET_CLEANERS[spec[name].type](value)
             if cleaned is None:
-                column = (columns_of(templates.get(name)) or [name])[0]
                 self.report.reject(where["file"], where["row"], column, value,
                                    f"not a valid {spec[name].type} (property {name})", malformed=True)
                 return None
@@ -316,6 +321,9 @@ class MappingLoad:
             finally:
                 progress.done()
                 table.close()
+        if self.placeholders:
+            report.notice(f"{len(self.placeholders)} date(s) without a digit treated as unknown ("
+                          + "; ".join(self.placeholders[:5]) + ("..." if len(self.placeholders) > 5 else "") + ")")
 
     def _row(self, name: str, number: int, row: dict[str, str]) -> None:
         mapping, report, resolver, batch = self.mapping, self.report, self.resolver, self.batch

@@ -227,7 +227,7 @@ class FedrampLoad:
             website = _website(_field(entry, "website", "CSP_Website"))
             resolver.register(node_id, "Product", {
                 "name": name, "fedramp_id": package, "impact_level": _field(entry, "impact_level", "Impact_Level"),
-                "status": _field(entry, "status", "public_status", "Designation"), "website": website,
+                "status": _status(_field(entry, "status", "public_status", "Designation")), "website": website,
                 "sources": [SOURCE_ID] if not existing else []})
             if package:
                 product_nodes[package] = node_id
@@ -357,6 +357,11 @@ class FedrampLoad:
         end = max(filter(None, [end, draft.get("end")]), default=None)
         self.batch.add_edge(product, "AUTHORIZED_FOR", agency, {
             "evidence": "public_record", "sources": [SOURCE_ID], "start": start, "end": end})
+
+
+def _status(text: str | None) -> str | None:
+    """The marketplace status; "No Status Found" (fedramp-products.json, for products it does not list) is none."""
+    return None if text is None or text.casefold() == "no status found" else text
 
 
 def _is_jab(parent: str | None, sub: str | None) -> bool:

@@ -206,3 +206,20 @@ def test_an_ato_of_the_jab_agency_id_in_the_split_export_is_not_rejected(graph, 
         assert edge.properties["start"] == "2022-03-10"
     finally:
         store.close()
+
+
+def test_no_status_found_is_no_status(graph, tmp_path):
+    """fedramp-products.json (github.com/FedRAMP/marketplace-fedramp-gov-data, 2026-05-15) lists products the
+    marketplace does not show with "public_status": "No Status Found" (GSA's publishing script, Code.gs in
+    GSA/marketplace-fedramp-gov-data, skips them)."""
+    products = {"metadata": {"export_timestamp": "2026-05-15T22:42:01.943Z", "total_products": 1}, "products": [
+        {"id": "FR2228932729", "csp": "QuestionPro Gov", "cso": "QuestionPro Gov (QPG)", "impact_level": "Moderate",
+         "uei": "RP9LYBJV7958", "public_status": "No Status Found", "internal_status": "No Status Found",
+         "auth_date": "", "reuse": 0, "agency_auths": [], "agency_reuse": [], "leveraged_systems": [],
+         "authorizing_agency_id": "", "authorizing_subagency_id": "", "small_business": False, "3pao_id": 137004}]}
+    path = tmp_path / "fedramp-products.json"
+    path.write_text(json.dumps(products), encoding="utf-8")
+    result = graph.invoke(fedramp, path)
+    assert result.exit_code == 0, result.output
+    product = graph.get("product:fedramp-fr2228932729")
+    assert product.name == "QuestionPro Gov (QPG)" and "status" not in product.properties

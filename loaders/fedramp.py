@@ -30,6 +30,7 @@ another product's description.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,7 @@ PRODUCT_KEYS = ("Products", "products", "Providers", "providers")
 AGENCY_KEYS = ("Agencies", "agencies")
 ATO_KEYS = ("atos", "ATOs", "Atos", "AtoMapping", "ato_mapping", "AtoMappings", "ReuseMapping")
 NOT_AN_AGENCY = {"", "#n/a", "n/a", "na", "none", "not in process"}
+AGENCY_ID = re.compile(r"[0-9]{2}-[0-9]{3}(?:-[0-9]{2})?")  # the marketplace's agency ids: "22-002-03"
 JAB = {"jab authorization", "legacy jab authorization", "joint authorization board", "jab"}
 PLAUSIBLE_YEARS = range(1990, 2100)  # FedRAMP began in 2012; agencies' own ATOs are not much older
 
@@ -242,7 +244,8 @@ class FedrampLoad:
                     pending_hosts.append((str(underlying).strip(), node_id))
             sponsor = _field(entry, "authorizing_subagency_id", "Sponsoring_Subagency") or \
                 _field(entry, "authorizing_agency_id", "Sponsoring_Agency")
-            for agency_name in _list(entry, "agency_authorizations"):
+            for agency_name in (*_list(entry, "agency_authorizations"), *_list(entry, "agency_auths"),
+                                *_list(entry, "agency_reuse")):
                 if isinstance(agency_name, str) and agency_name.strip().casefold() not in NOT_AN_AGENCY:
                     start = auth_date if sponsor and agency_name.strip() == sponsor else None
                     pending_names.append((node_id, agency_name.strip(), start))
@@ -316,7 +319,9 @@ class FedrampLoad:
             self._authorize(product, agency, starts[0] if starts else None, ends[-1] if ends else None)
 
         for product, agency_name, start in pending_names:
-            node = self._agency(None, agency_name)
+            # An agency id ("22-002-03", as agency_reuse lists them) is the agency of that id, if the files have it.
+            is_id = AGENCY_ID.fullmatch(agency_name)
+            node = agency_nodes.get(agency_name) if is_id else self._agency(None, agency_name)
             if node:
                 self._authorize(product, node, start, None)
         for underlying, product in pending_hosts:

@@ -223,3 +223,22 @@ def test_no_status_found_is_no_status(graph, tmp_path):
     assert result.exit_code == 0, result.output
     product = graph.get("product:fedramp-fr2228932729")
     assert product.name == "QuestionPro Gov (QPG)" and "status" not in product.properties
+
+
+def test_agency_ids_in_a_products_lists_are_looked_up_not_made_agencies(graph, tmp_path):
+    """The marketplace's data.json lists a product's reuse agencies by agency id ("agency_reuse":
+    ["22-007-04", "22-011", ...], GSA/marketplace-fedramp-gov-data data.json of 2023-04-12); an id is the
+    agency of that id in the agencies list, never an agency named "22-011"."""
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    data["data"]["Products"][2]["agency_reuse"] = ["22-002-03", "#N/A"]
+    data["data"]["Products"][2]["agency_authorizations"] = ["22-099"]
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = graph.invoke(fedramp, path)
+    assert result.exit_code == 0, result.output
+    store = graph.open()
+    try:
+        assert not [n for n in store.nodes("Agency") if n.name[:1].isdigit()]
+        assert ("product:fedramp-fr2200458671", "AUTHORIZED_FOR", "agency:ice") in {e.key for e in store.edges()}
+    finally:
+        store.close()

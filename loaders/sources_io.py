@@ -269,8 +269,12 @@ def _delimiter(name: str, first_line: bytes) -> str:
 
 
 def _first_line(opener: Callable[[], IO[bytes]]) -> bytes:
-    with opener() as stream:
-        return stream.read(1 << 16).split(b"\n", 1)[0]
+    """The first line's bytes (up to 64 KiB); nothing from a damaged stream, which the reader then names."""
+    try:
+        with opener() as stream:
+            return stream.read(1 << 16).split(b"\n", 1)[0]
+    except (EOFError, OSError, zlib.error, zipfile.BadZipFile):
+        return b""
 
 
 def _plain_table(path: Path, label: str, opener: Callable[[], IO[bytes]], size: int | None,

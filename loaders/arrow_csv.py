@@ -96,12 +96,12 @@ def _blank_rows(found: dict[str, pa.Array], rows: int) -> list[int]:
 def canonical_amounts(array: pa.Array) -> list[float | None]:
     """Cells written as plain decimals ("1234.50", "-500", "53100000") as floats; every other cell None.
 
-    Such a cell reads the same as graph.types.clean_amount reads it (both round the decimal to the nearest
-    float); the others (empty, "1,234", "(500.00)", "12,3x4.00", 400 digits: beyond a float) are left to the
-    per-cell converter.
+    Such a cell reads the same as loaders.values.amount reads it (both round the decimal to the nearest
+    float, and "-0.00" is 0.0); the others (empty, "1,234", "(500.00)", ".5", "12,3x4.00", 400 digits: beyond
+    a float) are left to the per-cell converter.
     """
     plain = pc.match_substring_regex(array, _CANONICAL_AMOUNT)
-    amounts = pc.cast(pc.if_else(plain, array, None), pa.float64())
+    amounts = pc.add(pc.cast(pc.if_else(plain, array, None), pa.float64()), 0.0)  # -0.0 + 0.0 is 0.0
     return pc.if_else(pc.is_finite(amounts), amounts, None).to_pylist()
 
 

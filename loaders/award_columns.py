@@ -99,7 +99,7 @@ def convert(block: Block) -> tuple[pa.Table, np.ndarray]:
     for field, name in AMOUNT.items():
         raw = column(name)
         plain = pc.match_substring_regex(raw, _PLAIN_AMOUNT)
-        amounts = pc.cast(pc.if_else(plain, raw, pa.scalar(None, pa.string())), pa.float64())
+        amounts = pc.add(pc.cast(pc.if_else(plain, raw, pa.scalar(None, pa.string())), pa.float64()), 0.0)  # no -0.0
         ok &= pc.or_(pc.equal(pc.binary_length(raw), 0), pc.fill_null(pc.is_finite(amounts), False)) \
             .to_numpy(zero_copy_only=False)
         out[field] = amounts

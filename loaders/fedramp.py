@@ -9,16 +9,28 @@ Accepts the shapes the marketplace data has been published in:
 - the older `data.Providers` layout with "Leveraged_ATO_Letters".
 Several files can be given at once (products + agencies + ATOs).
 
+The marketplace's own `data.json` (github.com/GSA/marketplace-fedramp-gov-data)
+has, since 2024, the ATO letters in `data.AtoMapping` and `data.ReuseMapping`:
+each entry names the product by `id` and the agency by `parent`/`sub` names
+(its `agency_id`/`sub_id` are sometimes empty).
+
 Dates the marketplace does not know are written as placeholder strings
 ("Not Authorized", "No FRR Date", "Not Active", "#N/A"...): any date value
 without a digit is treated as unknown, never as an error. A value with digits
-that is not a date is malformed and named (file, entry, field, value).
+that is not a date is malformed and named (file, entry, field, value). A date
+of a year no FedRAMP letter can have (the published file holds a reuse ATO of
+"0202-04-26") is unknown too, and the summary names it.
+
+"JAB Authorization" / "Legacy JAB Authorization" stand in the agency columns
+for P-ATOs of the Joint Authorization Board: a board, not an agency, so no
+AUTHORIZED_FOR edge is made for them (the summary counts them).
 
 Descriptions are not copied: in the published data some products carry
 another product's description.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,8 +50,11 @@ SOURCE_ID = "source:fedramp-marketplace"
 MARKETPLACE = "https://marketplace.fedramp.gov/"
 PRODUCT_KEYS = ("Products", "products", "Providers", "providers")
 AGENCY_KEYS = ("Agencies", "agencies")
-ATO_KEYS = ("atos", "ATOs", "Atos", "AtoMapping", "ato_mapping", "AtoMappings")
+ATO_KEYS = ("atos", "ATOs", "Atos", "AtoMapping", "ato_mapping", "AtoMappings", "ReuseMapping")
 NOT_AN_AGENCY = {"", "#n/a", "n/a", "na", "none", "not in process"}
+AGENCY_ID = re.compile(r"[0-9]{2}-[0-9]{3}(?:-[0-9]{2})?")  # the marketplace's agency ids: "22-002-03"
+JAB = {"jab authorization", "legacy jab authorization", "joint authorization board", "jab"}
+PLAUSIBLE_YEARS = range(1990, 2100)  # FedRAMP began in 2012; agencies' own ATOs are not much older
 
 
 def _first(data: dict, names: tuple[str, ...]) -> tuple[str, Any] | None:
@@ -114,6 +129,8 @@ class FedrampLoad:
     exported: str | None = None
     file_names: list[str] = field(default_factory=list)
     placeholders: Counter = field(default_factory=Counter)
+    implausible: list[str] = field(default_factory=list)  # "entry, field 'x': 'value'"
+    jab: int = 0  # authorizations naming the JAB where an agency goes
 
     # -- reading ---------------------------------------------------------------
     def read_file(self, path: Path) -> None:
@@ -171,6 +188,9 @@ class FedrampLoad:
             if placeholder:
                 self.placeholders[str(raw).strip()] += 1
                 continue
+            if value and int(value[:4]) not in PLAUSIBLE_YEARS:
+                self.implausible.append(f"{entry.where}, field '{name}': {str(raw).strip()!r}")
+                continue
             return value
         return None
 
@@ -212,7 +232,7 @@ class FedrampLoad:
             website = _website(_field(entry, "website", "CSP_Website"))
             resolver.register(node_id, "Product", {
                 "name": name, "fedramp_id": package, "impact_level": _field(entry, "impact_level", "Impact_Level"),
-                "status": _field(entry, "status", "public_status", "Designation"), "website": website,
+                "status": _status(_field(entry, "status", "public_status", "Designation")), "website": website,
                 "sources": [SOURCE_ID] if not existing else []})
             if package:
                 product_nodes[package] = node_id
@@ -227,7 +247,8 @@ class FedrampLoad:
                     pending_hosts.append((str(underlying).strip(), node_id))
             sponsor = _field(entry, "authorizing_subagency_id", "Sponsoring_Subagency") or \
                 _field(entry, "authorizing_agency_id", "Sponsoring_Agency")
-            for agency_name in _list(entry, "agency_authorizations"):
+            for agency_name in (*_list(entry, "agency_authorizations"), *_list(entry, "agency_auths"),
+                                *_list(entry, "agency_reuse")):
                 if isinstance(agency_name, str) and agency_name.strip().casefold() not in NOT_AN_AGENCY:
                     start = auth_date if sponsor and agency_name.strip() == sponsor else None
                     pending_names.append((node_id, agency_name.strip(), start))
@@ -245,10 +266,15 @@ class FedrampLoad:
             return product_nodes.get(package) or resolver.by_fedramp.get(package)
 
         agency_nodes: dict[str, str] = {}
+        jab_ids: set[str] = set()  # the agency id the files give the JAB ("22-001")
         for entry in self.agencies:
             agency_id = _field(entry, "id")
             parent = _field(entry, "parent", "parent_agency_name")
             sub = _field(entry, "sub", "sub_agency_name")
+            if _is_jab(parent, sub):
+                self.jab += len(_list(entry, "auths")) + len(_list(entry, "reuses"))
+                jab_ids.add(agency_id or "")
+                continue
             node = self._agency(parent, sub)
             if not node:
                 report.reject(entry.file, entry.where, "parent", "", Message("reject.no_agency_name"))
@@ -272,9 +298,15 @@ class FedrampLoad:
             end = self._date(entry, "termination_date") or self._date(entry, "exp_date", "Letter_Expiration_Date")
             if t.get("__bad__"):
                 continue
-            package, agency_id = _field(entry, "product_id"), _field(entry, "agency_id")
+            # The split export names the product `product_id`; the marketplace's AtoMapping/ReuseMapping, `id`.
+            package = _field(entry, "product_id" if "product_id" in t else "id")
             product = product_for(package) if package else None
-            agency = agency_nodes.get(agency_id or "")
+            parent, sub = _field(entry, "parent"), _field(entry, "sub")
+            agency_id = _field(entry, "sub_id") or _field(entry, "agency_id")
+            if _is_jab(parent, sub) or (agency_id and agency_id in jab_ids):
+                self.jab += 1
+                continue
+            agency = self._agency(parent, sub) if parent or sub else agency_nodes.get(agency_id or "")
             if not product or not agency:
                 report.reject(entry.file, entry.where, "product_id" if not product else "agency_id",
                               package if not product else agency_id,
@@ -288,7 +320,9 @@ class FedrampLoad:
             self._authorize(product, agency, starts[0] if starts else None, ends[-1] if ends else None)
 
         for product, agency_name, start in pending_names:
-            node = self._agency(None, agency_name)
+            # An agency id ("22-002-03", as agency_reuse lists them) is the agency of that id, if the files have it.
+            is_id = AGENCY_ID.fullmatch(agency_name)
+            node = agency_nodes.get(agency_name) if is_id else self._agency(None, agency_name)
             if node:
                 self._authorize(product, node, start, None)
         for underlying, product in pending_hosts:
@@ -298,9 +332,17 @@ class FedrampLoad:
         if self.placeholders:
             examples = ", ".join(f"'{text}' ×{n}" for text, n in self.placeholders.most_common(4))
             report.notice(Message("notice.placeholder_dates", count=sum(self.placeholders.values()), examples=examples))
+        if self.implausible:
+            report.notice(Message("notice.impossible_years", count=len(self.implausible),
+                                  examples="; ".join(self.implausible[:5]) + ("..." if len(self.implausible) > 5 else "")))
+        if self.jab:
+            report.notice(Message("notice.jab", count=self.jab))
 
     def _agency(self, parent: str | None, sub: str | None) -> str | None:
         resolver = self.resolver
+        if _is_jab(parent, sub):
+            self.jab += 1
+            return None
         if parent and parent.casefold() in NOT_AN_AGENCY:
             parent = None
         if sub and sub.casefold() in NOT_AN_AGENCY:
@@ -320,6 +362,16 @@ class FedrampLoad:
         end = max(filter(None, [end, draft.get("end")]), default=None)
         self.batch.add_edge(product, "AUTHORIZED_FOR", agency, {
             "evidence": "public_record", "sources": [SOURCE_ID], "start": start, "end": end})
+
+
+def _status(text: str | None) -> str | None:
+    """The marketplace status; "No Status Found" (fedramp-products.json, for products it does not list) is none."""
+    return None if text is None or text.casefold() == "no status found" else text
+
+
+def _is_jab(parent: str | None, sub: str | None) -> bool:
+    """Whether an agency column names the JAB, which FedRAMP files list among agencies for its P-ATOs."""
+    return any(name and name.strip().casefold() in JAB for name in (parent, sub))
 
 
 def _website(value: Any) -> str | None:

@@ -41,12 +41,26 @@ from graph.i18n import Message
 from graph.schema import Schema
 from graph.text import slugify
 from graph.types import CLEANERS
+from loaders import values
 from loaders.graphbatch import GraphBatch
 from loaders.report import LoadReport, Progress, rows_with_progress
 from loaders.resolve import Resolver
 from loaders.sources_io import open_tables
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
+
+
+def _date(value: object) -> str | None:
+    """A sheet's date as the loaders read dates (loaders.values.date: "10/1/18", "2017/2018" too), else None."""
+    try:
+        return values.date(value) if isinstance(value, str) else CLEANERS["date"](value)
+    except values.BadValue:
+        return None
+
+
+#: The schema's cleaners, by property type; dates read as the other loaders read them.
+SHEET_CLEANERS = {**CLEANERS, "date": _date}
+
 _FIELD = re.compile(r"\{([^{}|]+)((?:\|[a-z]+)*)\}")
 FILTERS = {
     "slug": slugify, "upper": str.upper, "lower": str.lower, "title": str.title, "strip": str.strip,
@@ -271,6 +285,7 @@ class MappingLoad:
     batch: GraphBatch
     resolver: Resolver
     report: LoadReport
+    placeholders: list[str] = field(default_factory=list)  # date cells without a digit, where they are
 
     def _clean(self, label: str | None, props: dict[str, Any], templates: dict[str, Any], where: dict,
                rel: bool = False) -> dict[str, Any] | None:
@@ -281,9 +296,13 @@ class MappingLoad:
         for name, value in props.items():
             if value in ("", None, []):
                 continue
-            cleaned = CLEANERS[spec[name].type](value)
+            column = (columns_of(templates.get(name)) or [name])[0]
+            if spec[name].type == "date" and isinstance(value, str) and not re.search(r"[0-9]", value):
+                # A date cell with no digit ("Unknown", or another column's text shifted into it) is unknown.
+                self.placeholders.append(f"row {where['row']}, column '{column}': {value!r}")
+                continue
+            cleaned = SHEET_CLEANERS[spec[name].type](value)
             if cleaned is None:
-                column = (columns_of(templates.get(name)) or [name])[0]
                 self.report.reject(where["file"], where["row"], column, value,
                                    Message("reject.bad_property", type=spec[name].type, name=name), malformed=True)
                 return None
@@ -307,6 +326,9 @@ class MappingLoad:
             finally:
                 progress.done()
                 table.close()
+        if self.placeholders:
+            report.notice(Message("notice.dates_without_digit", count=len(self.placeholders),
+                                  examples="; ".join(self.placeholders[:5]) + ("..." if len(self.placeholders) > 5 else "")))
 
     def _row(self, name: str, number: int, row: dict[str, str]) -> None:
         mapping, report, resolver, batch = self.mapping, self.report, self.resolver, self.batch

@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -31,6 +33,11 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode text" and some exports
 TABLE_SUFFIXES = (".csv", ".csv.gz", ".zip", ".tsv", ".txt", ".gz")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+
+
+class NoDataRows(LoadError):
+    """A table with a header and nothing under it (USAspending writes such files when a download has no data
+    for them)."""
 
 
 class CountingReader(io.RawIOBase):
@@ -81,6 +88,15 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         return self._rows
+
+    def has_data(self) -> bool:
+        """Whether a data row follows the header (the row is read ahead; `rows()` still yields it)."""
+        try:
+            first = next(self._rows)
+        except (NoDataRows, StopIteration):
+            return False
+        self._rows = itertools.chain([first], self._rows)
+        return True
 
     def position(self) -> int:
         return self._position()
@@ -209,7 +225,7 @@ def _csv_rows(text: IO[str], name: str, *, delimiter: str = ",",
                 yield number, current
             current, number = following, following_number
         if not seen:
-            raise LoadError(Message("file.no_rows"), path=name)
+            raise NoDataRows(Message("file.no_rows"), path=name)
 
     return header, rows(), header_first
 
@@ -236,8 +252,23 @@ def _first_undecodable(opener: Callable[[], IO[bytes]], delimiter: str) -> tuple
     return None
 
 
-def _delimiter(name: str) -> str:
-    return "\t" if name.lower().endswith((".tsv", ".tsv.gz", ".tab")) else ","
+def _delimiter(name: str, first_line: bytes) -> str:
+    """',' for CSV, a tab for .tsv, and '|' for a .txt whose header holds '|' (USAspending's "pstxt" format)."""
+    lower = name.lower().removesuffix(".gz")
+    if lower.endswith((".tsv", ".tab")):
+        return "\t"
+    if lower.endswith(".txt") and b"|" in first_line:
+        return "|"
+    return ","
+
+
+def _first_line(opener: Callable[[], IO[bytes]]) -> bytes:
+    """The first line's bytes (up to 64 KiB); nothing from a damaged stream, which the reader then names."""
+    try:
+        with opener() as stream:
+            return stream.read(1 << 16).split(b"\n", 1)[0]
+    except (EOFError, OSError, zlib.error, zipfile.BadZipFile):
+        return b""
 
 
 def _plain_table(path: Path, label: str, opener: Callable[[], IO[bytes]], size: int | None,
@@ -245,7 +276,7 @@ def _plain_table(path: Path, label: str, opener: Callable[[], IO[bytes]], size: 
                  reopen: Callable[[], tuple[IO[bytes], Callable[[], int]]]) -> Table:
     counter = CountingReader(opener())
     text = _open_text(io.BufferedReader(counter, 1 << 16))
-    delimiter = _delimiter(label.removesuffix(".gz"))
+    delimiter = _delimiter(label, _first_line(opener) if label.lower().endswith((".txt", ".txt.gz")) else b"")
     try:
         header, rows, header_first = _csv_rows(text, label, delimiter=delimiter,
                                                undecodable=lambda: _first_undecodable(opener, delimiter))
@@ -328,11 +359,14 @@ def _zip_tables(path: Path) -> Iterator[Table]:
         raise LoadError(Message("file.zip_damaged", error=exc), path=str(path)) from exc
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX/")]
-        tables = [m for m in members if m.filename.lower().endswith((".csv", ".tsv"))]
+        # A .txt member is a table when its header holds '|' (USAspending's pipe-separated downloads), not a
+        # README.
+        tables = [m for m in members if m.filename.lower().endswith((".csv", ".tsv"))
+                  or m.filename.lower().endswith(".txt") and b"|" in _first_line(lambda m=m: archive.open(m))]
         if not tables:
             names = ", ".join(m.filename for m in members[:5]) or "nothing"
             raise LoadError(Message("file.zip_no_csv", names=names), path=str(path))
-        for member in sorted(tables, key=lambda m: m.filename):
+        for member in sorted(tables, key=lambda m: _numbered(m.filename)):
             label = f"{path}:{member.filename}"
             if member.file_size == 0:
                 raise LoadError(Message("file.empty"), path=label)
@@ -345,6 +379,11 @@ def _zip_tables(path: Path) -> Iterator[Table]:
                 yield table
             finally:
                 table.close()
+
+
+def _numbered(name: str) -> list[str | int]:
+    """A sort key putting the parts of a split download in their order: ..._2.csv before ..._10.csv."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"([0-9]+)", name)]
 
 
 def _xlsx_tables(path: Path, wanted: Sequence[str]) -> Iterator[Table]:

@@ -26,6 +26,8 @@ from loaders.usaspending_held import HeldRows
 from loaders.usaspending_rows import DELETE_MARK, Award
 
 AWARDS, TRANSACTIONS = "awards", "transactions"
+#: Tables a download may hold next to the contracts, skipped with a note.
+NOT_LOADED = {"assistance": "skip.assistance", "subawards": "skip.subawards"}  # kind -> the note's message
 
 #: The columns the issue names; a Prime Award Summaries file without them is refused.
 REQUIRED = {
@@ -59,10 +61,12 @@ OPTIONAL = (
 
 
 def detect(header: list[str]) -> str | None:
-    """awards, transactions, 'assistance' or None, from a header row."""
+    """awards, transactions, 'assistance', 'subawards' or None, from a header row."""
     columns = set(header)
     if {"assistance_award_unique_key", "assistance_transaction_unique_key"} & columns:
         return "assistance"
+    if {"subaward_number", "subaward_amount"} <= columns:
+        return "subawards"
     if "contract_transaction_unique_key" in columns or {"federal_action_obligation", "action_date"} <= columns:
         return TRANSACTIONS
     if "contract_award_unique_key" in columns or "total_obligated_amount" in columns:
@@ -88,18 +92,22 @@ class UsaspendingFiles(HeldRows):
 
     def read_file(self, path: Path) -> None:
         loaded = 0
-        skipped: list[str] = []
+        skipped: list[Message] = []
         for table in open_tables(path):
             _lower_case_header(table)
             kind = detect(table.header)
-            if kind == "assistance":
-                skipped.append(f"{table.name} (assistance awards, not contracts)")
+            if kind in NOT_LOADED:
+                skipped.append(Message(NOT_LOADED[kind], name=table.name))
+                table.close()
+                continue
+            if path.suffix.lower() == ".zip" and not table.has_data():
+                skipped.append(Message("skip.header_only", name=table.name))
                 table.close()
                 continue
             if kind is None:
                 missing = [c for c in REQUIRED[AWARDS] if c not in table.header]
                 if path.suffix.lower() == ".zip":
-                    skipped.append(f"{table.name} (not a USAspending contracts file)")
+                    skipped.append(Message("skip.not_contracts", name=table.name))
                     table.close()
                     continue
                 raise LoadError(Message("usaspending.missing_columns", columns=", ".join(missing)), path=table.name)
@@ -109,7 +117,7 @@ class UsaspendingFiles(HeldRows):
         for text in skipped:
             self.report.notice(Message("notice.skipped", what=text))
         if not loaded:
-            raise LoadError(Message("usaspending.no_contracts", skipped="; ".join(skipped)), path=str(path))
+            raise LoadError(Message("usaspending.no_contracts", skipped=tuple(skipped)), path=str(path))
 
     def _file_source(self, table: Table, kind: str) -> str:
         name = Path(table.name.split(":")[-1] if ":" in table.name else table.name).name

@@ -20,23 +20,36 @@ class BadValue(ValueError):
 
 
 _DIGIT = re.compile(r"[0-9]")
+_NO_LEADING_ZERO = re.compile(r"-?\.[0-9]+")  # ".5", "-.50"
+_SHORT_YEAR = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{2})")  # "10/1/18" (the Atlas of Surveillance)
+_YEAR_SPAN = re.compile(r"([0-9]{4}) ?[/-] ?([0-9]{4})")  # "2017/2018": a fiscal year's span
+_MONTH_YEAR = re.compile(r"([0-9]{1,2})/([0-9]{4})")  # "04/2019"
 # USAspending's own forms, checked without strptime: "2014-06-27", "2014-06-27 10:11:12.345+00".
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T][0-9:.]*(?:Z|[+-][0-9:]+)?)?$")
 
 
 def amount(text: str) -> float | None:
-    """Dollars: "1234.50", "-500.00", "53100000", "1,234" (edited in a spreadsheet) -> float."""
+    """Dollars: "1234.50", "-500.00", "53100000", "1,234" (edited in a spreadsheet), ".5" -> float.
+
+    "-0.00" is 0.0: a negative zero would show as "-0" wherever it is printed.
+    """
     text = text.strip()
     if not text:
         return None
+    if _NO_LEADING_ZERO.fullmatch(text):
+        text = text.replace(".", "0.", 1)
     value = clean_amount(text)
     if value is None:
         raise BadValue(Message("value.not_amount"))
-    return value
+    return value + 0.0
 
 
 def date(text: str) -> str | None:
-    """A date, "2014-02-03" (USAspending), "2014-02-03 12:00:00", "2/3/2014" -> ISO text."""
+    """A date, "2014-02-03" (USAspending), "2014-02-03 12:00:00", "2/3/2014" -> ISO text.
+
+    Also the Atlas of Surveillance's "10/1/18" (a year 00-68 is 20xx, as strptime reads it), "04/2019" (a
+    month: "2019-04") and "2017/2018", the span of a fiscal year: its first year, "2017".
+    """
     text = text.strip()
     if not text:
         return None
@@ -46,6 +59,17 @@ def date(text: str) -> str | None:
             return _dt.date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
         except ValueError:
             raise BadValue(Message("value.not_date")) from None
+    if _SHORT_YEAR.fullmatch(text):
+        try:
+            return _dt.datetime.strptime(text, "%m/%d/%y").date().isoformat()
+        except ValueError:
+            raise BadValue(Message("value.not_date")) from None
+    span = _YEAR_SPAN.fullmatch(text)
+    if span and int(span[2]) == int(span[1]) + 1:
+        text = span[1]
+    month = _MONTH_YEAR.fullmatch(text)
+    if month and 1 <= int(month[1]) <= 12:
+        text = f"{month[2]}-{int(month[1]):02d}"
     value = clean_date(text)
     if value is None:
         raise BadValue(Message("value.not_date"))

@@ -53,6 +53,9 @@ HOSTILE = [
     (32, "parent_award_id_piid", "1"),
     (33, "award_id_piid", "P1-1"),
     (34, "period_of_performance_current_end_date", "2014-06-27T"),
+    (36, "total_obligated_amount", "-0.00"),
+    (37, "total_obligated_amount", ".5"),
+    (38, "current_total_value_of_award", "-.25"),
 ]
 # A last_modified the row reads but the schema's date cleaner refuses: the load stops, the same either way.
 BROKEN = [(35, "last_modified_date", "2014-06-27T")]

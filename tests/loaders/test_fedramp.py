@@ -129,3 +129,134 @@ def test_a_package_named_with_an_acronym_in_brackets_is_the_product_the_graph_al
     assert pfcs.name == "Palantir Federal Cloud Service" and pfcs.aliases == ["Palantir Federal Cloud Service (PFCS)"]
     assert pfcs.properties["fedramp_id"] == "FR1234567890"
     assert graph.get("product:fedramp-fr1234567890") is None
+
+
+def _marketplace_2024(tmp_path, **mapping) -> "Path":
+    """The marketplace `data.json` as GSA publishes it since 2024 (github.com/GSA/marketplace-fedramp-gov-data,
+    test.json of 2024-11-12, the file marketplace.fedramp.gov reads): products and agencies as before, plus the
+    ATO letters in `data.AtoMapping` (initial ATOs) and `data.ReuseMapping` (reuse ATOs). Their entries name the
+    product by `id` and the agency by `parent`/`sub` (with `agency_id`/`sub_id`, sometimes empty); dates carry
+    the publishing script's T20:00:00.000Z; "Legacy JAB Authorization" stands in the agency columns for JAB
+    P-ATOs; one reuse date in that file reads "0202-04-26T04:56:02.000Z"."""
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    data["meta"]["last_change"] = "2024-11-12T23:22:46.100Z"
+    data["data"]["Products"][0]["agency_authorizations"] = ["Department of Homeland Security",
+                                                            "Legacy JAB Authorization"]
+    data["data"]["Agencies"].append({"id": "22-001", "parent": "Legacy JAB Authorization", "sub": "",
+                                     "csp": "Legacy JAB Authorization" + " " * 40, "authorization": 1, "reuse": 0,
+                                     "auths": [{"id": "FR1234567890"}], "reuses": [], "procs": []})
+    data["data"]["AtoMapping"] = [
+        {"id": "FR1234567890", "agency_id": "22-002-03", "parent": "Department of Homeland Security",
+         "sub": "Immigration and Customs Enforcement", "ato_date": "2019-04-10T20:00:00.000Z",
+         "auth_date": "2019-05-01T20:00:00.000Z", "exp_date": "", "assessment_date": "04/10"},
+        {"id": "FR1234567890", "agency_id": "22-001", "parent": "Legacy JAB Authorization", "sub": "",
+         "ato_date": "2018-11-01T20:00:00.000Z", "auth_date": "2018-11-01T20:00:00.000Z", "exp_date": "",
+         "assessment_date": "11/01"}]
+    data["data"]["ReuseMapping"] = [
+        {"id": "F1603047866", "agency_id": "22-002", "parent": "Department of Homeland Security",
+         "sub_id": "22-002-02", "sub": "Customs and Border Protection", "ato_date": "2021-07-29T20:00:00.000Z",
+         "auth_date": "", "exp_date": "2025-07-29T20:00:00.000Z"},
+        {"id": "F1603047866", "agency_id": "", "parent": "Department of Homeland Security", "sub_id": "",
+         "sub": "Customs and Border Protection", "ato_date": "0202-04-26T04:56:02.000Z",
+         "auth_date": "2024-01-11T20:00:00.000Z", "exp_date": "2027-04-26T20:00:00.000Z"}]
+    for key, value in mapping.items():
+        data["data"][key] = value
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_the_current_marketplace_ato_and_reuse_mappings_make_dated_authorizations(graph, tmp_path):
+    result = graph.invoke(fedramp, _marketplace_2024(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "rejected: 0" in result.output
+    store = graph.open()
+    try:
+        edges = {e.key: e for e in store.edges()}
+    finally:
+        store.close()
+    ato = edges[("product:fedramp-fr1234567890", "AUTHORIZED_FOR", "agency:ice")]
+    assert (ato.properties.get("start"), ato.properties.get("end")) == ("2019-04-10", None)
+    reuse = edges[("product:fedramp-f1603047866", "AUTHORIZED_FOR", "agency:cbp")]
+    # the year-0202 typo is an unknown date, not the start of the authorization, and the note names it
+    assert (reuse.properties["start"], reuse.properties["end"]) == ("2021-07-29", "2027-04-26")
+    assert "data.ReuseMapping[1], field 'ato_date': '0202-04-26T04:56:02.000Z'" in result.output
+
+
+def test_a_jab_authorization_is_not_an_agency(graph, tmp_path):
+    result = graph.invoke(fedramp, _marketplace_2024(tmp_path))
+    assert result.exit_code == 0, result.output
+    store = graph.open()
+    try:
+        assert not [n for n in store.nodes("Agency") if "jab" in n.name.casefold()]
+    finally:
+        store.close()
+    assert "JAB" in result.output and "not an agency" in result.output
+
+
+def test_an_ato_of_the_jab_agency_id_in_the_split_export_is_not_rejected(graph, tmp_path):
+    """The split exports (github.com/FedRAMP/marketplace-fedramp-gov-data, fedramp-agencies.json and
+    fedramp-atos.json of 2026-06-21) list agency "22-001", parent_agency_name "Legacy JAB Authorization", and
+    every JAB P-ATO in fedramp-atos.json names it by agency_id only."""
+    agencies = {"metadata": {"export_timestamp": "2026-06-21T03:59:30.224Z"}, "data": {"agencies": [
+        {"id": "22-001", "parent_agency_id": "22-001", "sub_agency_id": "", "parent_agency_name":
+         "Legacy JAB Authorization", "sub_agency_name": "", "authorization_count": 0, "": ""},
+        {"id": "22-002-03", "parent_agency_id": "22-002", "sub_agency_id": "22-002-03", "parent_agency_name":
+         "Department of Homeland Security", "sub_agency_name": "Immigration and Customs Enforcement", "": ""}]}}
+    atos = json.loads(ATOS.read_text(encoding="utf-8"))
+    atos["data"]["atos"] = [
+        {"uuid": "c53f6113", "product_id": "F1603047866", "agency_id": "22-001", "is_reuse": False,
+         "ato_date": "2016-06-21T04:00:00.000Z", "exp_date": "", "authorizing_official": "N/A (P-ATO)",
+         "is_active": False, "termination_date": "", "termination_reason": ""},
+        {"uuid": "7b1c3f91", "product_id": "F1603047866", "agency_id": "22-002-03", "is_reuse": True,
+         "ato_date": "2022-03-10T05:00:00.000Z", "exp_date": "", "is_active": True, "termination_date": "",
+         "termination_reason": ""}]
+    (tmp_path / "fedramp-agencies.json").write_text(json.dumps(agencies), encoding="utf-8")
+    (tmp_path / "fedramp-atos.json").write_text(json.dumps(atos), encoding="utf-8")
+    result = graph.invoke(fedramp, DATA, tmp_path / "fedramp-agencies.json", tmp_path / "fedramp-atos.json")
+    assert result.exit_code == 0, result.output
+    assert "rejected: 0" in result.output and "by the JAB" in result.output
+    store = graph.open()
+    try:
+        assert not [n for n in store.nodes("Agency") if "jab" in n.name.casefold()]
+        key = ("product:fedramp-f1603047866", "AUTHORIZED_FOR", "agency:ice")
+        edge = next(e for e in store.edges() if e.key == key)
+        assert edge.properties["start"] == "2022-03-10"
+    finally:
+        store.close()
+
+
+def test_no_status_found_is_no_status(graph, tmp_path):
+    """fedramp-products.json (github.com/FedRAMP/marketplace-fedramp-gov-data, 2026-05-15) lists products the
+    marketplace does not show with "public_status": "No Status Found" (GSA's publishing script, Code.gs in
+    GSA/marketplace-fedramp-gov-data, skips them)."""
+    products = {"metadata": {"export_timestamp": "2026-05-15T22:42:01.943Z", "total_products": 1}, "products": [
+        {"id": "FR2228932729", "csp": "QuestionPro Gov", "cso": "QuestionPro Gov (QPG)", "impact_level": "Moderate",
+         "uei": "RP9LYBJV7958", "public_status": "No Status Found", "internal_status": "No Status Found",
+         "auth_date": "", "reuse": 0, "agency_auths": [], "agency_reuse": [], "leveraged_systems": [],
+         "authorizing_agency_id": "", "authorizing_subagency_id": "", "small_business": False, "3pao_id": 137004}]}
+    path = tmp_path / "fedramp-products.json"
+    path.write_text(json.dumps(products), encoding="utf-8")
+    result = graph.invoke(fedramp, path)
+    assert result.exit_code == 0, result.output
+    product = graph.get("product:fedramp-fr2228932729")
+    assert product.name == "QuestionPro Gov (QPG)" and "status" not in product.properties
+
+
+def test_agency_ids_in_a_products_lists_are_looked_up_not_made_agencies(graph, tmp_path):
+    """The marketplace's data.json lists a product's reuse agencies by agency id ("agency_reuse":
+    ["22-007-04", "22-011", ...], GSA/marketplace-fedramp-gov-data data.json of 2023-04-12); an id is the
+    agency of that id in the agencies list, never an agency named "22-011"."""
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    data["data"]["Products"][2]["agency_reuse"] = ["22-002-03", "#N/A"]
+    data["data"]["Products"][2]["agency_authorizations"] = ["22-099"]
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = graph.invoke(fedramp, path)
+    assert result.exit_code == 0, result.output
+    store = graph.open()
+    try:
+        assert not [n for n in store.nodes("Agency") if n.name[:1].isdigit()]
+        assert ("product:fedramp-fr2200458671", "AUTHORIZED_FOR", "agency:ice") in {e.key for e in store.edges()}
+    finally:
+        store.close()

@@ -1,4 +1,5 @@
 """Any CSV by YAML mapping: the shipped Atlas of Surveillance example, and mapping errors."""
+import csv
 import re
 
 import pytest
@@ -102,3 +103,45 @@ def test_an_unknown_filter_is_named_when_the_mapping_is_read(tmp_path):
     path.write_text(BASE.replace("{A|slug}", "{A|sluggy}") + "}}\n")
     with pytest.raises(LoadError, match=r"field 'nodes.a.id': unknown filter 'sluggy' \(known: slug, upper"):
         load_mapping(path, get_schema())
+
+
+ATLAS_HEADER = ["AOSNUMBER", "NEWAOSNUMBER (ORI9)", "City", "County", "State", "Agency", "Type of LEA", "Summary",
+                "Type of Juris", "Technology", "TECH ABV", "Vendor"] + [
+    f"Link {n} {part}".strip() for n in (1, 2, 3) for part in ("", "Snapshot", "Source", "Type", "Date")] + [
+    "Other Links"]
+
+
+def test_the_atlas_download_with_its_real_date_shapes_loads(graph, tmp_path):
+    """The Atlas of Surveillance download (atlasofsurveillance.org/download.csv, 28 columns, every cell quoted)
+    writes the citation dates as M/D/YYYY, M/D/YY ("10/1/18", "04/25/18"), MM/YYYY ("04/2019"), a bare year
+    ("2016"), a span of years ("2017/2018"), nothing, or once a shifted cell's text ("Meeting documents"), and
+    leaves Vendor empty on most rows: the shapes of the rows committed in github.com/hackmad003/cs418-flock-research
+    (data/processed/sample/atlas_of_surveillance_sample.csv). The rows here are made up in those shapes."""
+    def row(number, agency, technology, vendor, date):
+        cells = {"AOSNUMBER": number, "NEWAOSNUMBER (ORI9)": "XX0000124ALPR", "City": "Seguin", "County":
+                 "Guadalupe County", "State": "TX", "Agency": agency, "Type of LEA": "Sheriff", "Summary":
+                 "The Sheriff’s Office uses it, \"as of 2018\".", "Type of Juris": "County",
+                 "Technology": technology, "Vendor": vendor, "Link 1": f"https://example.org/{number}?type=3&x",
+                 "Link 1 Source": "Example News", "Link 1 Date": date}
+        return [cells.get(column, "") for column in ATLAS_HEADER]
+
+    path = tmp_path / "Atlas of Surveillance-Automated License Plate Readers-20260911.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL).writerows([
+            ATLAS_HEADER,
+            row("AOS000059", "Example County Sheriff's Office", "Automated License Plate Readers", "", "10/1/18"),
+            row("AOS000035", "Example Heights Police Department", "Body-worn Cameras", "Coban", "2017/2018"),
+            row("AOS000019", "Example County Sheriff's Office", "Body-worn Cameras", "", "2016"),
+            row("AOS000037", "Example Police Department", "Automated License Plate Readers", "", ""),
+            row("AOS000045", "Example Police Department", "Gunshot Detection", "ShotSpotter", "1/5/2020"),
+            row("AOS000095", "Example Port Police Department", "Body-worn Cameras", "Axon", "04/2019"),
+            row("AOS000088", "Example Reno Police Department", "Body-worn Cameras", "Axon", "Meeting documents")])
+    result = graph.invoke(csv_command, path, "--mapping", "atlas_of_surveillance")
+    assert result.exit_code == 0, result.output
+    assert "rows read: 7; used: 7; rejected: 0" in result.output
+    numbers = ("59", "35", "19", "37", "45", "95", "88")
+    dates = {n: graph.get(f"source:aos-aos0000{n}").properties.get("date") for n in numbers}
+    assert dates == {"59": "2018-10-01", "35": "2017", "19": "2016", "37": None, "45": "2020-01-05",
+                     "95": "2019-04", "88": None}
+    assert "1 date(s) without a digit treated as unknown (row 8, column 'Link 1 Date': 'Meeting documents')" \
+        in result.output

@@ -71,6 +71,19 @@ def test_truncated_gzip_and_zip(tmp_path):
     (tmp_path / "t.zip").write_bytes(raw[: len(raw) // 2])
     with pytest.raises(LoadError, match="damaged or truncated"):
         rows(tmp_path / "t.zip")
+    (tmp_path / "t.txt").write_bytes(data[:15])  # a pipe-separated download's name, cut short inside the gzip
+    with pytest.raises(LoadError, match="damaged or truncated"):
+        rows(tmp_path / "t.txt")
+
+
+def test_pipe_separated_text_is_read_and_a_zips_readme_is_not_a_table(tmp_path):
+    """USAspending's "pstxt" downloads: '|' between cells in .txt files, next to text that is not a table."""
+    (tmp_path / "d.txt").write_text('a|b\n"1|x"|2\n')
+    assert rows(tmp_path / "d.txt") == [(str(tmp_path / "d.txt"), ["a", "b"], [(2, ["1|x", "2"])])]
+    with zipfile.ZipFile(tmp_path / "d.zip", "w") as archive:
+        archive.writestr("README.txt", "========ABOUT THESE FILES========\nSplit Files: ...\n")
+        archive.writestr("Contracts_1.txt", "a|b\n1|2\n")
+    assert [name for name, _header, _rows in rows(tmp_path / "d.zip")] == [f"{tmp_path / 'd.zip'}:Contracts_1.txt"]
 
 
 def test_zip_without_csv_and_wrong_extension(tmp_path):

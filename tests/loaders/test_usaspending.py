@@ -1,6 +1,7 @@
 """USAspending loads: Palantir contracts land on the right entities and on ICE -> HSI; bad input writes nothing."""
 import csv
 import gzip
+import io
 import zipfile
 
 import pytest
@@ -293,3 +294,66 @@ def test_a_delta_files_deleted_transactions_are_not_loaded_and_are_listed(graph,
         rejected = [row for row in csv.DictReader(handle) if row["column"] == "correction_delete_ind"]
     assert [(row["row"], row["value"]) for row in rejected] == [(str(deleted + 2), "D")]
     assert _obligations_by_year(graph, delta) == {2014: 20000000.0, 2015: 15000000.0}  # 2016's -500 was deleted
+
+
+def _csv_rows(path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def _text(rows: list[list[str]], delimiter: str = ",") -> str:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def test_a_custom_download_in_pipe_delimited_text_loads_like_the_csv_one(graph, tmp_path):
+    """USAspending's custom downloads offer CSV, TSV and "pstxt": '|'-separated .txt members (FILE_FORMATS in
+    fedspendingtransparency/usaspending-api: "pstxt": {"delimiter": "|", "extension": "txt"}), next to
+    subawards files and the Data_Dictionary_Crosswalk.xlsx its download READMEs mention."""
+    stamp = "2026-12-01_H10M11S12"
+    members = {f"Contracts_PrimeAwardSummaries_{stamp}_1": _csv_rows(AWARDS),
+               f"Contracts_PrimeTransactions_{stamp}_1": _csv_rows(TRANSACTIONS),
+               f"Contracts_Subawards_{stamp}_1": [["prime_award_unique_key", "prime_award_piid", "subaward_number",
+                                                  "subaward_amount", "subawardee_uei", "subawardee_name"],
+                                                 ["CONT_AWD_X", "P1", "S1", "50.00", "ABCDEFGHIJKL", "SUB INC"]]}
+    for kind, delimiter, suffix in (("csv", ",", ".csv"), ("pstxt", "|", ".txt")):
+        with zipfile.ZipFile(tmp_path / f"{kind}.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, rows in members.items():
+                archive.writestr(name + suffix, _text(rows, delimiter))
+            archive.writestr("Data_Dictionary_Crosswalk.xlsx", b"PK\x03\x04 a workbook")
+    as_csv = graph.invoke(usaspending, tmp_path / "csv.zip", "--dry-run")
+    as_text = graph.invoke(usaspending, tmp_path / "pstxt.zip", "--dry-run")
+    assert as_csv.exit_code == as_text.exit_code == 0, as_text.output
+    line = [l for l in as_csv.output.splitlines() if l.startswith("nodes")][0]
+    assert line in as_text.output
+    assert f"Contracts_Subawards_{stamp}_1.txt (subawards: not loaded)" in as_text.output
+
+
+def test_a_zip_member_holding_only_its_header_is_skipped_with_a_note(graph, tmp_path):
+    """USAspending's download README: "Empty Files: When no data is available for a given file, its contents
+    will only contain column headers" (usaspending-api usaspending_api/data/*_download_readme.txt)."""
+    with zipfile.ZipFile(tmp_path / "download.zip", "w") as archive:
+        archive.write(AWARDS, "Contracts_PrimeAwardSummaries_2026-12-01_H10M11S12_1.csv")
+        archive.writestr("Contracts_PrimeTransactions_2026-12-01_H10M11S12_1.csv",
+                         _text(_csv_rows(TRANSACTIONS)[:1]))
+    result = graph.invoke(usaspending, tmp_path / "download.zip")
+    assert result.exit_code == 0, result.output
+    assert "Contracts_PrimeTransactions_2026-12-01_H10M11S12_1.csv (no rows: only the header)" in result.output
+    assert graph.get("contract:HSCETC14C00002") is not None
+
+
+def test_the_parts_of_a_split_download_are_read_in_their_numbered_order(graph, tmp_path):
+    """A download too large for one file is split into ..._1.csv, ..._2.csv, ... ("Split Files" in the
+    download README); part 10 comes after part 2, so for the same award at the same modification the row of
+    part 10 is the later one and wins."""
+    header, *rows = _csv_rows(AWARDS)
+    row = next(r for r in rows if r[header.index("award_id_piid")] == "HSCETC14C00002")
+    amount = header.index("total_obligated_amount")
+    with zipfile.ZipFile(tmp_path / "FY2019_070_Contracts_Full_20261201.zip", "w") as archive:
+        for part, value in (("2", "1000.00"), ("10", "2000.00")):
+            changed = [*row[:amount], value, *row[amount + 1:]]
+            archive.writestr(f"FY2019_070_Contracts_Full_20261201_{part}.csv", _text([header, changed]))
+    result = graph.invoke(usaspending, tmp_path / "FY2019_070_Contracts_Full_20261201.zip")
+    assert result.exit_code == 0, result.output
+    assert graph.get("contract:HSCETC14C00002").properties["amount_usd"] == 2000.0

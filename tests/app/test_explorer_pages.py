@@ -249,7 +249,7 @@ def test_a_loaded_contract_reads_as_titled_facts_in_the_schemas_order_in_either_
     shown = texts(open_view(app, page="profile", id="contract:70CTD022FR0000170"))
     facts = [text for text in shown if text.startswith("**")]
     assert facts[:4] == ["**Tipo de adjudicación:** orden de entrega", "**Inicio:** 2022-09-30",
-                         "**Fin:** 2027-09-30", "**Importe comprometido:** -US$3,000"]
+                         "**Fin:** 2027-09-30", "**Monto comprometido:** -US$3,000"]
     assert "**Comprometido por año fiscal:** 2022: US$150,700,000 · 2023: -US$3,000" in shown
     assert {"**Código NAICS (sector):** 541511", "**Código PSC (producto o servicio):** DA01",
             "**Última modificación en USAspending:** 2024-06-01"} <= set(shown)

@@ -326,6 +326,8 @@ def open_tables(path: Path, *, spreadsheets: bool = False, wanted: Sequence[str]
     if kind == "zip" and (lower.endswith(SPREADSHEET_SUFFIXES) or _is_xlsx(path)):
         if not spreadsheets:
             raise LoadError(Message("file.wrong_type.xlsx", expected="CSV"), path=str(path))
+        if not lower.endswith(SPREADSHEET_SUFFIXES):  # openpyxl goes by the name and would refuse it in English
+            raise LoadError(Message("file.workbook_renamed", suffix=path.suffix or "(no extension)"), path=str(path))
         yield from _xlsx_tables(path, wanted)
         return
     if kind in WRONG_TYPE:
@@ -470,6 +472,8 @@ def read_json(path: Path) -> Any:
         if kind == "gzip":
             with gzip.open(path, "rb") as handle:
                 raw = handle.read()
+        elif kind == "zip" and _is_xlsx(path):
+            raise LoadError(Message("file.workbook_not_json"), path=str(path))
         elif kind == "zip":
             try:
                 with zipfile.ZipFile(path) as archive:

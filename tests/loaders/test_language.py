@@ -107,7 +107,7 @@ def test_an_unreachable_neo4j_is_said_in_the_chosen_language():
     env = {"NEO4J_URI": "bolt://127.0.0.1:1", "NEO4J_USERNAME": "neo4j", "NEO4J_PASSWORD": "x"}
     spanish = CliRunner().invoke(cli, ["usaspending", str(AWARDS), "--backend", "neo4j"], env=env)
     assert spanish.exit_code == 1
-    assert ("Error: No se puede conectar con Neo4j en bolt://127.0.0.1:1: comprueba que el servidor esté encendido "
+    assert ("Error: No se puede conectar con Neo4j en bolt://127.0.0.1:1: revisa que el servidor esté encendido "
             "y que NEO4J_URI sea correcta. No se escribió nada.\n") == spanish.output
     with pytest.raises(StoreError) as info:
         Neo4jStore.connect(Neo4jSettings("bolt://127.0.0.1:1", "neo4j", "x", "neo4j"))

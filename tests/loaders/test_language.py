@@ -189,7 +189,11 @@ def test_a_workbook_under_another_name_is_called_a_workbook(graph, tmp_path):
     as_csv.write_bytes((tmp_path / "sheet.xlsx").read_bytes())
     as_json.write_bytes(as_csv.read_bytes())
     mapped = graph.invoke(csv_command, as_csv, "--mapping", "atlas_of_surveillance", lang="es").output
-    assert (f"{as_csv}: es un libro de Excel guardado con la extensión .csv: cámbiale el nombre para que termine en "
-            ".xlsx y cárgalo de nuevo. No se escribió nada.") in mapped
+    assert (f"{as_csv}: es un libro de Excel, pero su nombre no termina en .xlsx: cámbiale el nombre para que "
+            "termine en .xlsx y cárgalo de nuevo. No se escribió nada.") in mapped
+    no_extension = tmp_path / "sheet"
+    no_extension.write_bytes(b"a,b\n1,2\n")
+    assert f"{no_extension}: tipo de archivo no admitido (sin extensión): se espera" in \
+        graph.invoke(usaspending, no_extension, lang="es").output
     assert f"{as_json}: is an Excel workbook, not JSON: download the FedRAMP Marketplace JSON file" in \
         graph.invoke(fedramp, as_json, lang="en").output

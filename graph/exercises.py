@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path as FilePath
 
 from graph import yaml_text
-from graph.i18n import Message, t
+from graph.i18n import Message, reading_problem, t
 from graph.model import Node, Path
 from graph.schema import get_schema
 from graph.store import GraphStore
@@ -62,7 +62,7 @@ def parse_exercises(text: str, path: str) -> list[Exercise]:
     try:
         document = yaml_text.load_with_lines(text)
     except yaml_text.YAMLError as exc:
-        raise StoryError(Message("story_error.bad_yaml", error=exc), path=path) from exc
+        raise StoryError(Message("story_error.bad_yaml", error=reading_problem(exc)), path=path) from exc
     entries = document.get("exercises") if isinstance(document, dict) else None
     if not isinstance(entries, list) or not entries:
         raise StoryError(Message("exercise_error.no_list"), path=path, field="exercises")

@@ -100,6 +100,18 @@ def in_lang(value: object, lang: str) -> str:
     return value.render(lang) if isinstance(value, Message) else str(value)
 
 
+def reading_problem(exc: BaseException) -> Message | BaseException:
+    """Why a file could not be read, for a message's {error}: a YAML slip as one line with its line and column
+    (PyYAML's own text runs to four lines of English), a missing file as such; any other error as it is."""
+    if isinstance(exc, FileNotFoundError):
+        return Message("file.not_found")
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return exc
+    return Message("yaml.syntax", line=mark.line + 1, column=mark.column + 1,
+                   problem=getattr(exc, "problem", None) or getattr(exc, "context", None) or "")
+
+
 def location(lang: str, path: object = None, row: object = None, *, field: str | None = None,
              column: str | None = None) -> str:
     """"file.csv, row 3, column 'x'" in `lang`; the file, row and column names are never translated."""

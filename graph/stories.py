@@ -31,7 +31,7 @@ import yaml
 from graph import yaml_text
 from graph.atomic import atomic_write
 from graph.errors import HilosError
-from graph.i18n import LANGS, Message, t
+from graph.i18n import LANGS, Message, reading_problem, t
 from graph.model import EdgeKey
 from graph.schema import get_schema
 from graph.store import default_db_path
@@ -212,7 +212,7 @@ def parse_story(text: str, story_id: str, path: str = "") -> Story:
     try:
         document = yaml_text.load_with_lines(text)
     except yaml_text.YAMLError as exc:
-        raise StoryError(Message("story_error.bad_yaml", error=exc), path=path) from exc
+        raise StoryError(Message("story_error.bad_yaml", error=reading_problem(exc)), path=path) from exc
     if not isinstance(document, dict):
         raise StoryError(Message("story_error.not_story"), path=path)
     document.pop("__line__", None)
@@ -236,6 +236,8 @@ def read_story(path: Path) -> Story:
     """A story file, checked; StoryError names the file (and step and field) if it is bad."""
     try:
         text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise StoryError(Message("file.not_found"), path=str(path)) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise StoryError(Message("story_error.unreadable", error=exc), path=str(path)) from exc
     return parse_story(text, path.stem, str(path))

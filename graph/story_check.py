@@ -17,7 +17,7 @@ from typing import Sequence
 
 from graph.errors import HilosError
 from graph.exercises import make_card, parse_exercises, read_exercises
-from graph.i18n import DEFAULT_LANG, LANGS, error_text, t
+from graph.i18n import DEFAULT_LANG, LANGS, Message, error_text, t
 from graph.store import GraphStore, open_store
 from graph.stories import StoryError, all_stories, read_story
 from graph.story_view import check_story
@@ -36,8 +36,10 @@ def _check_files(paths: Sequence[Path], store: GraphStore, lang: str = DEFAULT_L
             checked += 1
         except StoryError as exc:
             errors.append(error_text(exc, lang))
-        except (OSError, UnicodeDecodeError) as exc:
-            errors.append(str(exc))
+        except (OSError, UnicodeDecodeError) as exc:  # an exercise file, read here (stories read themselves)
+            reason = (Message("file.not_found") if isinstance(exc, FileNotFoundError)
+                      else Message("story_error.unreadable", error=exc))
+            errors.append(error_text(StoryError(reason, path=str(path)), lang))
     return checked, errors
 
 

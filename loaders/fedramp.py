@@ -331,12 +331,13 @@ class FedrampLoad:
                 batch.add_edge(host, "HOSTS", product, src)
         if self.placeholders:
             examples = ", ".join(f"'{text}' ×{n}" for text, n in self.placeholders.most_common(4))
-            report.notice(Message("notice.placeholder_dates", count=sum(self.placeholders.values()), examples=examples))
+            report.notice(Message("notice.placeholder_dates", count=f"{sum(self.placeholders.values()):,}",
+                                  examples=examples))
         if self.implausible:
-            report.notice(Message("notice.impossible_years", count=len(self.implausible),
+            report.notice(Message("notice.impossible_years", count=f"{len(self.implausible):,}",
                                   examples="; ".join(self.implausible[:5]) + ("..." if len(self.implausible) > 5 else "")))
         if self.jab:
-            report.notice(Message("notice.jab", count=self.jab))
+            report.notice(Message("notice.jab", count=f"{self.jab:,}"))
 
     def _agency(self, parent: str | None, sub: str | None) -> str | None:
         resolver = self.resolver

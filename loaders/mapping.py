@@ -37,7 +37,7 @@ from typing import Any
 
 from graph import yaml_text
 from graph.errors import LoadError
-from graph.i18n import Message
+from graph.i18n import Message, reading_problem
 from graph.schema import Schema
 from graph.text import slugify
 from graph.types import CLEANERS
@@ -191,7 +191,7 @@ def load_mapping(path: Path, schema: Schema) -> Mapping:
     try:
         data = yaml_text.load(path.read_text(encoding="utf-8-sig"))
     except (OSError, yaml_text.YAMLError, UnicodeDecodeError) as exc:
-        raise LoadError(Message("mapping.unreadable", error=exc), path=where) from exc
+        raise LoadError(Message("mapping.unreadable", error=reading_problem(exc)), path=where) from exc
     if not isinstance(data, dict):
         raise LoadError(Message("mapping.not_mapping"), path=where)
     unknown = sorted(set(data) - {"name", "description", "columns", "source", "row_source", "nodes",
@@ -327,7 +327,7 @@ class MappingLoad:
                 progress.done()
                 table.close()
         if self.placeholders:
-            report.notice(Message("notice.dates_without_digit", count=len(self.placeholders),
+            report.notice(Message("notice.dates_without_digit", count=f"{len(self.placeholders):,}",
                                   examples="; ".join(self.placeholders[:5]) + ("..." if len(self.placeholders) > 5 else "")))
 
     def _row(self, name: str, number: int, row: dict[str, str]) -> None:

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from graph import yaml_text
 from graph.errors import LoadError
-from graph.i18n import Message
+from graph.i18n import Message, reading_problem
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def read_yaml(path: Path) -> Iterator[Record]:
     try:
         document = yaml_text.load_with_lines(path.read_text(encoding="utf-8-sig")) or {}
     except (yaml_text.YAMLError, UnicodeDecodeError) as exc:
-        raise LoadError(Message("seed.bad_yaml", error=exc), path=str(path)) from exc
+        raise LoadError(Message("seed.bad_yaml", error=reading_problem(exc)), path=str(path)) from exc
     if not isinstance(document, dict):
         raise LoadError(Message("seed.not_mapping"), path=str(path), row=1)
     document.pop("__line__", None)

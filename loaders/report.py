@@ -118,10 +118,10 @@ class LoadReport:
         if self.rejects_path:
             lines.append(t("load.rejects_written", lang, path=self.rejects_path))
         if self.merges:
-            lines.append(t("load.merges", lang, count=len(self.merges)))
+            lines.append(t("load.merges", lang, count=f"{len(self.merges):,}"))
             lines.extend(f"  {m.line(lang)}" for m in self.merges[:max_merges])
             if len(self.merges) > max_merges:
-                lines.append(t("load.more_merges", lang, count=len(self.merges) - max_merges))
+                lines.append(t("load.more_merges", lang, count=f"{len(self.merges) - max_merges:,}"))
         for text in self.notices:
             lines.append(t("load.note", lang, text=in_lang(text, lang)))
         if self.dry_run:

@@ -28,7 +28,7 @@ from typing import Any, Iterable
 
 from graph import yaml_text
 from graph.errors import LoadError
-from graph.i18n import Message
+from graph.i18n import Message, reading_problem
 from graph.text import compact, fold, slugify
 from loaders.graphbatch import GraphBatch
 from loaders.report import KEPT_APART, LoadReport
@@ -100,7 +100,7 @@ class Overrides:
         try:
             data = yaml_text.load(path.read_text(encoding="utf-8-sig")) or {}
         except (OSError, yaml_text.YAMLError, UnicodeDecodeError) as exc:
-            raise LoadError(Message("overrides.unreadable", error=exc), path=str(path)) from exc
+            raise LoadError(Message("overrides.unreadable", error=reading_problem(exc)), path=str(path)) from exc
         if not isinstance(data, dict) or set(data) - {"force", "forbid"}:
             raise LoadError(Message("overrides.not_mapping"), path=str(path))
         out = cls(path=str(path))
@@ -377,7 +377,7 @@ class Resolver:
             for candidate in names:
                 folded = fold(candidate)
                 if folded and (len(folded) >= 3) and f" {folded} " in words:
-                    self.report.merge("Agency", f"office '{office_name}'", component,
+                    self.report.merge("Agency", Message("merge.record_office", name=office_name), component,
                                       Message("merge.office_under", component=component, name=candidate))
                     return component
         return parent

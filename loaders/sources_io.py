@@ -326,12 +326,14 @@ def open_tables(path: Path, *, spreadsheets: bool = False, wanted: Sequence[str]
     if kind == "zip" and (lower.endswith(SPREADSHEET_SUFFIXES) or _is_xlsx(path)):
         if not spreadsheets:
             raise LoadError(Message("file.wrong_type.xlsx", expected="CSV"), path=str(path))
+        if not lower.endswith(SPREADSHEET_SUFFIXES):  # openpyxl goes by the name and would refuse it in English
+            raise LoadError(Message("file.workbook_renamed"), path=str(path))
         yield from _xlsx_tables(path, wanted)
         return
     if kind in WRONG_TYPE:
         raise LoadError(Message(f"file.wrong_type.{kind}", expected="CSV"), path=str(path))
     if kind == "text" and not lower.endswith(TABLE_SUFFIXES):
-        raise LoadError(Message("file.unsupported", suffix=repr(path.suffix or "(no extension)")), path=str(path))
+        raise LoadError(Message("file.unsupported", suffix=_suffix(path)), path=str(path))
     size = path.stat().st_size
     if kind == "gzip":
         opener, raws = _gzip_opener(path)
@@ -342,6 +344,11 @@ def open_tables(path: Path, *, spreadsheets: bool = False, wanted: Sequence[str]
     else:
         yield _plain_table(path, str(path), lambda: path.open("rb"), size, lambda c: c.count,
                            _counted(lambda: path.open("rb")))
+
+
+def _suffix(path: Path) -> str | Message:
+    """The file's extension as a message shows it: '.pdf', or "(no extension)" in the reader's language."""
+    return repr(path.suffix) if path.suffix else Message("file.no_extension")
 
 
 def _is_xlsx(path: Path) -> bool:
@@ -470,6 +477,8 @@ def read_json(path: Path) -> Any:
         if kind == "gzip":
             with gzip.open(path, "rb") as handle:
                 raw = handle.read()
+        elif kind == "zip" and _is_xlsx(path):
+            raise LoadError(Message("file.workbook_not_json"), path=str(path))
         elif kind == "zip":
             try:
                 with zipfile.ZipFile(path) as archive:

@@ -70,11 +70,11 @@ class AwardBuilder(HeldRows):
         give_back()  # the parts wait on disk: give the columns' memory back
         report = self.report
         if self._fy_count and "obligations_by_fy" not in self._schema_contract:
-            report.notice(Message("notice.fy_unstored", count=self._fy_count))
+            report.notice(Message("notice.fy_unstored", count=f"{self._fy_count:,}"))
         if self._older:
-            report.notice(Message("notice.older_awards", count=self._older))
+            report.notice(Message("notice.older_awards", count=f"{self._older:,}"))
         if self._computed_amounts:
-            report.notice(Message("notice.summed_amounts", count=self._computed_amounts))
+            report.notice(Message("notice.summed_amounts", count=f"{self._computed_amounts:,}"))
 
     def _take_out_for_build(self) -> None:
         """Before the build, held rows leave whose contract the row logic must build: a description naming a

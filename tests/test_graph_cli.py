@@ -54,7 +54,9 @@ def test_search_and_stats_speak_spanish_by_default_and_english_when_asked(seed_f
     english = CliRunner().invoke(cli, ["--lang", "en", "stats", "--db", str(seed_file)])
     assert english.output.startswith("Entities: 101\nRelationships: 111\nEntities by type:\n")
     nothing = CliRunner().invoke(cli, ["search", "zzzzqqq", "--db", str(seed_file), "--lang", "en"])
-    assert nothing.exit_code == 1 and "Nothing matches “zzzzqqq”." in nothing.output
+    assert nothing.exit_code == 1 and "Nothing matches “zzzzqqq”; try another word" in nothing.output
+    nada = CliRunner().invoke(cli, ["search", "zzzzqqq", "--db", str(seed_file)])
+    assert "Nada coincide con «zzzzqqq»; prueba con otra palabra o con solo una parte del nombre." in nada.output
     alias = CliRunner().invoke(cli, ["search", "Palantir", "--db", str(seed_file)])
     assert "Palantir Technologies  (como «Palantir»)" in alias.output
 

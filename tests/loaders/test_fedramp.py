@@ -14,7 +14,7 @@ ATOS = FIXTURES / "fedramp_atos.json"
 def test_products_providers_and_authorizations(graph):
     result = graph.invoke(fedramp, DATA, ATOS)
     assert result.exit_code == 0, result.output
-    assert "placeholder date(s) treated as unknown ('Not Authorized' ×2, 'Not Active' ×1)" in result.output
+    assert "placeholder dates treated as unknown: 3 ('Not Authorized' ×2, 'Not Active' ×1)" in result.output
     assert "rejected 1 × ATO for an unknown product" in result.output
     store = graph.open()
     try:

@@ -12,10 +12,10 @@ from graph.i18n import MESSAGES, Message, error_text
 from graph.settings import Neo4jSettings
 from graph.store_neo4j import Neo4jStore
 from loaders.cli import cli
-from loaders.commands import usaspending
-from loaders.report import Progress
+from loaders.commands import csv_command, fedramp, usaspending
+from loaders.report import LoadReport, Progress
 from loaders.sources_io import WRONG_TYPE
-from tests.loaders.conftest import AWARDS, BAD_AMOUNT, FIXTURES, ROOT
+from tests.loaders.conftest import AWARDS, BAD_AMOUNT, FIXTURES, ROOT, TRANSACTIONS
 
 
 def test_the_same_failing_load_in_spanish_and_english_names_the_same_file_row_column_and_value(graph, tmp_path):
@@ -107,7 +107,7 @@ def test_an_unreachable_neo4j_is_said_in_the_chosen_language():
     env = {"NEO4J_URI": "bolt://127.0.0.1:1", "NEO4J_USERNAME": "neo4j", "NEO4J_PASSWORD": "x"}
     spanish = CliRunner().invoke(cli, ["usaspending", str(AWARDS), "--backend", "neo4j"], env=env)
     assert spanish.exit_code == 1
-    assert ("Error: No se puede conectar con Neo4j en bolt://127.0.0.1:1: comprueba que el servidor esté encendido "
+    assert ("Error: No se puede conectar con Neo4j en bolt://127.0.0.1:1: revisa que el servidor esté encendido "
             "y que NEO4J_URI sea correcta. No se escribió nada.\n") == spanish.output
     with pytest.raises(StoreError) as info:
         Neo4jStore.connect(Neo4jSettings("bolt://127.0.0.1:1", "neo4j", "x", "neo4j"))
@@ -152,3 +152,48 @@ def test_messages_with_other_values_hash_apart_and_equal_ones_alike():
     records = {Message("merge.record_no_uei", name=f"VENDOR {number}") for number in range(1000)}
     assert len(records) == 1000 and len({hash(record) for record in records}) > 990
     assert hash(Message("merge.record_uei", name="A", uei="B")) == hash(Message("merge.record_uei", uei="B", name="A"))
+
+
+def test_an_office_placed_under_a_component_is_an_oficina_in_spanish_and_stays_english_in_its_csv(graph, tmp_path):
+    merges = tmp_path / "merges.csv"
+    spanish = graph.invoke(usaspending, AWARDS, TRANSACTIONS, "--dry-run", "--merges", merges, lang="es")
+    assert "Agency oficina 'ICE HSI INVESTIGATIVE PROGRAMS' -> agency:hsi: colocada bajo agency:hsi" in spanish.output
+    assert b"Agency,office 'ICE HSI INVESTIGATIVE PROGRAMS',agency:hsi," in merges.read_bytes()
+
+
+def test_a_yaml_slip_in_the_overrides_is_one_line_naming_where_and_a_missing_file_is_said_so(graph, tmp_path):
+    overrides = tmp_path / "o.yaml"
+    overrides.write_text("force:\n  - {uei: X}\n  junk\n")
+    spanish = graph.invoke(usaspending, AWARDS, "--overrides", overrides, lang="es").output
+    assert (f"Error: {overrides}: no se puede leer el archivo de --overrides: error de sintaxis en la línea 4, "
+            "columna 1 (could not find expected ':'): revisa la sangría,") in spanish
+    assert "<unicode string>" not in spanish and len(spanish.strip().splitlines()) == 1
+    missing = graph.invoke(usaspending, AWARDS, "--overrides", tmp_path / "nope.yaml", lang="es").output
+    assert "nope.yaml: no se puede leer el archivo de --overrides: no se encontró el archivo." in missing
+
+
+def test_counts_in_the_summary_are_grouped_by_thousands():
+    report = LoadReport("usaspending", lang="es")
+    for number in range(1_234):
+        report.merge("Company", f"'V{number}'", f"company:v{number}", "same UEI")
+    lines = report.summary(max_merges=3).splitlines()
+    assert "fusiones (1,234):" in lines and "  ... y 1,231 más (ver --merges)" in lines
+
+
+def test_a_workbook_under_another_name_is_called_a_workbook(graph, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["AOSNUMBER", "City"])
+    book.save(tmp_path / "sheet.xlsx")
+    as_csv, as_json = tmp_path / "sheet.csv", tmp_path / "sheet.json"
+    as_csv.write_bytes((tmp_path / "sheet.xlsx").read_bytes())
+    as_json.write_bytes(as_csv.read_bytes())
+    mapped = graph.invoke(csv_command, as_csv, "--mapping", "atlas_of_surveillance", lang="es").output
+    assert (f"{as_csv}: es un libro de Excel, pero su nombre no termina en .xlsx: cámbiale el nombre para que "
+            "termine en .xlsx y cárgalo de nuevo. No se escribió nada.") in mapped
+    no_extension = tmp_path / "sheet"
+    no_extension.write_bytes(b"a,b\n1,2\n")
+    assert f"{no_extension}: tipo de archivo no admitido (sin extensión): se espera" in \
+        graph.invoke(usaspending, no_extension, lang="es").output
+    assert f"{as_json}: is an Excel workbook, not JSON: download the FedRAMP Marketplace JSON file" in \
+        graph.invoke(fedramp, as_json, lang="en").output

@@ -143,5 +143,5 @@ def test_the_atlas_download_with_its_real_date_shapes_loads(graph, tmp_path):
     dates = {n: graph.get(f"source:aos-aos0000{n}").properties.get("date") for n in numbers}
     assert dates == {"59": "2018-10-01", "35": "2017", "19": "2016", "37": None, "45": "2020-01-05",
                      "95": "2019-04", "88": None}
-    assert "1 date(s) without a digit treated as unknown (row 8, column 'Link 1 Date': 'Meeting documents')" \
+    assert "dates without a digit treated as unknown: 1 (row 8, column 'Link 1 Date': 'Meeting documents')" \
         in result.output

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from graph.i18n import error_text
-from graph.stories import (SEED_STORIES, StoryError, all_stories, parse_story, read_stories, save_story,
+from graph.stories import (SEED_STORIES, StoryError, all_stories, parse_story, read_stories, read_story, save_story,
                            story_to_yaml, user_stories_folder)
 from graph.story_view import check_story
 
@@ -146,15 +146,26 @@ def test_the_check_command_passes_the_built_in_files_and_names_a_bad_one(db_path
 
     monkeypatch.setenv("HILOS_STORIES", str(tmp_path / "mine"))
     assert main([]) == 0
-    assert capsys.readouterr().out.strip().endswith("revisados, 0 con errores")
+    assert capsys.readouterr().out.strip().endswith("con errores: 0")
     bad = tmp_path / "bad.yaml"
     bad.write_text(GOOD.replace("company:acme DEVELOPS product:tool", "company:palantir-technologies DEVELOPS x"),
                    encoding="utf-8")
     assert main([str(bad), str(SEED_STORIES / "falcon-sa-hsi.yaml"), "--lang", "en"]) == 1
     output = capsys.readouterr()
-    assert output.out.strip() == "1 checked, 1 with errors"
+    assert output.out.strip() == "files checked: 1; with errors: 1"
     assert output.err.startswith(f"{bad}, step 1 (line 3), field 'highlight': ")
     assert main([str(bad)]) == 1
     output = capsys.readouterr()
-    assert output.out.strip() == "0 revisados, 1 con errores"
+    assert output.out.strip() == "archivos revisados: 0; con errores: 1"
     assert output.err.startswith(f"{bad}, paso 1 (línea 3), campo 'highlight': ")
+
+
+def test_a_yaml_slip_names_its_line_and_a_missing_file_is_not_called_unreadable(tmp_path: Path):
+    with pytest.raises(StoryError) as caught:
+        parse_story("title: [unclosed\nsteps: []\n", "acme", "stories/acme.yaml")
+    assert error_text(caught.value, "es").startswith(
+        "stories/acme.yaml: YAML no válido: error de sintaxis en la línea 2, columna 6 (")
+    assert "<unicode string>" not in error_text(caught.value, "en")
+    with pytest.raises(StoryError) as caught:
+        read_story(tmp_path / "gone.yaml")
+    assert error_text(caught.value, "es") == f"{tmp_path / 'gone.yaml'}: no se encontró el archivo"

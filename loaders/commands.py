@@ -50,7 +50,8 @@ def common_options(func):
         click.option("--db", envvar="HILOS_DB", help="Graph file of the embedded store."),
         click.option("--backend", type=click.Choice(BACKENDS),
                      help="Where the graph lives (default: neo4j when NEO4J_URI is set, else embedded)."),
-        click.option("--dry-run", is_flag=True, help="Read, resolve and validate everything; write nothing."),
+        click.option("--dry-run", is_flag=True, help="Read, resolve and validate everything; write nothing to the graph (the rejects and merges CSVs are "
+                     "still written, to review)."),
         click.option("--overrides", type=click.Path(dir_okay=False, path_type=Path),
                      help="YAML file forcing or forbidding merges (see docs/LOADING.md)."),
         click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),

@@ -65,6 +65,7 @@ class LoadReport:
     dry_run: bool = False
     lang: str = DEFAULT_LANG  # of the summary and the progress bar
     rejects_path: Path | None = None
+    merges_path: Path | None = None
     seconds: float = 0.0
     _merge_keys: set = field(default_factory=set)
 
@@ -122,6 +123,8 @@ class LoadReport:
             lines.extend(f"  {m.line(lang)}" for m in self.merges[:max_merges])
             if len(self.merges) > max_merges:
                 lines.append(t("load.more_merges", lang, count=f"{len(self.merges) - max_merges:,}"))
+        if self.merges_path:
+            lines.append(t("load.merges_written", lang, count=f"{len(self.merges):,}", path=self.merges_path))
         for text in self.notices:
             lines.append(t("load.note", lang, text=in_lang(text, lang)))
         if self.dry_run:
@@ -137,6 +140,8 @@ class LoadReport:
                  reason=in_lang(first.reason, self.lang), value=repr(first.value), more=extra)
 
     def write_merges(self, path: Path) -> None:
+        """Write every merge to a CSV (UTF-8), and say where in the summary."""
+        self.merges_path = path
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["kind", "record", "into", "reason"])

@@ -65,6 +65,8 @@ def test_a_recipient_without_uei_is_said_so_in_the_chosen_language(graph, tmp_pa
     spanish = graph.invoke(usaspending, AWARDS, "--dry-run", "--merges", merges, lang="es")
     assert "'AMAZON WEB SERVICES, INC.' (sin UEI) -> company:amazon-web-services" in spanish.output
     assert b"'AMAZON WEB SERVICES, INC.' (no UEI)" in merges.read_bytes()
+    count = len(merges.read_text(encoding="utf-8").splitlines()) - 1
+    assert f"fusiones ({count:,}) escritas en {merges}" in spanish.output  # a dry run still writes the CSV, and says so
     english = graph.invoke(usaspending, AWARDS, "--dry-run", lang="en")
     assert "'AMAZON WEB SERVICES, INC.' (no UEI) -> company:amazon-web-services" in english.output
 

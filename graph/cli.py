@@ -88,6 +88,8 @@ def path(source: str, target: str, k: int, max_length: int, directed: bool,
                            avoid=frozenset(resolve(store, name).id for name in avoid))
     except HilosError as exc:
         raise click.ClickException(_said(exc, lang)) from exc
+    if start.id == end.id:
+        raise click.ClickException(t("cli.same", lang, name=start.name))
     found = store.paths(start.id, end.id, k=k, max_length=max_length, directed=directed, where=where)
     explanations = [explain(p, lang, store.get) for p in found]
     if as_json:

@@ -65,3 +65,9 @@ def test_stats(seed_file):
     result = CliRunner().invoke(cli, ["stats", "--json", "--db", str(seed_file)])
     data = json.loads(result.output)
     assert data["nodes"] > 50 and data["by_label"]["Agency"] >= 7
+
+
+def test_a_path_from_an_entity_to_itself_says_they_are_the_same(seed_file):
+    result = run("path", "HSI", "Homeland Security Investigations", db=seed_file)
+    assert result.returncode == 1
+    assert "son la misma entidad, Homeland Security Investigations" in result.stderr

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from graph.cli_lang import chosen_lang, lang_option
+from graph.cli_lang import Bilingual, chosen_lang, lang_option
 from graph.errors import HilosError, NotFound
 from graph.explain import explain
 from graph.i18n import error_text, t
@@ -14,8 +14,6 @@ from graph.lookup import resolve
 from graph.serialize import path_to_dict
 from graph.store import BACKENDS, DEFAULT_MAX_LENGTH, GraphStore, PathFilter, open_store
 
-BACKEND_HELP = "Where the graph lives (default: neo4j when NEO4J_URI is set, else embedded)."
-DB_HELP = "Graph file of the embedded store (default: $HILOS_DB or ~/.local/share/hilos/graph.json)."
 
 
 def _open(db: str | None, backend: str | None) -> GraphStore:
@@ -34,19 +32,19 @@ def _said(exc: HilosError, lang: str) -> str:
     return error_text(exc, lang)
 
 
-@click.group()
+@click.group(cls=Bilingual, help="help.graph")
 @lang_option
 def cli() -> None:
     """Hilos: trace who builds the technology behind immigration enforcement."""
 
 
-@cli.command()
+@cli.command(help="help.graph.search")
 @click.argument("text")
-@click.option("--label", "labels", multiple=True, help="Only entities of this label (repeatable).")
-@click.option("--limit", default=10, show_default=True)
-@click.option("--db", envvar="HILOS_DB", help=DB_HELP)
-@click.option("--backend", type=click.Choice(BACKENDS), help=BACKEND_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--label", "labels", multiple=True, help="help.opt.label")
+@click.option("--limit", default=10, show_default=True, help="help.opt.limit")
+@click.option("--db", envvar="HILOS_DB", help="help.opt.db")
+@click.option("--backend", type=click.Choice(BACKENDS), help="help.opt.backend")
+@click.option("--json", "as_json", is_flag=True, help="help.opt.json")
 @lang_option
 def search(text: str, labels: tuple[str, ...], limit: int, db: str | None, backend: str | None, as_json: bool) -> None:
     """Find entities by name or alias (case, accents and punctuation ignored)."""
@@ -65,17 +63,18 @@ def search(text: str, labels: tuple[str, ...], limit: int, db: str | None, backe
         click.echo(f"{hit.node.id:40} {hit.node.label:13} {hit.node.name}{via}")
 
 
-@cli.command()
+@cli.command(help="help.graph.path")
 @click.argument("source")
 @click.argument("target")
-@click.option("--k", default=1, show_default=True, type=click.IntRange(1, 50), help="How many paths.")
-@click.option("--max-length", default=DEFAULT_MAX_LENGTH, show_default=True, type=click.IntRange(1, 12))
-@click.option("--directed", is_flag=True, help="Follow relationships only in their own direction.")
-@click.option("--type", "rel_types", multiple=True, help="Only these relationship types (repeatable).")
-@click.option("--avoid", multiple=True, help="Never pass through this entity (repeatable).")
-@click.option("--db", envvar="HILOS_DB", help=DB_HELP)
-@click.option("--backend", type=click.Choice(BACKENDS), help=BACKEND_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Print paths and explanation as JSON.")
+@click.option("--k", default=1, show_default=True, type=click.IntRange(1, 50), help="help.opt.k")
+@click.option("--max-length", default=DEFAULT_MAX_LENGTH, show_default=True, type=click.IntRange(1, 12),
+              help="help.opt.max_length")
+@click.option("--directed", is_flag=True, help="help.opt.directed")
+@click.option("--type", "rel_types", multiple=True, help="help.opt.type")
+@click.option("--avoid", multiple=True, help="help.opt.avoid")
+@click.option("--db", envvar="HILOS_DB", help="help.opt.db")
+@click.option("--backend", type=click.Choice(BACKENDS), help="help.opt.backend")
+@click.option("--json", "as_json", is_flag=True, help="help.opt.path_json")
 @lang_option
 def path(source: str, target: str, k: int, max_length: int, directed: bool,
          rel_types: tuple[str, ...], avoid: tuple[str, ...], db: str | None, backend: str | None, as_json: bool) -> None:
@@ -106,10 +105,10 @@ def path(source: str, target: str, k: int, max_length: int, directed: bool,
         click.echo(f"{number}. {chain}\n\n{explanation.full_text()}\n")
 
 
-@cli.command()
-@click.option("--db", envvar="HILOS_DB", help=DB_HELP)
-@click.option("--backend", type=click.Choice(BACKENDS), help=BACKEND_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@cli.command(help="help.graph.stats")
+@click.option("--db", envvar="HILOS_DB", help="help.opt.db")
+@click.option("--backend", type=click.Choice(BACKENDS), help="help.opt.backend")
+@click.option("--json", "as_json", is_flag=True, help="help.opt.json")
 @lang_option
 def stats(db: str | None, backend: str | None, as_json: bool) -> None:
     """Counts of entities and relationships by label, type and evidence."""
@@ -127,7 +126,7 @@ def stats(db: str | None, backend: str | None, as_json: bool) -> None:
             click.echo(f"  {name:20} {count:,}")
 
 
-@cli.command()
+@cli.command(help="help.graph.schema")
 def schema() -> None:
     """Print the schema (labels, relationship types, evidence) as Markdown."""
     from graph.schema_doc import schema_markdown

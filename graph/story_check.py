@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from graph.cli_lang import lang_asked
 from graph.errors import HilosError
 from graph.exercises import make_card, parse_exercises, read_exercises
 from graph.i18n import DEFAULT_LANG, LANGS, Message, error_text, t
@@ -57,10 +58,13 @@ def _check_all(store: GraphStore, lang: str = DEFAULT_LANG) -> tuple[int, list[s
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m graph.story_check", description=__doc__.split("\n\n")[0])
-    parser.add_argument("files", nargs="*", type=Path, help="story or exercise files (default: all)")
+    lang = lang_asked(sys.argv[1:] if argv is None else argv)  # --help is printed while parsing
+    parser = argparse.ArgumentParser(prog="python -m graph.story_check", description=t("help.story_check", lang),
+                                     add_help=False)
+    parser.add_argument("-h", "--help", action="help", help=t("help.opt.help", lang))
+    parser.add_argument("files", nargs="*", type=Path, help=t("help.opt.story_files", lang))
     parser.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
-                        help=f"language of what is printed (default: {DEFAULT_LANG})")
+                        help=t("help.opt.lang", lang, default=DEFAULT_LANG))
     args = parser.parse_args(argv)
     try:
         store = open_store()

@@ -9,28 +9,28 @@ import click
 from graph.errors import HilosError
 from graph.i18n import error_text, t
 from graph.store import BACKENDS, open_store
-from graph.cli_lang import chosen_lang, lang_option
+from graph.cli_lang import Bilingual, chosen_lang, lang_option
 from loaders.report import written
 from loaders.seed import SEED_DIR, load_seed, read_seed
 
 log = logging.getLogger(__name__)
 
 
-@click.group()
-@click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+@click.group(cls=Bilingual, help="help.loaders")
+@click.option("-v", "--verbose", is_flag=True, help="help.opt.verbose")
 @lang_option
 def cli(verbose: bool) -> None:
     """Load data into the Hilos graph."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
 
 
-@cli.command()
-@click.option("--db", envvar="HILOS_DB", help="Graph file of the embedded store.")
+@cli.command(help="help.loaders.seed")
+@click.option("--db", envvar="HILOS_DB", help="help.opt.db")
 @click.option("--backend", type=click.Choice(BACKENDS),
-              help="Where the graph lives (default: neo4j when NEO4J_URI is set, else embedded).")
+              help="help.opt.backend")
 @click.option("--folder", type=click.Path(exists=True, file_okay=False, path_type=Path), default=SEED_DIR,
-              show_default=True, help="Seed folder (*.yaml, *.nodes.csv, *.relationships.csv).")
-@click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+              show_default=True, help="help.opt.folder")
+@click.option("--dry-run", is_flag=True, help="help.opt.seed_dry_run")
 @lang_option
 def seed(db: str | None, backend: str | None, folder: Path, dry_run: bool) -> None:
     """Validate and load the cited seed data; loading twice changes nothing."""

@@ -47,19 +47,13 @@ def common_options(func):
     """--db, --backend, --dry-run, --overrides, --rejects, --merges, --skip-invalid, --lang."""
     options = [
         lang_option,
-        click.option("--db", envvar="HILOS_DB", help="Graph file of the embedded store."),
-        click.option("--backend", type=click.Choice(BACKENDS),
-                     help="Where the graph lives (default: neo4j when NEO4J_URI is set, else embedded)."),
-        click.option("--dry-run", is_flag=True, help="Read, resolve and validate everything; write nothing to the graph (the rejects and merges CSVs are "
-                     "still written, to review)."),
-        click.option("--overrides", type=click.Path(dir_okay=False, path_type=Path),
-                     help="YAML file forcing or forbidding merges (see docs/LOADING.md)."),
-        click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
-                     help="CSV to write rejected rows to (default: ./<input name>.rejects.csv, only if any)."),
-        click.option("--merges", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Also write every merge and its reason to this CSV."),
-        click.option("--skip-invalid", is_flag=True,
-                     help="Reject rows with malformed values and load the rest (default: stop, write nothing)."),
+        click.option("--db", envvar="HILOS_DB", help="help.opt.db"),
+        click.option("--backend", type=click.Choice(BACKENDS), help="help.opt.backend"),
+        click.option("--dry-run", is_flag=True, help="help.opt.dry_run"),
+        click.option("--overrides", type=click.Path(dir_okay=False, path_type=Path), help="help.opt.overrides"),
+        click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="help.opt.rejects"),
+        click.option("--merges", type=click.Path(dir_okay=False, path_type=Path), help="help.opt.merges"),
+        click.option("--skip-invalid", is_flag=True, help="help.opt.skip_invalid"),
     ]
     for option in reversed(options):
         func = option(func)
@@ -147,7 +141,7 @@ def _finish_files(report: LoadReport, files: list[Path], rejects: Path | None, m
             click.echo(t("load.merges_unwritten", report.lang, error=exc), err=True)
 
 
-@click.command("usaspending")
+@click.command("usaspending", help="help.loaders.usaspending")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @common_options
 def usaspending(files: tuple[Path, ...], **options) -> None:
@@ -161,7 +155,7 @@ def usaspending(files: tuple[Path, ...], **options) -> None:
              **options)
 
 
-@click.command("fedramp")
+@click.command("fedramp", help="help.loaders.fedramp")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @common_options
 def fedramp(files: tuple[Path, ...], **options) -> None:
@@ -172,10 +166,10 @@ def fedramp(files: tuple[Path, ...], **options) -> None:
              **options)
 
 
-@click.command("csv")
+@click.command("csv", help="help.loaders.csv")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--mapping", "mapping", required=True,
-              help="YAML mapping file, or the name of one in loaders/mappings/ (e.g. atlas_of_surveillance).")
+              help="help.opt.mapping")
 @common_options
 def csv_command(file: Path, mapping: str, **options) -> None:
     """Load any CSV, .csv.gz, .zip or .xlsx sheet described by a YAML mapping."""

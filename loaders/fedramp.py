@@ -42,7 +42,7 @@ from graph.text import slugify
 from graph.types import clean_url
 from loaders import values
 from loaders.graphbatch import GraphBatch
-from loaders.report import LoadReport
+from loaders.report import LoadReport, first_few
 from loaders.resolve import Resolver, clean_uei
 from loaders.sources_io import read_json
 
@@ -335,7 +335,7 @@ class FedrampLoad:
                                   examples=examples))
         if self.implausible:
             report.notice(Message("notice.impossible_years", count=f"{len(self.implausible):,}",
-                                  examples="; ".join(self.implausible[:5]) + ("..." if len(self.implausible) > 5 else "")))
+                                  examples=first_few(self.implausible)))
         if self.jab:
             report.notice(Message("notice.jab", count=f"{self.jab:,}"))
 

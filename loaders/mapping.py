@@ -43,7 +43,7 @@ from graph.text import slugify
 from graph.types import CLEANERS
 from loaders import values
 from loaders.graphbatch import GraphBatch
-from loaders.report import LoadReport, Progress, rows_with_progress
+from loaders.report import LoadReport, Progress, first_few, rows_with_progress
 from loaders.resolve import Resolver
 from loaders.sources_io import open_tables
 
@@ -328,7 +328,7 @@ class MappingLoad:
                 table.close()
         if self.placeholders:
             report.notice(Message("notice.dates_without_digit", count=f"{len(self.placeholders):,}",
-                                  examples="; ".join(self.placeholders[:5]) + ("..." if len(self.placeholders) > 5 else "")))
+                                  examples=first_few(self.placeholders)))
 
     def _row(self, name: str, number: int, row: dict[str, str]) -> None:
         mapping, report, resolver, batch = self.mapping, self.report, self.resolver, self.batch

@@ -149,6 +149,11 @@ class LoadReport:
                 writer.writerow([spreadsheet_cell(cell) for cell in (m.kind, str(m.record), m.into, str(m.reason))])
 
 
+def first_few(items: list[str], shown: int = 5) -> str:
+    """The first `shown` items joined with '; ', and '...' when there are more (a note's examples)."""
+    return "; ".join(items[:shown]) + ("..." if len(items) > shown else "")
+
+
 def written(result: WriteResult, lang: str, *, planned: bool = False) -> str:
     """"nodes: 3 created, 1 updated; relationships: ..." in `lang`; `planned` for a dry run's plan."""
     return t("load.would_write" if planned else "load.written", lang, **{

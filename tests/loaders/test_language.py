@@ -4,9 +4,11 @@ English reasons for researchers' scripts."""
 import io
 import re
 
+import click
 import pytest
 from click.testing import CliRunner
 
+from graph.cli import cli as graph_cli
 from graph.errors import StoreError
 from graph.i18n import MESSAGES, Message, error_text
 from graph.settings import Neo4jSettings
@@ -86,11 +88,23 @@ def test_spanish_is_the_default_and_lang_goes_before_or_after_the_command(tmp_pa
 
 
 @pytest.mark.parametrize("args", [[], ["usaspending"], ["fedramp"], ["csv"], ["seed"]])
-def test_help_shows_the_language_option(args):
-    result = CliRunner().invoke(cli, [*args, "--help"])
-    assert result.exit_code == 0
-    text = " ".join(result.output.split())  # as wrapped for the terminal
-    assert "--lang [es|en]" in text and "(default: es)" in text
+def test_help_speaks_spanish_unless_told_and_shows_the_language_option(args):
+    spanish = " ".join(CliRunner().invoke(cli, [*args, "--help"]).output.split())  # as wrapped for the terminal
+    assert "--lang [es|en] Idioma de lo que se imprime (por defecto: es)." in spanish
+    assert "Mostrar esta ayuda y salir." in spanish
+    english = CliRunner().invoke(cli, [*args, "--help", "--lang", "en"])
+    assert english.exit_code == 0
+    assert "--lang [es|en] Language of what is printed (default: es)." in " ".join(english.output.split())
+
+
+@pytest.mark.parametrize("group", [cli, graph_cli], ids=["loaders", "graph"])
+def test_every_help_text_of_the_command_lines_comes_from_the_catalog(group):
+    """An English help text written in the code would stay English in Spanish: each is a catalog key."""
+    CliRunner().invoke(group, ["--help"])
+    commands = [group, *group.commands.values()]
+    helps = [command for command in commands] + [param for command in commands for param in command.params
+                                                 if isinstance(param, click.Option)]
+    assert [getattr(item, "name", item) for item in helps if getattr(item, "help_key", None) not in MESSAGES] == []
 
 
 def test_wrong_file_types_and_bad_overrides_in_both_languages(graph, tmp_path):

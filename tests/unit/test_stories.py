@@ -169,3 +169,14 @@ def test_a_yaml_slip_names_its_line_and_a_missing_file_is_not_called_unreadable(
     with pytest.raises(StoryError) as caught:
         read_story(tmp_path / "gone.yaml")
     assert error_text(caught.value, "es") == f"{tmp_path / 'gone.yaml'}: no se encontró el archivo"
+
+
+def test_the_check_commands_help_speaks_spanish_unless_told(capsys):
+    from graph.story_check import main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "Revisa los archivos de historias" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--help", "--lang", "en"])
+    assert "Check story and exercise files" in capsys.readouterr().out

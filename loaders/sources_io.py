@@ -388,9 +388,14 @@ def _zip_tables(path: Path) -> Iterator[Table]:
                 table.close()
 
 
-def _numbered(name: str) -> list[str | int]:
-    """A sort key putting the parts of a split download in their order: ..._2.csv before ..._10.csv."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"([0-9]+)", name)]
+def _numbered(name: str) -> list[str | tuple[int, str]]:
+    """A sort key putting the parts of a split download in their order: ..._2.csv before ..._10.csv.
+
+    re.split puts the runs of ASCII digits at odd places; each is compared by its length, then its text, without
+    zeros in front (never int(): it refuses a 5,000-digit run, and str.isdigit takes '²', which int() refuses).
+    """
+    return [(len(part.lstrip("0")), part.lstrip("0")) if odd else part
+            for odd, part in zip(itertools.cycle((False, True)), re.split(r"([0-9]+)", name))]
 
 
 def _xlsx_tables(path: Path, wanted: Sequence[str]) -> Iterator[Table]:

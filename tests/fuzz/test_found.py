@@ -16,6 +16,7 @@ from graph.stories import StoryError, parse_story
 from graph.store_networkx import EmbeddedStore
 from graph.types import clean_list, clean_string, clean_url
 from loaders.mapping import load_mapping
+from loaders.sources_io import _numbered
 from tests.loaders.conftest import ROOT
 
 
@@ -108,3 +109,12 @@ def test_a_100_kb_query_against_a_100_kb_name_answers_from_its_start(tmp_path):
                 [])
     assert [hit.node.id for hit in store.search(name + "x", limit=2)][0] == "company:long"
     assert [hit.node.id for hit in rank("q" * 100_000 + "Palantir", store.nodes())] == []
+
+
+@pytest.mark.parametrize("names, first", [
+    (["x_10.csv", "x_" + "9" * 5000 + ".csv", "x_2.csv"], "x_2.csv"),  # beyond int()'s 4,300 digits
+    (["x_1\u00b2", "x_1.csv"], "x_1.csv"),  # '²' is a digit to str.isdigit, not to int()
+    (["\u0661", "a_1.csv"], "a_1.csv"),  # '١' (Arabic-Indic one) is a digit to int() but not to [0-9]
+])
+def test_zip_members_with_odd_numbers_in_their_names_sort_without_error(names, first):
+    assert sorted(names, key=_numbered)[0] == first

@@ -30,6 +30,7 @@ another product's description.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -86,8 +87,7 @@ def _list(entry: Entry, *names: str) -> list:
         return [value]
     if isinstance(value, list):
         return value
-    raise LoadError(Message("fedramp.not_list", kind=type(value).__name__), path=entry.file, row=entry.where,
-                    field=name)
+    raise LoadError(Message("fedramp.not_list", kind=_kind(value)), path=entry.file, row=entry.where, field=name)
 
 
 def _field(entry: Entry, *names: str) -> str | None:
@@ -98,10 +98,17 @@ def _field(entry: Entry, *names: str) -> str | None:
         return None
     name, value = found
     if isinstance(value, (dict, list)):
-        raise LoadError(Message("fedramp.not_text", kind=Message("fedramp.an_object" if isinstance(value, dict)
-                                                           else "mapping.a_list")),
-                        path=entry.file, row=entry.where, field=name)
+        raise LoadError(Message("fedramp.not_text", kind=_kind(value)), path=entry.file, row=entry.where, field=name)
     return _text(value)
+
+
+def _kind(value: Any) -> Message:
+    """A JSON value's type in the reader's words: "an object", "a list", "a number", "true/false"."""
+    if isinstance(value, dict):
+        return Message("fedramp.an_object")
+    if isinstance(value, list):
+        return Message("mapping.a_list")
+    return Message("fedramp.a_boolean" if isinstance(value, bool) else "fedramp.a_number")
 
 
 def _text(value: Any) -> str | None:
@@ -180,9 +187,12 @@ class FedrampLoad:
             if raw in (None, ""):
                 continue
             try:
+                if isinstance(raw, (dict, list)):  # its Python spelling ("['2019-04-10']") is no date to name
+                    raise values.BadValue(Message("fedramp.not_text", kind=_kind(raw)))
                 value, placeholder = values.date_or_placeholder(raw)
             except values.BadValue as exc:
-                self.report.reject(entry.file, entry.where, name, raw, exc.args[0], malformed=True)
+                shown = json.dumps(raw, ensure_ascii=False) if isinstance(raw, (dict, list)) else raw
+                self.report.reject(entry.file, entry.where, name, shown, exc.args[0], malformed=True)
                 entry.data["__bad__"] = True
                 return None
             if placeholder:

@@ -43,7 +43,7 @@ from graph.text import slugify
 from graph.types import clean_url
 from loaders import values
 from loaders.graphbatch import GraphBatch
-from loaders.report import LoadReport
+from loaders.report import LoadReport, examples
 from loaders.resolve import Resolver, clean_uei
 from loaders.sources_io import read_json
 
@@ -136,7 +136,7 @@ class FedrampLoad:
     exported: str | None = None
     file_names: list[str] = field(default_factory=list)
     placeholders: Counter = field(default_factory=Counter)
-    implausible: list[str] = field(default_factory=list)  # "entry, field 'x': 'value'"
+    implausible: list[Message] = field(default_factory=list)  # "entry, field 'x': 'value'"
     jab: int = 0  # authorizations naming the JAB where an agency goes
 
     # -- reading ---------------------------------------------------------------
@@ -199,7 +199,8 @@ class FedrampLoad:
                 self.placeholders[str(raw).strip()] += 1
                 continue
             if value and int(value[:4]) not in PLAUSIBLE_YEARS:
-                self.implausible.append(f"{entry.where}, field '{name}': {str(raw).strip()!r}")
+                self.implausible.append(Message("notice.at_entry_field", entry=entry.where, field=name,
+                                                value=repr(str(raw).strip())))
                 continue
             return value
         return None
@@ -340,12 +341,12 @@ class FedrampLoad:
             if host and host != product:
                 batch.add_edge(host, "HOSTS", product, src)
         if self.placeholders:
-            examples = ", ".join(f"'{text}' ×{n}" for text, n in self.placeholders.most_common(4))
+            common = ", ".join(f"'{text}' ×{n}" for text, n in self.placeholders.most_common(4))
             report.notice(Message("notice.placeholder_dates", count=f"{sum(self.placeholders.values()):,}",
-                                  examples=examples))
+                                  examples=common))
         if self.implausible:
             report.notice(Message("notice.impossible_years", count=f"{len(self.implausible):,}",
-                                  examples="; ".join(self.implausible[:5]) + ("..." if len(self.implausible) > 5 else "")))
+                                  examples=examples(self.implausible)))
         if self.jab:
             report.notice(Message("notice.jab", count=f"{self.jab:,}"))
 

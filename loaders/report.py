@@ -202,3 +202,9 @@ def rows_with_progress(rows: Iterable[tuple[int, list[str]]], progress: Progress
     for item in rows:
         progress.tick(1, position() if position and progress.enabled else None)
         yield item
+
+
+def examples(found: list[Message], limit: int = 5) -> tuple[Message | str, ...]:
+    """A note's first `limit` examples and '...' when there are more; shown joined with '; ' in the reader's
+    language."""
+    return (*found[:limit], *(("...",) if len(found) > limit else ()))

@@ -287,3 +287,9 @@ def test_a_date_holding_a_list_or_object_is_rejected_as_such_not_as_its_python_s
     assert result.exit_code == 0, result.output
     rejects = (tmp_path / "rejects.csv").read_text(encoding="utf-8")
     assert 'data.AtoMapping[0],ato_date,"[""2019-04-10""]","should be text, not a list"' in rejects
+
+
+def test_the_note_of_impossible_years_names_the_field_in_the_readers_language(graph, tmp_path):
+    result = graph.invoke(fedramp, _marketplace_2024(tmp_path), lang="es")
+    assert result.exit_code == 0, result.output
+    assert "data.ReuseMapping[1], campo 'ato_date': '0202-04-26T04:56:02.000Z'" in result.output

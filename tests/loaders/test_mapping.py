@@ -145,3 +145,17 @@ def test_the_atlas_download_with_its_real_date_shapes_loads(graph, tmp_path):
                      "95": "2019-04", "88": None}
     assert "dates without a digit treated as unknown: 1 (row 8, column 'Link 1 Date': 'Meeting documents')" \
         in result.output
+
+
+def test_the_note_of_dates_without_a_digit_names_their_place_in_the_readers_language(graph, tmp_path):
+    path = tmp_path / "atlas.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([ATLAS_HEADER, [{"AOSNUMBER": "AOS000088", "City": "Reno", "State": "NV",
+                                                      "Agency": "Example Reno Police Department",
+                                                      "Technology": "Body-worn Cameras", "Vendor": "Axon",
+                                                      "Link 1": "https://example.org/88",
+                                                      "Link 1 Date": "Meeting documents"}.get(c, "")
+                                                     for c in ATLAS_HEADER]])
+    result = graph.invoke(csv_command, path, "--mapping", "atlas_of_surveillance", lang="es")
+    assert result.exit_code == 0, result.output
+    assert "(fila 2, columna 'Link 1 Date': 'Meeting documents')" in result.output

@@ -305,7 +305,8 @@ class MappingLoad:
             cleaned = SHEET_CLEANERS[spec[name].type](value)
             if cleaned is None:
                 self.report.reject(where["file"], where["row"], column, value,
-                                   Message("reject.bad_property", type=spec[name].type, name=name), malformed=True)
+                                   Message("reject.bad_property", type=Message(f"valid.{spec[name].type}"), name=name),
+                                   malformed=True)
                 return None
             out[name] = cleaned
         return out

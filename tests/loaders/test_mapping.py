@@ -159,3 +159,18 @@ def test_the_note_of_dates_without_a_digit_names_their_place_in_the_readers_lang
     result = graph.invoke(csv_command, path, "--mapping", "atlas_of_surveillance", lang="es")
     assert result.exit_code == 0, result.output
     assert "(fila 2, columna 'Link 1 Date': 'Meeting documents')" in result.output
+
+
+def test_a_bad_date_in_a_mapped_sheet_names_its_type_in_the_readers_language(graph, tmp_path):
+    path = tmp_path / "atlas.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([ATLAS_HEADER, [{"AOSNUMBER": "AOS000088", "City": "Reno", "State": "NV",
+                                                      "Agency": "Example Reno Police Department",
+                                                      "Technology": "Body-worn Cameras", "Vendor": "Axon",
+                                                      "Link 1": "https://example.org/88",
+                                                      "Link 1 Date": "13/2019"}.get(c, "") for c in ATLAS_HEADER]])
+    spanish = graph.invoke(csv_command, path, "--mapping", "atlas_of_surveillance", lang="es")
+    assert spanish.exit_code == 1
+    assert "columna 'Link 1 Date': no es una fecha válida (propiedad date): '13/2019'" in spanish.output
+    english = graph.invoke(csv_command, path, "--mapping", "atlas_of_surveillance", lang="en")
+    assert "column 'Link 1 Date': not a valid date (property date): '13/2019'" in english.output

@@ -148,3 +148,30 @@ def test_dates_as_exports_and_spreadsheets_write_them(graph, tmp_path, text, iso
         assert store.get("contract:70B01C19C00000001").properties.get("start") == iso
     finally:
         store.close()
+
+
+def test_a_permalink_that_is_no_web_address_is_a_malformed_cell(graph, tmp_path):
+    """It used to stop every load, even with --skip-invalid, naming 'usaspending, row source:piid-...'."""
+    path = write(tmp_path, awards_text(ACME, usaspending_permalink="ICM case system"))
+    before = graph.snapshot()
+    result = graph.invoke(usaspending, path)
+    assert result.exit_code == 1
+    assert (f"{NAME}, row 7, column 'usaspending_permalink': not a web address: 'ICM case system'"
+            in result.output)
+    assert graph.snapshot() == before
+    result = graph.invoke(usaspending, path, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert "rejected 1 × not a web address" in result.output
+
+
+@pytest.mark.parametrize("key", ["CONT AWD 1", "CONT_AWD_<b>", 'CONT_AWD_"1"'])
+def test_an_award_key_that_makes_no_web_address_leaves_the_contract_without_one(graph, tmp_path, key):
+    path = write(tmp_path, awards_text(ACME, usaspending_permalink="", contract_award_unique_key=key))
+    result = graph.invoke(usaspending, path)
+    assert result.exit_code == 0, result.output
+    store = graph.open()
+    try:
+        contract = next(n for n in store.nodes("Contract") if n.properties.get("award_key") == key)
+    finally:
+        store.close()
+    assert "url" not in contract.properties

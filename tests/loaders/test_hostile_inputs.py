@@ -175,3 +175,17 @@ def test_an_award_key_that_makes_no_web_address_leaves_the_contract_without_one(
     finally:
         store.close()
     assert "url" not in contract.properties
+
+
+@pytest.mark.parametrize("column, name", [("recipient_name", "**"), ("recipient_parent_name", "🧵"),
+                                          ("awarding_agency_name", "**"), ("awarding_sub_agency_name", "🧵")])
+def test_a_name_without_a_letter_or_digit_is_stored_under_an_id_of_its_own(graph, tmp_path, column, name):
+    """Its slug is empty: it used to make the id 'company:' and stop the load, naming 'usaspending, row company:'."""
+    cells = {column: name, **({"recipient_uei": ""} if column == "recipient_name" else {})}
+    result = graph.invoke(usaspending, write(tmp_path, awards_text(ACME, **cells)))
+    assert result.exit_code == 0, result.output
+    store = graph.open()
+    try:
+        assert [n.id for n in store.nodes() if n.name == name and n.id.split(":", 1)[1]]
+    finally:
+        store.close()

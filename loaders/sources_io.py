@@ -371,10 +371,10 @@ def _zip_tables(path: Path) -> Iterator[Table]:
         tables = [m for m in members if m.filename.lower().endswith((".csv", ".tsv"))
                   or m.filename.lower().endswith(".txt") and b"|" in _first_line(lambda m=m: archive.open(m))]
         if not tables:
-            names = ", ".join(m.filename for m in members[:5]) or "nothing"
+            names = ", ".join(_shown(m.filename) for m in members[:5]) or "nothing"
             raise LoadError(Message("file.zip_no_csv", names=names), path=str(path))
         for member in sorted(tables, key=lambda m: _numbered(m.filename)):
-            label = f"{path}:{member.filename}"
+            label = f"{path}:{_shown(member.filename)}"
             if member.file_size == 0:
                 raise LoadError(Message("file.empty"), path=label)
             try:
@@ -386,6 +386,12 @@ def _zip_tables(path: Path) -> Iterator[Table]:
                 yield table
             finally:
                 table.close()
+
+
+def _shown(name: str) -> str:
+    """A member's name as messages show it: as it is, or quoted with escapes when it holds a line break or another
+    control character (a message is one line)."""
+    return name if name.isprintable() else repr(name)
 
 
 def _numbered(name: str) -> list[str | tuple[int, str]]:

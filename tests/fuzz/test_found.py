@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 
 import pytest
 import yaml
@@ -16,7 +17,7 @@ from graph.stories import StoryError, parse_story
 from graph.store_networkx import EmbeddedStore
 from graph.types import clean_list, clean_string, clean_url
 from loaders.mapping import load_mapping
-from loaders.sources_io import _numbered
+from loaders.sources_io import _numbered, open_tables
 from tests.loaders.conftest import ROOT
 
 
@@ -118,3 +119,17 @@ def test_a_100_kb_query_against_a_100_kb_name_answers_from_its_start(tmp_path):
 ])
 def test_zip_members_with_odd_numbers_in_their_names_sort_without_error(names, first):
     assert sorted(names, key=_numbered)[0] == first
+
+
+def test_a_zip_member_named_with_a_line_break_is_named_on_one_line(tmp_path):
+    path = tmp_path / "download.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a\nb.txt", "award_id_piid|x\r\n1|2\r\n")
+        archive.writestr("c\rd.json", "{}")
+    names = [table.name for table in open_tables(path)]
+    assert names == [f"{path}:'a\\nb.txt'"]
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("c\rd.json", "{}")
+    with pytest.raises(LoadError) as caught:
+        list(open_tables(path))
+    assert "\r" not in str(caught.value) and "'c\\rd.json'" in str(caught.value)

@@ -39,6 +39,7 @@ def load(run: Run, folder: Path, command, path: Path, lang: str, skip: bool, *ex
     event("refused" if "Error:" in output else "loaded")  # --hypothesis-show-statistics shows the share
     if "Error:" in output:
         assert output.startswith(f"Error: {path}"), output  # the file read, not a record of the batch
+        assert output.count("\n") == 1, output
     rejects = folder / "rejects.csv"
     if rejects.exists():
         rows = list(csv.reader(io.StringIO(rejects.read_text(encoding="utf-8-sig"), newline="")))

@@ -1,6 +1,7 @@
 """Any CSV by YAML mapping: the shipped Atlas of Surveillance example, and mapping errors."""
 import csv
 import re
+from pathlib import Path
 
 import pytest
 
@@ -147,7 +148,7 @@ def test_the_atlas_download_with_its_real_date_shapes_loads(graph, tmp_path):
         in result.output
 
 
-def _one_atlas_row(tmp_path, date: str) -> "Path":
+def _one_atlas_row(tmp_path: Path, date: str) -> Path:
     """An Atlas download of one row, its citation date `date`."""
     cells = {"AOSNUMBER": "AOS000088", "City": "Reno", "State": "NV", "Agency": "Example Reno Police Department",
              "Technology": "Body-worn Cameras", "Vendor": "Axon", "Link 1": "https://example.org/88",

@@ -141,8 +141,8 @@ def _clean_props(raw: Mapping[str, Any], spec: Mapping[str, Property], *, where:
             continue
         clean = CLEANERS[prop.type](value)
         if clean is None:
-            raise LoadError(Message("record.not_valid", type=prop.type, value=repr(str(value)[:80])), field=name,
-                            **where)
+            raise LoadError(Message("record.not_valid", type=Message(f"valid.{prop.type}"), value=repr(str(value)[:80])),
+                            field=name, **where)
         cleaned[name] = clean
     return cleaned
 

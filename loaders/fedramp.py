@@ -30,6 +30,7 @@ another product's description.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from graph.text import slugify
 from graph.types import clean_url
 from loaders import values
 from loaders.graphbatch import GraphBatch
-from loaders.report import LoadReport, first_few
+from loaders.report import LoadReport, examples
 from loaders.resolve import Resolver, clean_uei
 from loaders.sources_io import read_json
 
@@ -86,8 +87,7 @@ def _list(entry: Entry, *names: str) -> list:
         return [value]
     if isinstance(value, list):
         return value
-    raise LoadError(Message("fedramp.not_list", kind=type(value).__name__), path=entry.file, row=entry.where,
-                    field=name)
+    raise LoadError(Message("fedramp.not_list", kind=_kind(value)), path=entry.file, row=entry.where, field=name)
 
 
 def _field(entry: Entry, *names: str) -> str | None:
@@ -98,10 +98,17 @@ def _field(entry: Entry, *names: str) -> str | None:
         return None
     name, value = found
     if isinstance(value, (dict, list)):
-        raise LoadError(Message("fedramp.not_text", kind=Message("fedramp.an_object" if isinstance(value, dict)
-                                                           else "mapping.a_list")),
-                        path=entry.file, row=entry.where, field=name)
+        raise LoadError(Message("fedramp.not_text", kind=_kind(value)), path=entry.file, row=entry.where, field=name)
     return _text(value)
+
+
+def _kind(value: Any) -> Message:
+    """A JSON value's type in the reader's words: "an object", "a list", "a number", "true/false"."""
+    if isinstance(value, dict):
+        return Message("fedramp.an_object")
+    if isinstance(value, list):
+        return Message("mapping.a_list")
+    return Message("fedramp.a_boolean" if isinstance(value, bool) else "fedramp.a_number")
 
 
 def _text(value: Any) -> str | None:
@@ -129,7 +136,7 @@ class FedrampLoad:
     exported: str | None = None
     file_names: list[str] = field(default_factory=list)
     placeholders: Counter = field(default_factory=Counter)
-    implausible: list[str] = field(default_factory=list)  # "entry, field 'x': 'value'"
+    implausible: list[Message] = field(default_factory=list)  # "entry, field 'x': 'value'"
     jab: int = 0  # authorizations naming the JAB where an agency goes
 
     # -- reading ---------------------------------------------------------------
@@ -180,16 +187,20 @@ class FedrampLoad:
             if raw in (None, ""):
                 continue
             try:
+                if isinstance(raw, (dict, list)):  # its Python spelling ("['2019-04-10']") is no date to name
+                    raise values.BadValue(Message("fedramp.not_text", kind=_kind(raw)))
                 value, placeholder = values.date_or_placeholder(raw)
             except values.BadValue as exc:
-                self.report.reject(entry.file, entry.where, name, raw, exc.args[0], malformed=True)
+                shown = json.dumps(raw, ensure_ascii=False) if isinstance(raw, (dict, list)) else raw
+                self.report.reject(entry.file, entry.where, name, shown, exc.args[0], malformed=True)
                 entry.data["__bad__"] = True
                 return None
             if placeholder:
                 self.placeholders[str(raw).strip()] += 1
                 continue
             if value and int(value[:4]) not in PLAUSIBLE_YEARS:
-                self.implausible.append(f"{entry.where}, field '{name}': {str(raw).strip()!r}")
+                self.implausible.append(Message("notice.at_entry_field", entry=entry.where, field=name,
+                                                value=repr(str(raw).strip())))
                 continue
             return value
         return None
@@ -330,12 +341,12 @@ class FedrampLoad:
             if host and host != product:
                 batch.add_edge(host, "HOSTS", product, src)
         if self.placeholders:
-            examples = ", ".join(f"'{text}' ×{n}" for text, n in self.placeholders.most_common(4))
+            common = ", ".join(f"'{text}' ×{n}" for text, n in self.placeholders.most_common(4))
             report.notice(Message("notice.placeholder_dates", count=f"{sum(self.placeholders.values()):,}",
-                                  examples=examples))
+                                  examples=common))
         if self.implausible:
             report.notice(Message("notice.impossible_years", count=f"{len(self.implausible):,}",
-                                  examples=first_few(self.implausible)))
+                                  examples=examples(self.implausible)))
         if self.jab:
             report.notice(Message("notice.jab", count=f"{self.jab:,}"))
 

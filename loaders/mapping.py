@@ -43,7 +43,7 @@ from graph.text import slugify
 from graph.types import CLEANERS
 from loaders import values
 from loaders.graphbatch import GraphBatch
-from loaders.report import LoadReport, Progress, first_few, rows_with_progress
+from loaders.report import LoadReport, Progress, examples, rows_with_progress
 from loaders.resolve import Resolver
 from loaders.sources_io import open_tables
 
@@ -285,7 +285,7 @@ class MappingLoad:
     batch: GraphBatch
     resolver: Resolver
     report: LoadReport
-    placeholders: list[str] = field(default_factory=list)  # date cells without a digit, where they are
+    placeholders: list[Message] = field(default_factory=list)  # date cells without a digit, where they are
 
     def _clean(self, label: str | None, props: dict[str, Any], templates: dict[str, Any], where: dict,
                rel: bool = False) -> dict[str, Any] | None:
@@ -299,12 +299,14 @@ class MappingLoad:
             column = (columns_of(templates.get(name)) or [name])[0]
             if spec[name].type == "date" and isinstance(value, str) and not re.search(r"[0-9]", value):
                 # A date cell with no digit ("Unknown", or another column's text shifted into it) is unknown.
-                self.placeholders.append(f"row {where['row']}, column '{column}': {value!r}")
+                self.placeholders.append(Message("notice.at_row_column", row=where["row"], column=column,
+                                                 value=repr(value)))
                 continue
             cleaned = SHEET_CLEANERS[spec[name].type](value)
             if cleaned is None:
                 self.report.reject(where["file"], where["row"], column, value,
-                                   Message("reject.bad_property", type=spec[name].type, name=name), malformed=True)
+                                   Message("reject.bad_property", type=Message(f"valid.{spec[name].type}"), name=name),
+                                   malformed=True)
                 return None
             out[name] = cleaned
         return out
@@ -328,7 +330,7 @@ class MappingLoad:
                 table.close()
         if self.placeholders:
             report.notice(Message("notice.dates_without_digit", count=f"{len(self.placeholders):,}",
-                                  examples=first_few(self.placeholders)))
+                                  examples=examples(self.placeholders)))
 
     def _row(self, name: str, number: int, row: dict[str, str]) -> None:
         mapping, report, resolver, batch = self.mapping, self.report, self.resolver, self.batch

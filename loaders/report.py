@@ -149,11 +149,6 @@ class LoadReport:
                 writer.writerow([spreadsheet_cell(cell) for cell in (m.kind, str(m.record), m.into, str(m.reason))])
 
 
-def first_few(items: list[str], shown: int = 5) -> str:
-    """The first `shown` items joined with '; ', and '...' when there are more (a note's examples)."""
-    return "; ".join(items[:shown]) + ("..." if len(items) > shown else "")
-
-
 def written(result: WriteResult, lang: str, *, planned: bool = False) -> str:
     """"nodes: 3 created, 1 updated; relationships: ..." in `lang`; `planned` for a dry run's plan."""
     return t("load.would_write" if planned else "load.written", lang, **{
@@ -212,3 +207,9 @@ def rows_with_progress(rows: Iterable[tuple[int, list[str]]], progress: Progress
     for item in rows:
         progress.tick(1, position() if position and progress.enabled else None)
         yield item
+
+
+def examples(found: list[Message], limit: int = 5) -> tuple[Message | str, ...]:
+    """A note's first `limit` examples and '...' when there are more; shown joined with '; ' in the reader's
+    language."""
+    return (*found[:limit], *(("...",) if len(found) > limit else ()))

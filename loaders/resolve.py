@@ -299,7 +299,7 @@ class Resolver:
             self.register(chosen, "Company", {**props, "uei": uei if not self.uei_of(chosen) else None})
             return chosen
 
-        base = f"company:{uei}" if uei else f"company:{slugify(name)}"
+        base = f"company:{uei}" if uei else f"company:{_id_slug(name)}"
         node_id = self._free_id(base, key, "Company") if not uei else base
         self.register(node_id, "Company", {**props, "sources": sources})
         return node_id
@@ -359,7 +359,7 @@ class Resolver:
         elif office and parent:
             base = f"{parent}-{slugify(name)}"
         else:
-            base = f"agency:{slugify(name)}"
+            base = f"agency:{_id_slug(name)}"
         node_id = self._free_id(base, key, "Agency")
         self.register(node_id, "Agency", {"name": name, "sources": sources})
         return node_id
@@ -474,3 +474,9 @@ class ProductMatcher:
                 if recipient_family & developers or (is_long and not developers):
                     found[product_id] = term
         return sorted(found.items())
+
+
+def _id_slug(name: str) -> str:
+    """The name's slug for an id; a name without a letter or digit ('**', an emoji) has none, so its characters'
+    code points stand in ('u2a-u2a'): 'company:' alone is no id."""
+    return slugify(name) or "-".join(f"u{ord(ch):x}" for ch in name.strip()[:20])

@@ -371,10 +371,10 @@ def _zip_tables(path: Path) -> Iterator[Table]:
         tables = [m for m in members if m.filename.lower().endswith((".csv", ".tsv"))
                   or m.filename.lower().endswith(".txt") and b"|" in _first_line(lambda m=m: archive.open(m))]
         if not tables:
-            names = ", ".join(m.filename for m in members[:5]) or "nothing"
+            names = ", ".join(_shown(m.filename) for m in members[:5]) or "nothing"
             raise LoadError(Message("file.zip_no_csv", names=names), path=str(path))
         for member in sorted(tables, key=lambda m: _numbered(m.filename)):
-            label = f"{path}:{member.filename}"
+            label = f"{path}:{_shown(member.filename)}"
             if member.file_size == 0:
                 raise LoadError(Message("file.empty"), path=label)
             try:
@@ -388,9 +388,20 @@ def _zip_tables(path: Path) -> Iterator[Table]:
                 table.close()
 
 
-def _numbered(name: str) -> list[str | int]:
-    """A sort key putting the parts of a split download in their order: ..._2.csv before ..._10.csv."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"([0-9]+)", name)]
+def _shown(name: str) -> str:
+    """A member's name as messages show it: as it is, or quoted with escapes when it holds a line break or another
+    control character (a message is one line)."""
+    return name if name.isprintable() else repr(name)
+
+
+def _numbered(name: str) -> list[str | tuple[int, str]]:
+    """A sort key putting the parts of a split download in their order: ..._2.csv before ..._10.csv.
+
+    re.split puts the runs of ASCII digits at odd places; each is compared by its length, then its text, without
+    zeros in front (never int(): it refuses a 5,000-digit run, and str.isdigit takes '²', which int() refuses).
+    """
+    return [(len(part.lstrip("0")), part.lstrip("0")) if odd else part
+            for odd, part in zip(itertools.cycle((False, True)), re.split(r"([0-9]+)", name))]
 
 
 def _xlsx_tables(path: Path, wanted: Sequence[str]) -> Iterator[Table]:

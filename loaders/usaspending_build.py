@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 
 from graph.i18n import Message
 from graph.text import fold, slugify
-from graph.types import clean_date
+from graph.types import clean_date, clean_url
 from loaders import award_columns, award_parties
 from loaders.allocators import give_back
 from loaders.columnar_awards import ColumnarAwards
@@ -153,7 +153,8 @@ class AwardBuilder(HeldRows):
         contract_id, qualifier = self._contract_id(award, self._claims)
         source_id = f"source:piid-{slugify(award.piid)}" + (f"-{slugify(qualifier)}" if qualifier else "")
         keyed = not award.key.startswith(award_columns.NO_KEY)
-        permalink = award.permalink or (f"{award_columns.SITE}{award.key}/" if keyed else None)
+        # A key that makes no web address (spaces, quotes: not USAspending's own) gives the contract none.
+        permalink = award.permalink or (clean_url(f"{award_columns.SITE}{award.key}/") if keyed else None)
         source_props = {
             "name": f"PIID {award.piid}", "kind": "public_record", "identifier": award.piid, "language": "en",
             "title": f"USAspending award {award.piid}", "url": permalink}

@@ -105,7 +105,7 @@ class RowLogic:
         award.foffice, award.foffice_code = conv("funding_office_name", t), conv("funding_office_code", t)
         award.recipient, award.uei = conv("recipient_name", t), conv("recipient_uei", self._uei)
         award.parent_name, award.parent_uei = conv("recipient_parent_name", t), conv("recipient_parent_uei", self._uei)
-        award.permalink = conv("usaspending_permalink", values.text)  # one per award
+        award.permalink = conv("usaspending_permalink", values.url)  # one per award
         award.naics, award.psc = conv("naics_code", t), conv("product_or_service_code", t)
         award.last_modified = conv("last_modified_date", self._date) and conv("last_modified_date", t)
         for column, uei in (("recipient_uei", award.uei), ("recipient_parent_uei", award.parent_uei)):

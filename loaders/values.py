@@ -12,7 +12,7 @@ import sys
 from typing import Any, Callable
 
 from graph.i18n import Message
-from graph.types import clean_amount, clean_date, clean_integer
+from graph.types import clean_amount, clean_date, clean_integer, clean_url
 
 
 class BadValue(ValueError):
@@ -87,6 +87,14 @@ def date_or_placeholder(text: object) -> tuple[str | None, bool]:
     if not _DIGIT.search(text):
         return None, True
     return date(text), False
+
+
+def url(cell: str) -> str | None:
+    """A web address the schema's URL rule takes (USAspending's permalink), as written."""
+    value = text(cell)
+    if value is not None and clean_url(value) is None:
+        raise BadValue(Message("value.not_url"))
+    return value
 
 
 def fiscal_year(text: str) -> int | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 
 import pytest
 import yaml
@@ -16,6 +17,7 @@ from graph.stories import StoryError, parse_story
 from graph.store_networkx import EmbeddedStore
 from graph.types import clean_list, clean_string, clean_url
 from loaders.mapping import load_mapping
+from loaders.sources_io import _numbered, open_tables
 from tests.loaders.conftest import ROOT
 
 
@@ -108,3 +110,26 @@ def test_a_100_kb_query_against_a_100_kb_name_answers_from_its_start(tmp_path):
                 [])
     assert [hit.node.id for hit in store.search(name + "x", limit=2)][0] == "company:long"
     assert [hit.node.id for hit in rank("q" * 100_000 + "Palantir", store.nodes())] == []
+
+
+@pytest.mark.parametrize("names, first", [
+    (["x_10.csv", "x_" + "9" * 5000 + ".csv", "x_2.csv"], "x_2.csv"),  # beyond int()'s 4,300 digits
+    (["x_1\u00b2", "x_1.csv"], "x_1.csv"),  # '²' is a digit to str.isdigit, not to int()
+    (["\u0661", "a_1.csv"], "a_1.csv"),  # '١' (Arabic-Indic one) is a digit to int() but not to [0-9]
+])
+def test_zip_members_with_odd_numbers_in_their_names_sort_without_error(names, first):
+    assert sorted(names, key=_numbered)[0] == first
+
+
+def test_a_zip_member_named_with_a_line_break_is_named_on_one_line(tmp_path):
+    path = tmp_path / "download.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a\nb.txt", "award_id_piid|x\r\n1|2\r\n")
+        archive.writestr("c\rd.json", "{}")
+    names = [table.name for table in open_tables(path)]
+    assert names == [f"{path}:'a\\nb.txt'"]
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("c\rd.json", "{}")
+    with pytest.raises(LoadError) as caught:
+        list(open_tables(path))
+    assert "\r" not in str(caught.value) and "'c\\rd.json'" in str(caught.value)

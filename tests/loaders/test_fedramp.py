@@ -260,3 +260,36 @@ def test_agency_ids_in_a_products_lists_are_looked_up_not_made_agencies(graph, t
         assert ("product:fedramp-fr2200458671", "AUTHORIZED_FOR", "agency:ice") in {e.key for e in store.edges()}
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("value, es, en", [
+    (3, "debería ser una lista, no un número", "should be a list, not a number"),
+    (True, "debería ser una lista, no verdadero/falso", "should be a list, not true/false"),
+    ({"id": "22-002"}, "debería ser una lista, no un objeto", "should be a list, not an object"),
+])
+def test_a_list_field_of_another_json_type_says_which_in_the_readers_words(graph, tmp_path, value, es, en):
+    """Not Python's names for the type ('int', 'bool', 'dict'), in English inside a Spanish sentence."""
+    path = _marketplace_2024(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["data"]["Products"][0]["agency_auths"] = value
+    path.write_text(json.dumps(data), encoding="utf-8")
+    for lang, expected in (("es", es), ("en", en)):
+        result = graph.invoke(fedramp, path, lang=lang)
+        assert result.exit_code == 1
+        assert f"'agency_auths': {expected}." in result.output
+
+
+def test_a_date_holding_a_list_or_object_is_rejected_as_such_not_as_its_python_spelling(graph, tmp_path):
+    path = _marketplace_2024(tmp_path, AtoMapping=[
+        {"id": "FR1234567890", "parent": "Department of Homeland Security",
+         "sub": "Immigration and Customs Enforcement", "ato_date": ["2019-04-10"]}])
+    result = graph.invoke(fedramp, path, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    rejects = (tmp_path / "rejects.csv").read_text(encoding="utf-8")
+    assert 'data.AtoMapping[0],ato_date,"[""2019-04-10""]","should be text, not a list"' in rejects
+
+
+def test_the_note_of_impossible_years_names_the_field_in_the_readers_language(graph, tmp_path):
+    result = graph.invoke(fedramp, _marketplace_2024(tmp_path), lang="es")
+    assert result.exit_code == 0, result.output
+    assert "data.ReuseMapping[1], campo 'ato_date': '0202-04-26T04:56:02.000Z'" in result.output

@@ -148,3 +148,44 @@ def test_dates_as_exports_and_spreadsheets_write_them(graph, tmp_path, text, iso
         assert store.get("contract:70B01C19C00000001").properties.get("start") == iso
     finally:
         store.close()
+
+
+def test_a_permalink_that_is_no_web_address_is_a_malformed_cell(graph, tmp_path):
+    """It used to stop every load, even with --skip-invalid, naming 'usaspending, row source:piid-...'."""
+    path = write(tmp_path, awards_text(ACME, usaspending_permalink="ICM case system"))
+    before = graph.snapshot()
+    result = graph.invoke(usaspending, path)
+    assert result.exit_code == 1
+    assert (f"{NAME}, row 7, column 'usaspending_permalink': not a web address: 'ICM case system'"
+            in result.output)
+    assert graph.snapshot() == before
+    result = graph.invoke(usaspending, path, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert "rejected 1 × not a web address" in result.output
+
+
+@pytest.mark.parametrize("key", ["CONT AWD 1", "CONT_AWD_<b>", 'CONT_AWD_"1"'])
+def test_an_award_key_that_makes_no_web_address_leaves_the_contract_without_one(graph, tmp_path, key):
+    path = write(tmp_path, awards_text(ACME, usaspending_permalink="", contract_award_unique_key=key))
+    result = graph.invoke(usaspending, path)
+    assert result.exit_code == 0, result.output
+    store = graph.open()
+    try:
+        contract = next(n for n in store.nodes("Contract") if n.properties.get("award_key") == key)
+    finally:
+        store.close()
+    assert "url" not in contract.properties
+
+
+@pytest.mark.parametrize("column, name", [("recipient_name", "**"), ("recipient_parent_name", "🧵"),
+                                          ("awarding_agency_name", "**"), ("awarding_sub_agency_name", "🧵")])
+def test_a_name_without_a_letter_or_digit_is_stored_under_an_id_of_its_own(graph, tmp_path, column, name):
+    """Its slug is empty: it used to make the id 'company:' and stop the load, naming 'usaspending, row company:'."""
+    cells = {column: name, **({"recipient_uei": ""} if column == "recipient_name" else {})}
+    result = graph.invoke(usaspending, write(tmp_path, awards_text(ACME, **cells)))
+    assert result.exit_code == 0, result.output
+    store = graph.open()
+    try:
+        assert [n.id for n in store.nodes() if n.name == name and n.id.split(":", 1)[1]]
+    finally:
+        store.close()

@@ -1,6 +1,7 @@
 """Any CSV by YAML mapping: the shipped Atlas of Surveillance example, and mapping errors."""
 import csv
 import re
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +146,30 @@ def test_the_atlas_download_with_its_real_date_shapes_loads(graph, tmp_path):
                      "95": "2019-04", "88": None}
     assert "dates without a digit treated as unknown: 1 (row 8, column 'Link 1 Date': 'Meeting documents')" \
         in result.output
+
+
+def _one_atlas_row(tmp_path: Path, date: str) -> Path:
+    """An Atlas download of one row, its citation date `date`."""
+    cells = {"AOSNUMBER": "AOS000088", "City": "Reno", "State": "NV", "Agency": "Example Reno Police Department",
+             "Technology": "Body-worn Cameras", "Vendor": "Axon", "Link 1": "https://example.org/88",
+             "Link 1 Date": date}
+    path = tmp_path / "atlas.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([ATLAS_HEADER, [cells.get(column, "") for column in ATLAS_HEADER]])
+    return path
+
+
+def test_the_note_of_dates_without_a_digit_names_their_place_in_the_readers_language(graph, tmp_path):
+    result = graph.invoke(csv_command, _one_atlas_row(tmp_path, "Meeting documents"), "--mapping",
+                          "atlas_of_surveillance", lang="es")
+    assert result.exit_code == 0, result.output
+    assert "(fila 2, columna 'Link 1 Date': 'Meeting documents')" in result.output
+
+
+def test_a_bad_date_in_a_mapped_sheet_names_its_type_in_the_readers_language(graph, tmp_path):
+    path = _one_atlas_row(tmp_path, "13/2019")
+    spanish = graph.invoke(csv_command, path, "--mapping", "atlas_of_surveillance", lang="es")
+    assert spanish.exit_code == 1
+    assert "columna 'Link 1 Date': no es una fecha válida (propiedad date): '13/2019'" in spanish.output
+    english = graph.invoke(csv_command, path, "--mapping", "atlas_of_surveillance", lang="en")
+    assert "column 'Link 1 Date': not a valid date (property date): '13/2019'" in english.output

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 from app_pages.markup import escape_markdown
 from graph.explain import SOURCE_KINDS
 from graph.i18n import MESSAGES, t
+from graph.model import in_schema_order
 from graph.schema import get_schema
 
 # Material Symbols, bundled with Streamlit (no font is fetched from the network).
@@ -118,11 +119,8 @@ def _award_type_key(value: str) -> str:
 
 
 def facts(label: str, properties: Mapping[str, Any], lang: str, skip: frozenset[str]) -> list[str]:
-    """'**Title:** value' lines for every property not in `skip`: in the schema's order for `label` (a contract's
-    start and end together, whatever order a loader stored them in), then any others as stored."""
-    known = get_schema().labels.get(label)
-    order = {name: number for number, name in enumerate(known.properties if known else ())}
-    shown = sorted((name for name in properties if name not in skip and properties[name] not in (None, "", [])),
-                   key=lambda name: order.get(name, len(order)))
-    return [f"**{escape_markdown(property_title(name, lang))}:** {property_value(name, properties[name], lang)}"
-            for name in shown]
+    """'**Title:** value' lines for every property not in `skip`, in the schema's order for `label` (a graph file
+    written before the stores kept that order may hold a merged record's properties in another)."""
+    return [f"**{escape_markdown(property_title(name, lang))}:** {property_value(name, value, lang)}"
+            for name, value in in_schema_order(properties, label).items()
+            if name not in skip and value not in (None, "", [])]

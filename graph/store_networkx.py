@@ -51,31 +51,31 @@ class EmbeddedStore:
     def __init__(self, path: FilePath) -> None:
         self.path = path
         self.version = ""  # the graph file this store reads, as its identity on disk (see refresh)
-        self._load(self._on_disk())
+        self._load(*self._on_disk())
 
     # -- persistence -------------------------------------------------------
-    def _on_disk(self) -> str:
-        """The graph file's identity: path, inode, change time and size; a rewrite (atomic rename) changes it."""
+    def _on_disk(self) -> tuple[str, int | None]:
+        """The graph file's identity (path, inode, change time and size; a rewrite, an atomic rename, changes it)
+        and its size, None when there is no file."""
         try:
             info = self.path.stat()
         except FileNotFoundError:
-            return f"{self.path}:empty"
-        return f"{self.path}:{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
+            return f"{self.path}:empty", None
+        return f"{self.path}:{info.st_ino}:{info.st_mtime_ns}:{info.st_size}", info.st_size
 
-    def _load(self, version: str) -> None:
+    def _load(self, version: str, size: int | None) -> None:
         # An empty file is an empty graph: `touch graph.json` or mktemp before the first load. (This store never
         # leaves one: it writes a temporary file and renames it.)
-        exists = self.path.exists() and self.path.stat().st_size
-        self._snap = self._open() if exists else Snapshot.empty()
+        self._snap = self._open() if size else Snapshot.empty()
         self.version = version  # taken before opening: a file replaced meanwhile is opened again by refresh()
 
     def refresh(self) -> None:
         """Read the graph file again if another process rewrote it (a load run while the app is open).
 
         Reads in progress keep the graph they started with; the next ones see the new file."""
-        version = self._on_disk()
-        if version != self.version and not version.endswith(":empty"):
-            self._load(version)
+        version, size = self._on_disk()
+        if version != self.version and size is not None:
+            self._load(version, size)
 
     def _open(self) -> Snapshot:
         try:
@@ -179,7 +179,7 @@ class EmbeddedStore:
         with ColumnWriter(self.path) as out:  # each column is on disk, not in memory, once made
             header = build(records, out)
             out.commit({"format": FILE_FORMAT, "version": COLUMNS_VERSION, **header})
-        self._load(self._on_disk())
+        self._load(*self._on_disk())
 
     # -- reading -----------------------------------------------------------
     def get(self, node_id: str) -> Node | None:

@@ -141,12 +141,12 @@ class LoadReport:
 
     def write_merges(self, path: Path) -> None:
         """Write every merge to a CSV (UTF-8), and say where in the summary."""
-        self.merges_path = path
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["kind", "record", "into", "reason"])
             for m in self.merges:
                 writer.writerow([spreadsheet_cell(cell) for cell in (m.kind, str(m.record), m.into, str(m.reason))])
+        self.merges_path = path  # only once written: a failed write is reported instead (loaders.commands)
 
 
 def written(result: WriteResult, lang: str, *, planned: bool = False) -> str:
